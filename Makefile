@@ -1,0 +1,31 @@
+# The two commands of the README are `make run` and `make test`; the rest serve them.
+SWIFT ?= swift
+APT_PACKAGES := libopus-dev libssl-dev pkg-config
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test deps build release fuzz bench clean
+
+deps:
+	@scripts/install-deps.sh $(APT_PACKAGES)
+
+release: deps
+	$(SWIFT) build -c release --product turnload
+
+run: release
+	.build/release/turnload --help
+
+build: deps
+	$(SWIFT) build --build-tests
+
+test: build
+	$(SWIFT) test --skip-build
+
+# libFuzzer over the STUN parser and the stream deframer, FUZZ_SECONDS each.
+fuzz: deps
+	Fuzz/run $(FUZZ_SECONDS)
+
+bench: deps
+	cd Benchmarks && $(SWIFT) package --disable-sandbox benchmark
+
+clean:
+	rm -rf .build Fuzz/.build Benchmarks/.build

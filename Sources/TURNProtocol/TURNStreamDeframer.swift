@@ -1,0 +1,78 @@
+import NIOCore
+
+/// One unit of a TURN byte stream: a STUN message (kept as received, so that its integrity can
+/// be checked) or ChannelData.
+public enum TURNFrame: Hashable, Sendable {
+    case stun(ByteBuffer)
+    case channelData(ChannelData)
+}
+
+public enum TURNStreamError: Error, Hashable, Sendable {
+    /// The stream is out of step: a frame must start with 0b00 (STUN) or 0b01 (ChannelData).
+    /// There is no resynchronising a byte stream, so the connection must be closed.
+    case invalidFrameStart(firstByte: UInt8, offset: Int)
+    case stun(STUNParseError)
+    case channelData(ChannelDataError)
+}
+
+extension TURNStreamError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .invalidFrameStart(let firstByte, let offset):
+            "stream out of step at byte \(offset): 0x\(hex(firstByte, digits: 2)) starts neither STUN nor ChannelData"
+        case .stun(let error): error.description
+        case .channelData(let error): error.description
+        }
+    }
+}
+
+/// Splits a TCP or TLS byte stream into frames (RFC 8656 §12.5), whatever the read boundaries.
+/// Feed it with `append`, then take frames with `next()` until it returns nil.
+public struct TURNStreamDeframer: Sendable {
+    private var buffer = ByteBuffer()
+    private var consumed = 0
+
+    public init() {}
+
+    public mutating func append(_ bytes: ByteBuffer) {
+        if buffer.readableBytes == 0 { buffer.clear() } else if buffer.readerIndex > 65_536 { buffer.discardReadBytes() }
+        buffer.writeImmutableBuffer(bytes)
+    }
+
+    /// Bytes received but not yet returned as a frame.
+    public var pendingBytes: Int { buffer.readableBytes }
+
+    /// The next complete frame, or nil until more bytes arrive.
+    public mutating func next() throws(TURNStreamError) -> TURNFrame? {
+        guard buffer.readableBytes >= 4 else { return nil }
+        let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)!
+        let length = Int(buffer.getInteger(at: buffer.readerIndex + 2, as: UInt16.self)!)
+        switch first >> 6 {
+        case 0b00:
+            // Header checks come before waiting for the body, so that garbage fails at once
+            // instead of after up to 64 KiB have piled up.
+            guard length % 4 == 0 else { throw .stun(.lengthNotMultipleOfFour(length)) }
+            if let cookie = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self), cookie != STUN.magicCookie {
+                throw .stun(.badMagicCookie(cookie))
+            }
+            guard buffer.readableBytes >= STUN.headerLength + length else { return nil }
+            let frame = buffer.readSlice(length: STUN.headerLength + length)!
+            consumed += frame.readableBytes
+            return .stun(frame)
+        case 0b01:
+            let channel = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self)!
+            guard ChannelNumber(rawValue: channel) != nil else { throw .channelData(.invalidChannelNumber(channel)) }
+            guard buffer.readableBytes >= ChannelData.headerLength + paddedLength(length) else { return nil }
+            let start = buffer.readerIndex
+            do {
+                let frame = try buffer.readChannelData(padded: true)
+                consumed += buffer.readerIndex - start
+                return .channelData(frame)
+            } catch {
+                throw .channelData(error)
+            }
+        default:
+            throw .invalidFrameStart(firstByte: first, offset: consumed)
+        }
+    }
+}

@@ -1,0 +1,22 @@
+import ArgumentParser
+
+@main
+struct Turnload: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "turnload",
+        abstract: "Load and saturation testing for TURN relays (RFC 8656).",
+        discussion: """
+            turnload simulates thousands of WebRTC calls through a TURN relay, each sending \
+            real Opus audio in RTP over ChannelData, and measures loss, jitter, delay, RTT, \
+            throughput and the load at which quality collapses.
+
+            This build holds the protocol layer; the load, probe and relay commands come next.
+
+            Examples:
+              turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
+              tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
+            """,
+        version: turnloadVersion,
+        subcommands: [Decode.self]
+    )
+}

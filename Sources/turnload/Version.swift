@@ -1,0 +1,1 @@
+let turnloadVersion = "0.1.0"
