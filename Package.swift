@@ -20,7 +20,8 @@ let package = Package(
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .executableTarget(
             name: "turnload",
@@ -39,6 +40,7 @@ let package = Package(
             ],
             resources: [.copy("Captures")]
         ),
+        .testTarget(name: "CLITests", dependencies: ["turnload"]),
     ],
     swiftLanguageModes: [.v6]
 )

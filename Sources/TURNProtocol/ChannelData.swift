@@ -61,18 +61,25 @@ extension ByteBuffer {
         return ChannelData.headerLength + (padded ? paddedLength(length) : length)
     }
 
-    /// Reads one ChannelData message at the reader index; `padded` demands the stream padding.
-    /// On error nothing is consumed.
+    /// The channel and data length of the ChannelData message at the reader index, checked to
+    /// be complete (with its padding when `padded`), without consuming or copying anything.
     @inlinable
-    public mutating func readChannelData(padded: Bool) throws(ChannelDataError) -> ChannelData {
-        guard readableBytes >= ChannelData.headerLength else { throw .truncatedHeader(available: readableBytes) }
-        let header = getInteger(at: readerIndex, as: UInt32.self)!
+    public func peekChannelDataHeader(padded: Bool) throws(ChannelDataError) -> (channel: ChannelNumber, length: Int) {
+        guard let header = getInteger(at: readerIndex, as: UInt32.self) else { throw .truncatedHeader(available: readableBytes) }
         let rawChannel = UInt16(truncatingIfNeeded: header >> 16)
         guard let channel = ChannelNumber(rawValue: rawChannel) else { throw .invalidChannelNumber(rawChannel) }
         let length = Int(header & 0xFFFF)
         let available = readableBytes - ChannelData.headerLength
         guard length <= available else { throw .truncatedPayload(declared: length, available: available) }
         if padded, paddedLength(length) > available { throw .missingPadding(declared: length, available: available) }
+        return (channel, length)
+    }
+
+    /// Reads one ChannelData message at the reader index; `padded` demands the stream padding.
+    /// On error nothing is consumed.
+    @inlinable
+    public mutating func readChannelData(padded: Bool) throws(ChannelDataError) -> ChannelData {
+        let (channel, length) = try peekChannelDataHeader(padded: padded)
         moveReaderIndex(forwardBy: ChannelData.headerLength)
         let payload = readSlice(length: length)!
         if padded { moveReaderIndex(forwardBy: paddedLength(length) - length) }

@@ -30,8 +30,7 @@ public enum PacketDissector {
         for attribute in message.attributes {
             lines.append("  \(attribute.type): \(describeValue(of: attribute, in: message))")
         }
-        if let fingerprint = message.attribute(.fingerprint) {
-            _ = fingerprint
+        if message.attribute(.fingerprint) != nil {
             do { try STUNFingerprint.verify(bytes); lines.append("  fingerprint valid") } catch {
                 lines.append("  fingerprint INVALID: \(error)")
             }

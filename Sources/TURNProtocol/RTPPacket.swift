@@ -21,10 +21,9 @@ public struct RTPHeader: Hashable, Sendable {
         self.headerExtension = headerExtension
     }
 
-    public static let fixedLength = 12
-
+    /// The CC field has 4 bits: a header carries at most 15 CSRCs, and further ones are dropped.
     public var encodedLength: Int {
-        Self.fixedLength + 4 * csrcs.count + (headerExtension.map { 4 + $0.data.readableBytes } ?? 0)
+        RTPFixedHeader.length + 4 * min(csrcs.count, 15) + (headerExtension.map { 4 + $0.data.readableBytes } ?? 0)
     }
 }
 
@@ -67,21 +66,65 @@ extension RTPParseError: CustomStringConvertible {
     }
 }
 
+extension RTPHeader {
+    /// Stores the header at the start of `out`, which must hold `encodedLength` bytes, with one
+    /// raw store a field; returns the length.
+    @inlinable
+    func store(into out: UnsafeMutableRawBufferPointer, padded: Bool) -> Int {
+        let first = UInt8(0x80) | (padded ? 0x20 : 0) | (headerExtension == nil ? 0 : 0x10) | UInt8(min(csrcs.count, 15))
+        let second = (marker ? 0x80 : 0) | (payloadType & 0x7F)
+        out.storeBytes(of: first, toByteOffset: 0, as: UInt8.self)
+        out.storeBytes(of: second, toByteOffset: 1, as: UInt8.self)
+        out.storeBytes(of: sequenceNumber.bigEndian, toByteOffset: 2, as: UInt16.self)
+        out.storeBytes(of: timestamp.bigEndian, toByteOffset: 4, as: UInt32.self)
+        out.storeBytes(of: ssrc.bigEndian, toByteOffset: 8, as: UInt32.self)
+        var offset = RTPFixedHeader.length
+        for index in 0..<min(csrcs.count, 15) {
+            out.storeBytes(of: csrcs[index].bigEndian, toByteOffset: offset, as: UInt32.self)
+            offset += 4
+        }
+        if let headerExtension {
+            let words = UInt16(truncatingIfNeeded: headerExtension.data.readableBytes / 4)
+            out.storeBytes(of: headerExtension.profile.bigEndian, toByteOffset: offset, as: UInt16.self)
+            out.storeBytes(of: words.bigEndian, toByteOffset: offset + 2, as: UInt16.self)
+            headerExtension.data.withUnsafeReadableBytes {
+                UnsafeMutableRawBufferPointer(rebasing: out[(offset + 4)...]).copyMemory(from: $0)
+            }
+            offset += 4 + headerExtension.data.readableBytes
+        }
+        return offset
+    }
+}
+
 extension ByteBuffer {
     /// Writes the RTP header; `padded` sets the P bit, and the caller then writes the payload and
     /// the padding (see `writeRTPPacket`).
     @inlinable
     public mutating func writeRTPHeader(_ header: RTPHeader, padded: Bool = false) {
-        let first = UInt8(0x80) | (padded ? 0x20 : 0) | (header.headerExtension == nil ? 0 : 0x10)
-            | UInt8(truncatingIfNeeded: header.csrcs.count & 0x0F)
-        let second = (header.marker ? 0x80 : 0) | (header.payloadType & 0x7F)
-        writeMultipleIntegers(first, second, header.sequenceNumber, header.timestamp, header.ssrc)
-        for csrc in header.csrcs { writeInteger(csrc) }
-        if let headerExtension = header.headerExtension {
-            writeInteger(headerExtension.profile)
-            writeInteger(UInt16(truncatingIfNeeded: headerExtension.data.readableBytes / 4))
-            writeImmutableBuffer(headerExtension.data)
+        writeWithUnsafeMutableBytes(minimumWritableBytes: header.encodedLength) { header.store(into: $0, padded: padded) }
+    }
+
+    /// A media packet as a simulated call sends it, ChannelData header, RTP header and payload,
+    /// in one write: this runs for every packet of every call. `padded` pads for streams.
+    @inlinable
+    @discardableResult
+    public mutating func writeChannelDataRTP(
+        channel: ChannelNumber, header: RTPHeader, payload: UnsafeRawBufferPointer, padded: Bool
+    ) -> Int {
+        let length = header.encodedLength + payload.count
+        let total = ChannelData.headerLength + (padded ? paddedLength(length) : length)
+        writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+            let channelHeader = UInt32(channel.rawValue) << 16 | UInt32(truncatingIfNeeded: length)
+            out.storeBytes(of: channelHeader.bigEndian, toByteOffset: 0, as: UInt32.self)
+            let rtp = UnsafeMutableRawBufferPointer(rebasing: out[ChannelData.headerLength...])
+            let headerLength = header.store(into: rtp, padded: false)
+            UnsafeMutableRawBufferPointer(rebasing: rtp[headerLength...]).copyMemory(from: payload)
+            if total > ChannelData.headerLength + length {
+                rtp.baseAddress!.advanced(by: length).initializeMemory(as: UInt8.self, repeating: 0, count: total - 4 - length)
+            }
+            return total
         }
+        return total
     }
 
     @discardableResult
@@ -102,11 +145,9 @@ extension RTPPacket {
     @inlinable
     public init(bytes: ByteBuffer) throws(RTPParseError) {
         var buffer = bytes
-        guard buffer.readableBytes >= RTPHeader.fixedLength else { throw .truncatedHeader(available: buffer.readableBytes) }
-        let (first, second, sequenceNumber, timestamp, ssrc) = buffer.readMultipleIntegers(
-            as: (UInt8, UInt8, UInt16, UInt32, UInt32).self)!
-        guard first >> 6 == 2 else { throw .unsupportedVersion(first >> 6) }
-        let csrcCount = Int(first & 0x0F)
+        let fixed = try buffer.peekRTPFixedHeader()
+        buffer.moveReaderIndex(forwardBy: RTPFixedHeader.length)
+        let csrcCount = fixed.csrcCount
         guard buffer.readableBytes >= 4 * csrcCount else {
             throw .truncatedCSRCList(count: csrcCount, available: buffer.readableBytes)
         }
@@ -116,7 +157,7 @@ extension RTPPacket {
             for _ in 0..<csrcCount { csrcs.append(buffer.readInteger()!) }
         }
         var headerExtension: RTPHeaderExtension?
-        if first & 0x10 != 0 {
+        if fixed.hasExtension {
             guard let (profile, words) = buffer.readMultipleIntegers(as: (UInt16, UInt16).self) else {
                 throw .truncatedExtension(declared: 4, available: buffer.readableBytes)
             }
@@ -126,7 +167,7 @@ extension RTPPacket {
             headerExtension = RTPHeaderExtension(profile: profile, data: data)
         }
         var paddingLength: UInt8 = 0
-        if first & 0x20 != 0 {
+        if fixed.hasPadding {
             let count = buffer.getInteger(at: buffer.writerIndex - 1, as: UInt8.self) ?? 0
             guard count > 0, Int(count) <= buffer.readableBytes else {
                 throw .invalidPadding(count: Int(count), available: buffer.readableBytes)
@@ -135,8 +176,8 @@ extension RTPPacket {
             buffer.moveWriterIndex(to: buffer.writerIndex - Int(count))
         }
         self.init(
-            header: RTPHeader(marker: second & 0x80 != 0, payloadType: second & 0x7F, sequenceNumber: sequenceNumber,
-                              timestamp: timestamp, ssrc: ssrc, csrcs: csrcs, headerExtension: headerExtension),
+            header: RTPHeader(marker: fixed.marker, payloadType: fixed.payloadType, sequenceNumber: fixed.sequenceNumber,
+                              timestamp: fixed.timestamp, ssrc: fixed.ssrc, csrcs: csrcs, headerExtension: headerExtension),
             payload: buffer, paddingLength: paddingLength)
     }
 }

@@ -34,20 +34,44 @@ public enum STUNFingerprint {
     }
 }
 
-/// CRC-32 as in ISO 3309 / ITU-T V.42 (the zlib and Ethernet one), table driven.
+/// CRC-32 as in ISO 3309 / ITU-T V.42 (the zlib and Ethernet one), sliced by 8: eight bytes a
+/// step through eight tables, about four times the speed of the byte-wise loop.
 struct CRC32 {
-    private static let table: [UInt32] = (0..<256).map { byte in
-        (0..<8).reduce(UInt32(byte)) { crc, _ in crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
-    }
+    /// Table k maps a byte to its CRC contribution k bytes further on; table 0 is the classic one.
+    private static let tables: [UInt32] = {
+        var tables: [UInt32] = (0..<256).map { (byte: Int) -> UInt32 in
+            var crc = UInt32(byte)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xEDB8_8320 : crc >> 1 }
+            return crc
+        }
+        for index in 256..<2048 {
+            let previous = tables[index - 256]
+            tables.append((previous >> 8) ^ tables[Int(previous & 0xFF)])
+        }
+        return tables
+    }()
 
     private var state: UInt32 = 0xFFFF_FFFF
 
     mutating func update(_ bytes: UnsafeRawBufferPointer) {
-        Self.table.withUnsafeBufferPointer { table in
-            for byte in bytes {
-                state = table[Int((state ^ UInt32(byte)) & 0xFF)] ^ (state >> 8)
+        var crc = state
+        Self.tables.withUnsafeBufferPointer { t in
+            var offset = 0
+            while offset + 8 <= bytes.count {
+                let one = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) ^ crc
+                let two = UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+                crc = t[7 * 256 + Int(one & 0xFF)] ^ t[6 * 256 + Int((one >> 8) & 0xFF)]
+                    ^ t[5 * 256 + Int((one >> 16) & 0xFF)] ^ t[4 * 256 + Int(one >> 24)]
+                    ^ t[3 * 256 + Int(two & 0xFF)] ^ t[2 * 256 + Int((two >> 8) & 0xFF)]
+                    ^ t[256 + Int((two >> 16) & 0xFF)] ^ t[Int(two >> 24)]
+                offset += 8
+            }
+            while offset < bytes.count {
+                crc = t[Int((crc ^ UInt32(bytes[offset])) & 0xFF)] ^ (crc >> 8)
+                offset += 1
             }
         }
+        state = crc
     }
 
     var value: UInt32 { state ^ 0xFFFF_FFFF }

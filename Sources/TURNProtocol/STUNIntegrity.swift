@@ -21,14 +21,23 @@ public enum STUNIntegrityAlgorithm: Hashable, Sendable {
     }
 }
 
-/// A key and the algorithm to sign or check a message with.
+/// A key and the algorithm to sign or check messages with. Made once per credential: it keeps
+/// the keyed HMAC state, so that each message costs two hash compressions.
 public struct STUNIntegrity: Sendable {
-    public var key: STUNKey
-    public var algorithm: STUNIntegrityAlgorithm
+    public let algorithm: STUNIntegrityAlgorithm
+    private let hmac: Keyed
+
+    private enum Keyed: Sendable {
+        case sha1(KeyedHMAC<Insecure.SHA1>)
+        case sha256(KeyedHMAC<SHA256>)
+    }
 
     public init(key: STUNKey, algorithm: STUNIntegrityAlgorithm = .hmacSHA1) {
-        self.key = key
         self.algorithm = algorithm
+        switch algorithm {
+        case .hmacSHA1: hmac = .sha1(KeyedHMAC(key: key.bytes))
+        case .hmacSHA256: hmac = .sha256(KeyedHMAC(key: key.bytes))
+        }
     }
 
     /// The MAC over the message bytes in `buffer[start..<end]`, computed as if the header's
@@ -38,26 +47,20 @@ public struct STUNIntegrity: Sendable {
         overMessageAt start: Int, endingAt end: Int, in buffer: ByteBuffer, macLength: Int? = nil
     ) -> [UInt8] {
         let length = UInt16(end - start - STUN.headerLength + 4 + (macLength ?? algorithm.macLength))
-        switch algorithm {
-        case .hmacSHA1:
-            var hmac = HMAC<Insecure.SHA1>(key: key.symmetricKey)
-            update(&hmac, start: start, end: end, length: length, buffer: buffer)
-            return Array(hmac.finalize())
-        case .hmacSHA256:
-            var hmac = HMAC<SHA256>(key: key.symmetricKey)
-            update(&hmac, start: start, end: end, length: length, buffer: buffer)
-            return Array(hmac.finalize())
+        switch hmac {
+        case .sha1(let keyed):
+            return keyed.authenticationCode { feed(&$0, start: start, end: end, length: length, buffer: buffer) }
+        case .sha256(let keyed):
+            return keyed.authenticationCode { feed(&$0, start: start, end: end, length: length, buffer: buffer) }
         }
     }
 
-    private func update<H: HashFunction>(
-        _ hmac: inout HMAC<H>, start: Int, end: Int, length: UInt16, buffer: ByteBuffer
-    ) {
+    private func feed<H: HashFunction>(_ hash: inout H, start: Int, end: Int, length: UInt16, buffer: ByteBuffer) {
         buffer.withUnsafeReadableBytes { all in
             let offset = start - buffer.readerIndex
-            hmac.update(data: UnsafeRawBufferPointer(rebasing: all[offset..<offset + 2]))
-            withUnsafeBytes(of: length.bigEndian) { hmac.update(data: $0) }
-            hmac.update(data: UnsafeRawBufferPointer(rebasing: all[offset + 4..<end - buffer.readerIndex]))
+            hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: all[offset..<offset + 2]))
+            withUnsafeBytes(of: length.bigEndian) { hash.update(bufferPointer: $0) }
+            hash.update(bufferPointer: UnsafeRawBufferPointer(rebasing: all[offset + 4..<end - buffer.readerIndex]))
         }
     }
 }

@@ -9,9 +9,6 @@ public struct STUNKey: Sendable {
         self.bytes = Array(bytes)
     }
 
-    // Made on use: swift-crypto's SymmetricKey is not Sendable, and STUNKey must be.
-    var symmetricKey: SymmetricKey { SymmetricKey(data: bytes) }
-
     /// Short-term credentials (RFC 8489 §9.1.1): the OpaqueString-prepared password itself.
     public static func shortTerm(password: String) throws(SASLprepError) -> STUNKey {
         STUNKey(bytes: Array(try SASLprep.prepare(password).utf8))

@@ -14,6 +14,7 @@ extension ByteBuffer {
         let (type, bodyLength, transactionID) = try peekSTUNHeader()
         var body = getSlice(at: readerIndex + STUN.headerLength, length: bodyLength)!
         var attributes: [STUNAttribute] = []
+        attributes.reserveCapacity(8)
         var integrityReached = false
         while body.readableBytes > 0 {
             let attributeType = STUNAttributeType(rawValue: body.readInteger(as: UInt16.self)!)

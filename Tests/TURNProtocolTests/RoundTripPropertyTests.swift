@@ -92,6 +92,32 @@ struct RoundTripPropertyTests {
         }
     }
 
+    /// The one-write send path produces what the general writers produce, and both decoders read it.
+    @Test func channelDataRTPSendPath() async {
+        await propertyCheck(
+            input: Gen.uint16(), Gen.uint32(), Gen.uint32().array(of: 0...3), Gen.uint8().array(of: 0...160), Gen.bool
+        ) { sequenceNumber, ssrc, csrcs, payload, padded in
+            let header = RTPHeader(marker: sequenceNumber % 2 == 0, payloadType: 111, sequenceNumber: sequenceNumber,
+                                   timestamp: ssrc &* 3, ssrc: ssrc, csrcs: csrcs)
+            var sent = ByteBuffer()
+            let written = payload.withUnsafeBytes {
+                sent.writeChannelDataRTP(channel: .first, header: header, payload: $0, padded: padded)
+            }
+            var expected = ByteBuffer()
+            expected.writeChannelDataHeader(channel: .first, length: header.encodedLength + payload.count)
+            expected.writeRTPHeader(header)
+            expected.writeBytes(payload)
+            if padded { expected.writeChannelDataPadding(length: header.encodedLength + payload.count) }
+            #expect(written == sent.readableBytes)
+            #expect(sent == expected)
+            let fixed = try sent.peekRTPFixedHeader(at: ChannelData.headerLength)
+            #expect(fixed.sequenceNumber == sequenceNumber && fixed.ssrc == ssrc && fixed.csrcCount == csrcs.count)
+            var stream = sent
+            let frame = try stream.readChannelData(padded: padded)
+            #expect(try RTPPacket(bytes: frame.payload) == RTPPacket(header: header, payload: ByteBuffer(bytes: payload)))
+        }
+    }
+
     @Test func twoByteHeaderExtension() async {
         let element = zip(Gen.uint8(in: 1...255), Gen.uint8().array(of: 0...40))
             .map { RTPExtensionElement(id: $0, data: $1) }

@@ -1,0 +1,26 @@
+// swift-tools-version: 6.1
+// libFuzzer targets, a package of their own because every module, the library under test
+// included, must be built with `-sanitize=fuzzer`; `run` builds and runs them.
+// `turnload` is a link to the main package, so that its identity does not depend on the name
+// of the folder it was cloned into.
+import PackageDescription
+
+let fuzzerFlags: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+let package = Package(
+    name: "turnload-fuzz",
+    dependencies: [.package(path: "turnload")],
+    targets: [
+        .executableTarget(
+            name: "FuzzSTUN",
+            dependencies: [.product(name: "TURNProtocol", package: "turnload")],
+            swiftSettings: fuzzerFlags
+        ),
+        .executableTarget(
+            name: "FuzzDeframer",
+            dependencies: [.product(name: "TURNProtocol", package: "turnload")],
+            swiftSettings: fuzzerFlags
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
