@@ -11,14 +11,15 @@ let package = Package(
     name: "turnload-fuzz",
     dependencies: [.package(path: "turnload")],
     targets: [
+        .target(name: "LibFuzzerDriver"),
         .executableTarget(
             name: "FuzzSTUN",
-            dependencies: [.product(name: "TURNProtocol", package: "turnload")],
+            dependencies: ["LibFuzzerDriver", .product(name: "TURNProtocol", package: "turnload")],
             swiftSettings: fuzzerFlags
         ),
         .executableTarget(
             name: "FuzzDeframer",
-            dependencies: [.product(name: "TURNProtocol", package: "turnload")],
+            dependencies: ["LibFuzzerDriver", .product(name: "TURNProtocol", package: "turnload")],
             swiftSettings: fuzzerFlags
         ),
     ],

@@ -53,11 +53,27 @@ public enum PacketDissector {
                 return try (attribute.type == .requestedAddressFamily
                     ? message.requestedAddressFamily : message.additionalAddressFamily).map { "\($0)" } ?? ""
             case .unknownAttributes: return try message.unknownAttributes?.map(\.description).joined(separator: ", ") ?? ""
+            case .passwordAlgorithms: return try message.passwordAlgorithms?.map(describeAlgorithm).joined(separator: ", ") ?? ""
+            case .passwordAlgorithm: return try message.passwordAlgorithm.map(describeAlgorithm) ?? ""
+            case .userhash: return try message.userhash.map(hexString) ?? ""
+            case .addressErrorCode: return try message.addressErrorCode.map { "\($0.family): \($0.error)" } ?? ""
+            case .icmp: return try message.icmp.map { "type \($0.type) code \($0.code) data \($0.errorData)" } ?? ""
+            case .evenPort: return try message.evenPortReservesNext.map { $0 ? "reserve next port" : "even port" } ?? ""
+            case .reservationToken: return try message.reservationToken.map { hex($0, digits: 16) } ?? ""
+            case .dontFragment: return try message.dontFragment ? "set" : ""
             case .data: return "\(attribute.value.readableBytes) bytes"
             default: return hexString(attribute.value.readableBytesView)
             }
         } catch {
             return "malformed (\(error))"
+        }
+    }
+
+    private static func describeAlgorithm(_ number: UInt16) -> String {
+        switch PasswordAlgorithm(rawValue: number) {
+        case .md5: "MD5"
+        case .sha256: "SHA-256"
+        case nil: "algorithm \(number)"
         }
     }
 

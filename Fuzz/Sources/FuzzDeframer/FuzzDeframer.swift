@@ -1,9 +1,9 @@
+import LibFuzzerDriver
 import NIOCore
 import TURNProtocol
 
 /// A byte stream: the first byte picks the read size, the rest is fed in pieces of that size.
 /// Frames must come out the same whatever the read size, and never more bytes than went in.
-@_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzDeframer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 1 else { return 0 }
     let chunk = Int(data[0]) + 1
@@ -45,17 +45,7 @@ private func deframe(_ stream: ByteBuffer, chunk: Int) -> Outcome {
     return outcome
 }
 
-/// SwiftPM links an executable's entry point as `<target>_main`; hand control to libFuzzer there.
 @_cdecl("FuzzDeframer_main")
 public func fuzzDeframerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzzDeframer)
+    runLibFuzzer(argc, argv, fuzzDeframer)
 }
-
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ test: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
