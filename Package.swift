@@ -23,6 +23,13 @@ let package = Package(
             ],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(
+            name: "TURNClient",
+            dependencies: [
+                "TURNProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "turnload",
             dependencies: [
@@ -39,6 +46,10 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Captures")]
+        ),
+        .testTarget(
+            name: "TURNClientTests",
+            dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload"]),
     ],

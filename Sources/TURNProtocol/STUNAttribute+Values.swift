@@ -127,15 +127,13 @@ extension STUNMessage {
         switch (AddressFamily(rawValue: family), length) {
         case (.ipv4, 8), (.ipv6, 20):
             let address = TransportAddress(ip: IPAddress(bytes: value.readableBytesView)!, port: port)
-            return Self.xorAddressTypes.contains(type) ? address.xored(with: transactionID) : address
+            return type.isXORAddress ? address.xored(with: transactionID) : address
         case (nil, _):
             throw .unknownAddressFamily(type: type, family: family)
         default:
             throw .badLength(type: type, length: length, expected: family == 1 ? "8 for IPv4" : "20 for IPv6")
         }
     }
-
-    static let xorAddressTypes: Set<STUNAttributeType> = [.xorMappedAddress, .xorPeerAddress, .xorRelayedAddress]
 
     public var errorCode: STUNErrorCode? {
         get throws(STUNAttributeError) {

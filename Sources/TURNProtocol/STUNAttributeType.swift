@@ -10,6 +10,9 @@ public struct STUNAttributeType: RawRepresentable, Hashable, Sendable {
     /// request with 420 and list it in UNKNOWN-ATTRIBUTES (RFC 8489 §14).
     public var isComprehensionRequired: Bool { rawValue < 0x8000 }
 
+    /// XOR-MAPPED-ADDRESS, XOR-PEER-ADDRESS and XOR-RELAYED-ADDRESS hide their address by XOR.
+    public var isXORAddress: Bool { self == .xorMappedAddress || self == .xorPeerAddress || self == .xorRelayedAddress }
+
     // RFC 8489
     public static let mappedAddress = STUNAttributeType(rawValue: 0x0001)
     public static let username = STUNAttributeType(rawValue: 0x0006)

@@ -1,0 +1,426 @@
+import NIOCore
+import TURNProtocol
+
+/// What a session wants done: bytes to send to the server, or news for its owner.
+public enum TURNSessionOutput: Sendable {
+    case send(ByteBuffer)
+    case event(TURNSessionEvent)
+}
+
+public enum TURNSessionEvent: Sendable {
+    case bound(mapped: TransportAddress)
+    case allocated(TURNAllocation)
+    case refreshed(lifetime: UInt32)
+    case released
+    case permissionCreated(IPAddress)
+    case channelBound(ChannelNumber, TransportAddress)
+    /// 300 Try Alternate: the owner reconnects to this server and starts again, once.
+    case redirected(TransportAddress)
+    case data(from: TransportAddress, payload: ByteBuffer)
+    case failed(TURNRequest, TURNClientError)
+}
+
+/// A relayed transport address and what the server said of it.
+public struct TURNAllocation: Hashable, Sendable {
+    public var relayed: TransportAddress
+    public var mapped: TransportAddress?
+    public var lifetime: UInt32
+    public var software: String?
+}
+
+public struct TURNSessionConfiguration: Sendable {
+    public var credential: ClientCredential
+    public var schedule: RetransmissionSchedule
+    /// Asked for in Allocate; the server's default (600 s) when nil.
+    public var lifetime: UInt32?
+    public var addressFamily: AddressFamily
+    public var software: String?
+
+    public init(credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
+                addressFamily: AddressFamily = .ipv4, software: String? = "turnload") {
+        self.credential = credential
+        self.schedule = RetransmissionSchedule(reliable: reliable)
+        self.lifetime = lifetime
+        self.addressFamily = addressFamily
+        self.software = software
+    }
+}
+
+/// One client's allocation lifecycle (RFC 8656) as a state machine without I/O: feed it what
+/// the server sent and the time, send what it returns. Time is any monotonic `Duration` the
+/// owner likes, so that tests drive it with a scripted clock; wall time (for REST credentials)
+/// comes from `unixTime`.
+public struct TURNSession: Sendable {
+    public private(set) var allocation: TURNAllocation?
+    public let configuration: TURNSessionConfiguration
+
+    /// What the server's 401 taught: realm, nonce and how to sign.
+    private var authentication: Authentication?
+    private var pending: [TransactionID: Transaction] = [:]
+    private var channels: [ChannelNumber: TransportAddress] = [:]
+    private var channelsByPeer: [TransportAddress: ChannelNumber] = [:]
+    /// When each permission and channel binding was last confirmed, for their refreshes.
+    private var permissionTimes: [IPAddress: Duration] = [:]
+    private var channelTimes: [ChannelNumber: Duration] = [:]
+    private var allocationTime: Duration = .zero
+    private var nextChannel: UInt16 = ChannelNumber.rfc8656Range.lowerBound
+    private var releasing = false
+
+    /// RFC 8656 §9: permissions last 300 s, channels 600 s; refresh with a margin.
+    static let permissionRefresh: Duration = .seconds(240)
+    static let channelRefresh: Duration = .seconds(540)
+
+    public init(configuration: TURNSessionConfiguration) {
+        self.configuration = configuration
+    }
+
+    struct Authentication {
+        var username: String
+        var realm: String
+        var nonce: String
+        var integrity: STUNIntegrity
+        var userhash: [UInt8]?
+        var passwordAlgorithms: STUNAttribute?
+        var passwordAlgorithm: PasswordAlgorithm?
+    }
+
+    struct Transaction {
+        var request: TURNRequest
+        var message: STUNMessage
+        var bytes: ByteBuffer
+        var firstSent: Duration
+        var sends: Int
+        /// A fresh nonce was already tried after a 438.
+        var staleRetried = false
+        var authenticated: Bool
+    }
+
+    // MARK: requests
+
+    /// A STUN Binding request: the server-reflexive address, unauthenticated.
+    public mutating func bind(now: Duration) -> [TURNSessionOutput] {
+        start(.binding, STUNMessage(.binding, .request), authenticated: false, now: now)
+    }
+
+    /// Allocate, first without credentials to learn the realm and nonce (RFC 8656 §7.1).
+    public mutating func allocate(now: Duration) -> [TURNSessionOutput] {
+        var message = STUNMessage(.allocate, .request, attributes: allocateAttributes())
+        if let authentication {
+            message.attributes += authenticationAttributes(authentication)
+            return start(.allocate, message, authenticated: true, now: now)
+        }
+        return start(.allocate, message, authenticated: false, now: now)
+    }
+
+    public mutating func refresh(lifetime: UInt32, now: Duration) -> [TURNSessionOutput] {
+        guard allocation != nil else { return [.event(.failed(.refresh(lifetime: lifetime), .noAllocation))] }
+        return startAuthenticated(.refresh(lifetime: lifetime), STUNMessage(.refresh, .request, attributes: [.lifetime(lifetime)]), now: now)
+    }
+
+    /// Refresh with lifetime 0: the server frees the allocation.
+    public mutating func release(now: Duration) -> [TURNSessionOutput] {
+        releasing = true
+        return refresh(lifetime: 0, now: now)
+    }
+
+    public mutating func createPermission(for peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
+        guard allocation != nil else { return [.event(.failed(.createPermission(peer.ip), .noAllocation))] }
+        let message = STUNMessage(.createPermission, .request, attributes: [])
+        var withPeer = message
+        withPeer.attributes = [.xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID)]
+        return startAuthenticated(.createPermission(peer.ip), withPeer, now: now)
+    }
+
+    /// Binds the next free channel to `peer` (which also installs a permission for it).
+    public mutating func bindChannel(to peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
+        let channel = channelsByPeer[peer] ?? ChannelNumber(rawValue: nextChannel)!
+        guard allocation != nil else { return [.event(.failed(.channelBind(channel, peer), .noAllocation))] }
+        if channelsByPeer[peer] == nil { nextChannel = nextChannel == 0x4FFF ? 0x4000 : nextChannel + 1 }
+        let message = STUNMessage(.channelBind, .request, attributes: [])
+        var withAttributes = message
+        withAttributes.attributes = [
+            .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID),
+        ]
+        return startAuthenticated(.channelBind(channel, peer), withAttributes, now: now)
+    }
+
+    /// The channel bound to a peer, once the server confirmed it.
+    public func channel(for peer: TransportAddress) -> ChannelNumber? {
+        channelsByPeer[peer].flatMap { channels[$0] == peer ? $0 : nil }
+    }
+
+    /// A Send indication carrying `payload` to `peer` (the data path without a channel).
+    public func sendIndication(_ payload: ByteBuffer, to peer: TransportAddress) -> ByteBuffer {
+        let message = STUNMessage(.send, .indication, attributes: [])
+        var withAttributes = message
+        withAttributes.attributes = [.xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID), .data(payload)]
+        return withAttributes.encoded()
+    }
+
+    // MARK: input
+
+    /// Handles one STUN message or ChannelData frame from the server.
+    public mutating func receive(_ bytes: ByteBuffer, now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
+        guard let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return [] }
+        if PacketKind(firstByte: first) == .channelData {
+            guard let frame = try? ChannelData(datagram: bytes), let peer = channels[frame.channel] else { return [] }
+            return [.event(.data(from: peer, payload: frame.payload))]
+        }
+        guard let message = try? STUNMessage(datagram: bytes) else { return [] }
+        if message.type == STUNMessageType(.data, .indication) {
+            guard let peer = try? message.address(.xorPeerAddress), let payload = message.data else { return [] }
+            return [.event(.data(from: peer, payload: payload))]
+        }
+        guard let transaction = pending.removeValue(forKey: message.transactionID) else { return [] }
+        switch message.type.messageClass {
+        case .successResponse:
+            return succeeded(transaction, message, bytes: bytes, now: now)
+        case .errorResponse:
+            return rejected(transaction, message, bytes: bytes, now: now, unixTime: unixTime)
+        case .request, .indication:
+            pending[message.transactionID] = transaction
+            return []
+        }
+    }
+
+    /// Retransmissions, timeouts and the refreshes that keep the allocation, its permissions and
+    /// its channels alive.
+    public mutating func advance(to now: Duration) -> [TURNSessionOutput] {
+        var outputs: [TURNSessionOutput] = []
+        let schedule = configuration.schedule
+        let offsets = schedule.sendOffsets
+        for (id, transaction) in pending {
+            let elapsed = now - transaction.firstSent
+            if elapsed >= schedule.timeout {
+                pending[id] = nil
+                let error = TURNClientError.timeout(sends: transaction.sends, seconds: Double(schedule.timeout.seconds))
+                outputs.append(.event(.failed(transaction.request, error)))
+            } else if transaction.sends < offsets.count, elapsed >= offsets[transaction.sends] {
+                pending[id]!.sends += 1
+                outputs.append(.send(transaction.bytes))
+            }
+        }
+        guard let allocation, !releasing else { return outputs }
+        if now - allocationTime >= Self.refreshMargin(lifetime: allocation.lifetime), !refreshPending {
+            allocationTime = now
+            outputs += refresh(lifetime: configuration.lifetime ?? allocation.lifetime, now: now)
+        }
+        for (ip, confirmed) in permissionTimes where now - confirmed >= Self.permissionRefresh {
+            permissionTimes[ip] = now
+            outputs += createPermission(for: TransportAddress(ip: ip, port: 0), now: now)
+        }
+        for (channel, confirmed) in channelTimes where now - confirmed >= Self.channelRefresh {
+            channelTimes[channel] = now
+            if let peer = channels[channel] { outputs += bindChannel(to: peer, now: now) }
+        }
+        return outputs
+    }
+
+    /// The next time `advance` has something to do.
+    public var nextDeadline: Duration? {
+        let schedule = configuration.schedule
+        let offsets = schedule.sendOffsets
+        var deadlines = pending.values.map { transaction in
+            transaction.firstSent + (transaction.sends < offsets.count ? offsets[transaction.sends] : schedule.timeout)
+        }
+        if let allocation, !releasing {
+            deadlines.append(allocationTime + Self.refreshMargin(lifetime: allocation.lifetime))
+            deadlines += permissionTimes.values.map { $0 + Self.permissionRefresh }
+            deadlines += channelTimes.values.map { $0 + Self.channelRefresh }
+        }
+        return deadlines.min()
+    }
+
+    /// Refresh a minute before the lifetime ends, or at half of a short one.
+    static func refreshMargin(lifetime: UInt32) -> Duration {
+        .seconds(Int64(lifetime) > 120 ? Int64(lifetime) - 60 : Int64(lifetime) / 2)
+    }
+
+    // MARK: internals
+
+    private func allocateAttributes() -> [STUNAttribute] {
+        var attributes: [STUNAttribute] = [.requestedTransport(.udp)]
+        if let lifetime = configuration.lifetime { attributes.append(.lifetime(lifetime)) }
+        if configuration.addressFamily == .ipv6 { attributes.append(.requestedAddressFamily(.ipv6)) }
+        if let software = configuration.software { attributes.append(.software(software)) }
+        return attributes
+    }
+
+    private func authenticationAttributes(_ authentication: Authentication) -> [STUNAttribute] {
+        var attributes: [STUNAttribute] = [
+            authentication.userhash.map { .userhash($0) } ?? .username(authentication.username),
+            .realm(authentication.realm), .nonce(authentication.nonce),
+        ]
+        if let algorithms = authentication.passwordAlgorithms, let algorithm = authentication.passwordAlgorithm {
+            attributes += [algorithms, .passwordAlgorithm(algorithm)]
+        }
+        return attributes
+    }
+
+    private var refreshPending: Bool {
+        pending.values.contains { if case .refresh = $0.request { true } else { false } }
+    }
+
+    private mutating func startAuthenticated(_ request: TURNRequest, _ message: STUNMessage, now: Duration) -> [TURNSessionOutput] {
+        guard let authentication else { return [.event(.failed(request, .noAllocation))] }
+        var message = message
+        message.attributes += authenticationAttributes(authentication)
+        return start(request, message, authenticated: true, now: now)
+    }
+
+    private mutating func start(_ request: TURNRequest, _ message: STUNMessage, authenticated: Bool,
+                                now: Duration) -> [TURNSessionOutput] {
+        let bytes = message.encoded(integrity: authenticated ? authentication?.integrity : nil, fingerprint: true)
+        pending[message.transactionID] = Transaction(
+            request: request, message: message, bytes: bytes, firstSent: now, sends: 1, authenticated: authenticated)
+        return [.send(bytes)]
+    }
+
+    /// Sends the same request again as a new transaction with fresh authentication attributes.
+    private mutating func restart(_ transaction: Transaction, now: Duration, staleRetried: Bool) -> [TURNSessionOutput] {
+        guard let authentication else { return [] }
+        var message = transaction.message
+        message.transactionID = .random()
+        message.attributes.removeAll { Self.authenticationTypes.contains($0.type) }
+        // XOR-encoded attributes depend on the transaction id for IPv6: encode them anew.
+        message.attributes = message.attributes.map { attribute in
+            guard attribute.type.isXORAddress,
+                  let address = try? transaction.message.address(attribute.type) else { return attribute }
+            return .xorAddress(attribute.type, address, transactionID: message.transactionID)
+        }
+        message.attributes += authenticationAttributes(authentication)
+        let outputs = start(transaction.request, message, authenticated: true, now: now)
+        pending[message.transactionID]!.staleRetried = staleRetried
+        return outputs
+    }
+
+    static let authenticationTypes: Set<STUNAttributeType> = [
+        .username, .userhash, .realm, .nonce, .passwordAlgorithm, .passwordAlgorithms,
+    ]
+
+    private mutating func succeeded(_ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
+                                    now: Duration) -> [TURNSessionOutput] {
+        if transaction.authenticated, let integrity = authentication?.integrity,
+           message.attribute(integrity.algorithm.attributeType) != nil {
+            do { try integrity.verify(bytes) } catch {
+                return [.event(.failed(transaction.request, .responseIntegrity(error)))]
+            }
+        }
+        do {
+            switch transaction.request {
+            case .binding:
+                guard let mapped = try message.address(.xorMappedAddress) ?? message.address(.mappedAddress) else {
+                    throw TURNClientError.malformedResponse("Binding response without a mapped address")
+                }
+                return [.event(.bound(mapped: mapped))]
+            case .allocate:
+                guard let relayed = try message.address(.xorRelayedAddress) else {
+                    throw TURNClientError.malformedResponse("Allocate response without XOR-RELAYED-ADDRESS")
+                }
+                let lifetime = try message.lifetime ?? 600
+                let allocation = TURNAllocation(relayed: relayed, mapped: try message.address(.xorMappedAddress),
+                                                lifetime: lifetime, software: try message.software)
+                self.allocation = allocation
+                allocationTime = now
+                return [.event(.allocated(allocation))]
+            case .refresh:
+                let lifetime = try message.lifetime ?? 0
+                allocationTime = now
+                if lifetime == 0 || releasing {
+                    allocation = nil
+                    permissionTimes = [:]
+                    channelTimes = [:]
+                    return [.event(.released)]
+                }
+                allocation?.lifetime = lifetime
+                return [.event(.refreshed(lifetime: lifetime))]
+            case .createPermission(let ip):
+                permissionTimes[ip] = now
+                return [.event(.permissionCreated(ip))]
+            case .channelBind(let channel, let peer):
+                channels[channel] = peer
+                channelsByPeer[peer] = channel
+                channelTimes[channel] = now
+                permissionTimes[peer.ip] = now
+                return [.event(.channelBound(channel, peer))]
+            }
+        } catch let error as TURNClientError {
+            return [.event(.failed(transaction.request, error))]
+        } catch {
+            return [.event(.failed(transaction.request, .malformedResponse("\(error)")))]
+        }
+    }
+
+    private mutating func rejected(_ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
+                                   now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
+        guard let error = try? message.errorCode else {
+            return [.event(.failed(transaction.request, .malformedResponse("error response without ERROR-CODE")))]
+        }
+        switch error.code {
+        case 401 where !transaction.authenticated:
+            do {
+                authentication = try learn(from: message, unixTime: unixTime)
+            } catch {
+                return [.event(.failed(transaction.request, error))]
+            }
+            return restart(transaction, now: now, staleRetried: false)
+        case 401:
+            return [.event(.failed(transaction.request, .wrongCredentials(error)))]
+        case 438:
+            guard !transaction.staleRetried, let nonce = try? message.nonce else {
+                return [.event(.failed(transaction.request, .staleNonceLoop))]
+            }
+            authentication?.nonce = nonce
+            if let realm = try? message.realm { authentication?.realm = realm }
+            return restart(transaction, now: now, staleRetried: true)
+        case 300:
+            if case .allocate = transaction.request, let alternate = try? message.address(.alternateServer) {
+                return [.event(.redirected(alternate))]
+            }
+            return [.event(.failed(transaction.request, .rejected(error)))]
+        default:
+            if releasing, case .refresh = transaction.request, error.code == 437 {
+                // The allocation is gone already: that is what a release wants.
+                allocation = nil
+                return [.event(.released)]
+            }
+            return [.event(.failed(transaction.request, .rejected(error)))]
+        }
+    }
+
+    /// Long-term credentials from a 401 challenge (RFC 8489 §9.2.3): MD5 unless the server
+    /// offers SHA-256 in PASSWORD-ALGORITHMS.
+    private func learn(from challenge: STUNMessage, unixTime: Int64) throws(TURNClientError) -> Authentication {
+        guard let realm = try? challenge.realm, let nonce = try? challenge.nonce else {
+            throw .challengeWithoutRealmOrNonce
+        }
+        let offered = (try? challenge.passwordAlgorithms) ?? nil
+        let algorithm: PasswordAlgorithm? = offered.map { $0.contains(PasswordAlgorithm.sha256.rawValue) ? .sha256 : .md5 }
+        let (username, password) = configuration.credential.current(unixTime: unixTime)
+        do {
+            let key = try STUNKey.longTerm(username: username, realm: realm, password: password, algorithm: algorithm ?? .md5)
+            return Authentication(
+                username: username, realm: realm, nonce: nonce,
+                integrity: STUNIntegrity(key: key, algorithm: algorithm == .sha256 ? .hmacSHA256 : .hmacSHA1),
+                userhash: Self.wantsUserhash(nonce: nonce) ? try STUNKey.userhash(username: username, realm: realm) : nil,
+                passwordAlgorithms: offered == nil ? nil : challenge.attribute(.passwordAlgorithms),
+                passwordAlgorithm: algorithm.flatMap { offered == nil ? nil : $0 })
+        } catch {
+            throw .credential("\(error)")
+        }
+    }
+
+    /// RFC 8489 §9.2: a nonce starting with "obMatJos2" carries 24 security feature bits in 4
+    /// base64 characters; the username-anonymity bit lets the client send USERHASH. The bit
+    /// order follows RFC 8489's own vector (B.1's "AAAC" sends USERHASH): 0x02 of the last byte.
+    static func wantsUserhash(nonce: String) -> Bool {
+        guard nonce.hasPrefix("obMatJos2"), let last = nonce.dropFirst(12).first else { return false }
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        guard let value = alphabet.firstIndex(of: last) else { return false }
+        return value & 0b000010 != 0
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
