@@ -9,16 +9,32 @@ public struct RetransmissionSchedule: Hashable, Sendable {
     public var finalWaitMultiplier: Int
     public var reliable: Bool
 
+    /// A limit below the RFC's timeout, for a user's `--timeout`: sends stop and the
+    /// transaction fails there.
+    public var limit: Duration?
+
     public init(rto: Duration = .milliseconds(500), maximumSends: Int = 7, finalWaitMultiplier: Int = 16,
-                reliable: Bool) {
+                reliable: Bool, limit: Duration? = nil) {
         self.rto = rto
         self.maximumSends = maximumSends
         self.finalWaitMultiplier = finalWaitMultiplier
         self.reliable = reliable
+        self.limit = limit
     }
 
     /// Offsets from the first send of every send, the first included.
     public var sendOffsets: [Duration] {
+        guard let limit else { return uncappedSendOffsets }
+        return uncappedSendOffsets.filter { $0 < limit }
+    }
+
+    /// Offset from the first send at which the transaction fails.
+    public var timeout: Duration {
+        guard let limit else { return uncappedTimeout }
+        return min(limit, uncappedTimeout)
+    }
+
+    private var uncappedSendOffsets: [Duration] {
         if reliable { return [.zero] }
         var offsets: [Duration] = [.zero]
         var interval = rto
@@ -29,9 +45,8 @@ public struct RetransmissionSchedule: Hashable, Sendable {
         return offsets
     }
 
-    /// Offset from the first send at which the transaction fails.
-    public var timeout: Duration {
+    private var uncappedTimeout: Duration {
         if reliable { return .milliseconds(39_500) }
-        return sendOffsets.last! + rto * finalWaitMultiplier
+        return uncappedSendOffsets.last! + rto * finalWaitMultiplier
     }
 }

@@ -37,9 +37,9 @@ public struct TURNSessionConfiguration: Sendable {
     public var software: String?
 
     public init(credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
-                addressFamily: AddressFamily = .ipv4, software: String? = "turnload") {
+                addressFamily: AddressFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil) {
         self.credential = credential
-        self.schedule = RetransmissionSchedule(reliable: reliable)
+        self.schedule = RetransmissionSchedule(reliable: reliable, limit: requestTimeout)
         self.lifetime = lifetime
         self.addressFamily = addressFamily
         self.software = software
@@ -159,12 +159,25 @@ public struct TURNSession: Sendable {
 
     // MARK: input
 
-    /// Handles one STUN message or ChannelData frame from the server.
+    /// Handles one datagram from the server: a STUN message or ChannelData.
     public mutating func receive(_ bytes: ByteBuffer, now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
         guard let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return [] }
         if PacketKind(firstByte: first) == .channelData {
-            guard let frame = try? ChannelData(datagram: bytes), let peer = channels[frame.channel] else { return [] }
-            return [.event(.data(from: peer, payload: frame.payload))]
+            guard let frame = try? ChannelData(datagram: bytes) else { return [] }
+            return receive(.channelData(frame), now: now, unixTime: unixTime)
+        }
+        return receive(.stun(bytes), now: now, unixTime: unixTime)
+    }
+
+    /// Handles one frame from the server, as a stream deframer or a datagram gives it.
+    public mutating func receive(_ frame: TURNFrame, now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
+        let bytes: ByteBuffer
+        switch frame {
+        case .channelData(let channelData):
+            guard let peer = channels[channelData.channel] else { return [] }
+            return [.event(.data(from: peer, payload: channelData.payload))]
+        case .stun(let stun):
+            bytes = stun
         }
         guard let message = try? STUNMessage(datagram: bytes) else { return [] }
         if message.type == STUNMessageType(.data, .indication) {

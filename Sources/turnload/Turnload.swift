@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct Turnload: ParsableCommand {
+struct Turnload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "turnload",
         abstract: "Load and saturation testing for TURN relays (RFC 8656).",
@@ -10,13 +10,15 @@ struct Turnload: ParsableCommand {
             real Opus audio in RTP over ChannelData, and measures loss, jitter, delay, RTT, \
             throughput and the load at which quality collapses.
 
-            This build holds the protocol layer; the load, probe and relay commands come next.
+            This build can probe endpoints and decode packets; the load and relay commands come next.
 
             Examples:
+              turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
+              turnload probe --ice-servers ice.json --json
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Decode.self]
+        subcommands: [Probe.self, Decode.self]
     )
 }

@@ -1,0 +1,260 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import TURNProtocol
+
+/// How to trust a TLS server.
+public struct TLSOptions: Sendable {
+    /// PEM file of the certificate authorities to trust instead of the system's.
+    public var caFile: String?
+    /// Skip certificate verification (a throw-away certificate on a test relay).
+    public var insecure: Bool
+
+    public init(caFile: String? = nil, insecure: Bool = false) {
+        self.caFile = caFile
+        self.insecure = insecure
+    }
+}
+
+public enum TURNConnectionError: Error, Sendable, CustomStringConvertible {
+    case unsupportedTransport(TURNTransport)
+    case connect(String)
+    case tls(String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedTransport(let transport): "\(transport.rawValue.uppercased()) is not supported yet"
+        case .connect(let why): why
+        case .tls(let why): "TLS: \(why)"
+        }
+    }
+}
+
+/// One client's connection to a TURN server (one socket or TCP/TLS connection, as a relay
+/// keys allocations on the 5-tuple), driving a `TURNSession`. Every method may be called from
+/// any thread; the session itself lives on the channel's event loop.
+public final class TURNClientConnection: @unchecked Sendable {
+    public let channel: Channel
+    public let transport: TURNTransport
+    private let handler: TURNSessionHandler
+
+    private init(channel: Channel, transport: TURNTransport, handler: TURNSessionHandler) {
+        self.channel = channel
+        self.transport = transport
+        self.handler = handler
+    }
+
+    /// Connects to `server` and, for TLS, completes the handshake, using `hostname` for SNI and
+    /// certificate checks when it is a name.
+    public static func connect(
+        to server: SocketAddress, hostname: String, transport: TURNTransport, configuration: TURNSessionConfiguration,
+        tls: TLSOptions, group: EventLoopGroup, timeout: TimeAmount
+    ) async throws -> TURNClientConnection {
+        let channel: Channel
+        switch transport {
+        case .udp:
+            let local = try SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
+            channel = try await DatagramBootstrap(group: group)
+                .channelOption(.socketOption(.so_reuseaddr), value: 1)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers([
+                            TURNDatagramCodec(server: server), TURNSessionHandler(configuration: configuration),
+                        ])
+                    }
+                }
+                .bind(to: local).get()
+        case .tcp, .tls:
+            let sslContext = transport == .tls ? try makeSSLContext(tls) : nil
+            let sniName = IPAddress(hostname) == nil ? hostname : nil
+            do {
+                channel = try await ClientBootstrap(group: group)
+                    .connectTimeout(timeout)
+                    .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let sslContext {
+                                let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: sniName)
+                                try channel.pipeline.syncOperations.addHandler(ssl)
+                            }
+                            try channel.pipeline.syncOperations.addHandlers([
+                                ByteToMessageHandler(TURNStreamDecoder()), TURNSessionHandler(configuration: configuration),
+                            ])
+                        }
+                    }
+                    .connect(to: server).get()
+            } catch let error as ChannelError {
+                throw TURNConnectionError.connect(describe(error, server: server, transport: transport))
+            } catch let error as IOError {
+                throw TURNConnectionError.connect("\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue): \(error.description)")
+            }
+            if sslContext != nil {
+                try await handshake(channel, hostname: hostname, timeout: timeout)
+            }
+        case .dtls:
+            throw TURNConnectionError.unsupportedTransport(.dtls)
+        }
+        let handler = try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: TURNSessionHandler.self)
+        }.get()
+        return TURNClientConnection(channel: channel, transport: transport, handler: handler)
+    }
+
+    private static func describe(_ error: ChannelError, server: SocketAddress, transport: TURNTransport) -> String {
+        let target = "\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue)"
+        switch error {
+        case .connectTimeout(let amount): return "no connection to \(target) within \(amount.nanoseconds / 1_000_000) ms"
+        default: return "\(target): \(error)"
+        }
+    }
+
+    private static func makeSSLContext(_ options: TLSOptions) throws -> NIOSSLContext {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        if options.insecure {
+            configuration.certificateVerification = .none
+        } else if let caFile = options.caFile {
+            configuration.trustRoots = .file(caFile)
+        }
+        do { return try NIOSSLContext(configuration: configuration) } catch {
+            throw TURNConnectionError.tls("cannot use the trust settings (\(error))")
+        }
+    }
+
+    /// Waits for the TLS handshake: the first write completes only after it, so an empty
+    /// flush is enough to learn whether the server's certificate was accepted.
+    private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount) async throws {
+        let handshakeDone = channel.eventLoop.makePromise(of: Void.self)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            handshakeDone.fail(TURNConnectionError.tls("no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"))
+        }
+        channel.pipeline.handler(type: NIOSSLClientHandler.self).whenComplete { _ in }
+        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { result in
+            timer.cancel()
+            switch result {
+            case .success: handshakeDone.succeed()
+            case .failure(let error): handshakeDone.fail(error)
+            }
+        }
+        do {
+            try await handshakeDone.futureResult.get()
+        } catch let error as NIOSSLError {
+            channel.close(promise: nil)
+            throw TURNConnectionError.tls(describe(error, hostname: hostname))
+        } catch let error as BoringSSLError {
+            channel.close(promise: nil)
+            throw TURNConnectionError.tls(describe(error, hostname: hostname))
+        }
+    }
+
+    private static func describe(_ error: Error, hostname: String) -> String {
+        let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed")
+            || text.contains("unableToValidateCertificate") {
+            return "certificate for \(hostname) is not trusted (use --ca-file or --insecure)"
+        }
+        if text.contains("hostname") || text.contains("Hostname") {
+            return "certificate does not name \(hostname) (use --insecure to skip the check)"
+        }
+        return "handshake with \(hostname) failed: \(text)"
+    }
+
+    // MARK: requests
+
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    public func bind() async throws -> TransportAddress {
+        let event = try await perform({ $0.bind(now: $1) }) { if case .bound = $0 { true } else { Self.failed($0, .binding) } }
+        guard case .bound(let mapped) = event else { throw Self.error(from: event) }
+        return mapped
+    }
+
+    public func allocate() async throws -> TURNAllocation {
+        let event = try await perform({ $0.allocate(now: $1) }) {
+            switch $0 {
+            case .allocated, .redirected: true
+            default: Self.failed($0, .allocate)
+            }
+        }
+        switch event {
+        case .allocated(let allocation): return allocation
+        case .redirected(let alternate): throw TURNRedirect(alternate: alternate)
+        default: throw Self.error(from: event)
+        }
+    }
+
+    public func createPermission(for peer: TransportAddress) async throws {
+        let event = try await perform({ $0.createPermission(for: peer, now: $1) }) {
+            if case .permissionCreated(peer.ip) = $0 { true } else { Self.failed($0, .createPermission(peer.ip)) }
+        }
+        guard case .permissionCreated = event else { throw Self.error(from: event) }
+    }
+
+    public func bindChannel(to peer: TransportAddress) async throws -> ChannelNumber {
+        let event = try await perform({ $0.bindChannel(to: peer, now: $1) }) {
+            switch $0 {
+            case .channelBound(_, peer): true
+            case .failed(.channelBind(_, peer), _): true
+            default: false
+            }
+        }
+        guard case .channelBound(let channel, _) = event else { throw Self.error(from: event) }
+        return channel
+    }
+
+    public func refresh(lifetime: UInt32) async throws {
+        let event = try await perform({ $0.refresh(lifetime: lifetime, now: $1) }) {
+            switch $0 {
+            case .refreshed, .released: true
+            default: Self.failed($0, .refresh(lifetime: lifetime))
+            }
+        }
+        if case .failed = event { throw Self.error(from: event) }
+    }
+
+    public func release() async throws {
+        let event = try await perform({ $0.release(now: $1) }) {
+            switch $0 {
+            case .released: true
+            default: Self.failed($0, .refresh(lifetime: 0))
+            }
+        }
+        if case .failed = event { throw Self.error(from: event) }
+    }
+
+    /// Application data from peers, delivered on the event loop.
+    public func onData(_ body: @escaping @Sendable (TransportAddress, ByteBuffer) -> Void) {
+        channel.eventLoop.execute { self.handler.onData = body }
+    }
+
+    /// Sends to a peer through the relay: ChannelData once a channel is bound, else a Send indication.
+    public func send(_ payload: ByteBuffer, to peer: TransportAddress) {
+        let padded = transport.isStream
+        channel.eventLoop.execute { self.handler.send(payload, to: peer, padded: padded) }
+    }
+
+    public func close() async {
+        try? await channel.close()
+    }
+
+    private func perform(
+        _ call: @escaping @Sendable (inout TURNSession, Duration) -> [TURNSessionOutput],
+        until matches: @escaping @Sendable (TURNSessionEvent) -> Bool
+    ) async throws -> TURNSessionEvent {
+        let eventLoop = channel.eventLoop
+        return try await eventLoop.flatSubmit { self.handler.perform(on: eventLoop, call, until: matches) }.get()
+    }
+
+    private static func failed(_ event: TURNSessionEvent, _ request: TURNRequest) -> Bool {
+        if case .failed(request, _) = event { true } else { false }
+    }
+
+    private static func error(from event: TURNSessionEvent) -> Error {
+        if case .failed(_, let error) = event { return error }
+        return TURNClientError.malformedResponse("unexpected \(event)")
+    }
+}
+
+/// The server answered Allocate with 300 Try Alternate.
+public struct TURNRedirect: Error, Sendable {
+    public var alternate: TransportAddress
+}

@@ -1,0 +1,118 @@
+import NIOCore
+import TURNProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs a `TURNSession` on a channel's event loop: frames in, bytes out, timers from the
+/// session's next deadline, and promises for whoever awaits a request's outcome. Every use is
+/// on the channel's event loop (`TURNClientConnection` hops there), hence the unchecked Sendable.
+final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = TURNFrame
+    typealias OutboundOut = ByteBuffer
+
+    private var session: TURNSession
+    private let origin = NIODeadline.now()
+    private var context: ChannelHandlerContext?
+    private var timer: Scheduled<Void>?
+    private var waiters: [(matches: (TURNSessionEvent) -> Bool, promise: EventLoopPromise<TURNSessionEvent>)] = []
+    /// Called on the event loop with application data from peers.
+    var onData: ((TransportAddress, ByteBuffer) -> Void)?
+
+    init(configuration: TURNSessionConfiguration) {
+        session = TURNSession(configuration: configuration)
+    }
+
+    var allocation: TURNAllocation? { session.allocation }
+
+    func channel(for peer: TransportAddress) -> ChannelNumber? { session.channel(for: peer) }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        failWaiters(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        failWaiters(error)
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        handle(session.receive(unwrapInboundIn(data), now: now, unixTime: Self.unixTime))
+    }
+
+    /// Runs a session call and returns the event that settles it.
+    func perform(
+        on eventLoop: EventLoop,
+        _ call: (inout TURNSession, Duration) -> [TURNSessionOutput],
+        until matches: @escaping (TURNSessionEvent) -> Bool
+    ) -> EventLoopFuture<TURNSessionEvent> {
+        guard context != nil else { return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
+        let promise = eventLoop.makePromise(of: TURNSessionEvent.self)
+        waiters.append((matches, promise))
+        handle(call(&session, now))
+        return promise.futureResult
+    }
+
+    /// Sends application data to a peer: ChannelData when a channel is bound, else a Send indication.
+    func send(_ payload: ByteBuffer, to peer: TransportAddress, padded: Bool) {
+        guard let context else { return }
+        var frame: ByteBuffer
+        if let channel = session.channel(for: peer) {
+            frame = context.channel.allocator.buffer(capacity: 8 + payload.readableBytes)
+            frame.writeChannelData(ChannelData(channel: channel, payload: payload), padded: padded)
+        } else {
+            frame = session.sendIndication(payload, to: peer)
+        }
+        context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
+    }
+
+    private var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
+
+    static var unixTime: Int64 { Int64(time(nil)) }
+
+    private func handle(_ outputs: [TURNSessionOutput]) {
+        guard let context else { return }
+        var wrote = false
+        for output in outputs {
+            switch output {
+            case .send(let bytes):
+                context.write(wrapOutboundOut(bytes), promise: nil)
+                wrote = true
+            case .event(.data(let peer, let payload)):
+                onData?(peer, payload)
+            case .event(let event):
+                if let index = waiters.firstIndex(where: { $0.matches(event) }) {
+                    waiters.remove(at: index).promise.succeed(event)
+                }
+            }
+        }
+        if wrote { context.flush() }
+        rescheduleTimer()
+    }
+
+    private func rescheduleTimer() {
+        timer?.cancel()
+        guard let context, let deadline = session.nextDeadline else { return }
+        let when = origin + .nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000
+            + Int64(deadline.components.attoseconds / 1_000_000_000))
+        timer = context.eventLoop.scheduleTask(deadline: when) { [weak self] in
+            guard let self else { return }
+            self.handle(self.session.advance(to: self.now))
+        }
+    }
+
+    private func failWaiters(_ error: Error) {
+        let waiting = waiters
+        waiters = []
+        for waiter in waiting { waiter.promise.fail(error) }
+    }
+}

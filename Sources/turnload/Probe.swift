@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import NIOPosix
+import TURNClient
+import TURNProtocol
+
+struct Probe: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check, step by step, that TURN endpoints work: which transports, how fast, and why not.",
+        discussion: """
+            For each URI: resolve, connect (TLS handshake), STUN Binding, Allocate, \
+            CreatePermission, ChannelBind, echo packets of Opus size through the relay and back, \
+            Refresh and release, each timed. The echo goes to a UDP peer the probe opens itself \
+            (it speaks first, so that the relay and any NAT learn where it is); --peer names an \
+            echo server of your own instead. Exit status 0 only when every URI passed.
+
+            Examples:
+              turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
+              turnload probe "turn:relay.example.com?transport=tcp" "turns:relay.example.com:443" \\
+                  --user alice --secret-env TURN_SECRET
+              turnload probe --ice-servers ice.json --json
+            """
+    )
+
+    @Argument(help: "turn: or turns: URIs (RFC 7065), e.g. turn:relay.example.com:3478?transport=tcp.")
+    var uris: [String] = []
+
+    @OptionGroup var credentials: CredentialOptions
+    @OptionGroup var tls: TLSOptionGroup
+
+    @Option(help: ArgumentHelp("An echo server to send to instead of the probe's own peer.", valueName: "HOST:PORT"))
+    var peer: String?
+
+    @Option(help: "Echo packets to send through each relay, 20 ms apart.")
+    var packets = 20
+
+    @Option(help: "Seconds each step may take before it counts as failed.")
+    var timeout: Double = 10
+
+    @Flag(help: "Print one JSON object per URI instead of the table.")
+    var json = false
+
+    func validate() throws {
+        if uris.isEmpty, credentials.iceServers == nil {
+            throw ValidationError("give at least one turn: or turns: URI, or --ice-servers FILE")
+        }
+        for uri in uris {
+            do { _ = try TURNURI(uri) } catch { throw ValidationError("\(uri): \(error)") }
+        }
+        if let peer, TransportAddress(peer) == nil {
+            throw ValidationError("--peer must be IP:PORT or [IPv6]:PORT, not \(peer)")
+        }
+        guard (1...10_000).contains(packets) else { throw ValidationError("--packets must be from 1 to 10000") }
+        guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be between 0 and 300 seconds") }
+    }
+
+    func run() async throws {
+        var targets: [(TURNURI, ClientCredential)] = []
+        let given = try credentials.credential()
+        for text in uris {
+            guard let credential = given else {
+                throw ValidationError("\(text) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
+            }
+            targets.append((try TURNURI(text), credential))
+        }
+        for (serverURIs, own) in try credentials.iceServerList() {
+            guard let credential = own ?? given else {
+                throw ValidationError("the iceServers entry for \(serverURIs.map(\.description).joined(separator: ", ")) has no username and credential")
+            }
+            targets += serverURIs.map { ($0, credential) }
+        }
+
+        let group = MultiThreadedEventLoopGroup.singleton
+        var results: [ProbeResult] = []
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for (uri, credential) in targets {
+            let probe = TURNProbe(credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
+                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)))
+            if !json { printError("probing \(uri)…") }
+            let result = await probe.run(uri, group: group)
+            if json { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }
+            results.append(result)
+        }
+        if !json { print(ProbeTable.render(results)) }
+        if !results.allSatisfy(\.passed) { throw ExitCode(1) }
+    }
+}
+
+struct TLSOptionGroup: ParsableArguments {
+    @Option(help: ArgumentHelp("Trust the certificate authorities in this PEM file instead of the system's.", valueName: "FILE"))
+    var caFile: String?
+
+    @Flag(help: "Do not verify the server's TLS/DTLS certificate (test relays with throw-away certificates).")
+    var insecure = false
+
+    var options: TLSOptions { TLSOptions(caFile: caFile, insecure: insecure) }
+}
