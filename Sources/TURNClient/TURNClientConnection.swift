@@ -1,7 +1,12 @@
 import NIOCore
 import NIOPosix
 import NIOSSL
+import NIOTLS
 import TURNProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// How to trust a TLS server.
 public struct TLSOptions: Sendable {
@@ -75,7 +80,9 @@ public final class TURNClientConnection: @unchecked Sendable {
                         channel.eventLoop.makeCompletedFuture {
                             if let sslContext {
                                 let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: sniName)
-                                try channel.pipeline.syncOperations.addHandler(ssl)
+                                try channel.pipeline.syncOperations.addHandlers([
+                                    ssl, TLSHandshakeWatcher(promise: channel.eventLoop.makePromise()),
+                                ])
                             }
                             try channel.pipeline.syncOperations.addHandlers([
                                 ByteToMessageHandler(TURNStreamDecoder()), TURNSessionHandler(configuration: configuration),
@@ -86,7 +93,9 @@ public final class TURNClientConnection: @unchecked Sendable {
             } catch let error as ChannelError {
                 throw TURNConnectionError.connect(describe(error, server: server, transport: transport))
             } catch let error as IOError {
-                throw TURNConnectionError.connect("\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue): \(error.description)")
+                let target = "\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue)"
+                throw TURNConnectionError.connect(error.errnoCode == ECONNREFUSED
+                    ? "connection refused by \(target) (nothing listens there?)" : "\(target): \(error.description)")
             }
             if sslContext != nil {
                 try await handshake(channel, hostname: hostname, timeout: timeout)
@@ -120,27 +129,21 @@ public final class TURNClientConnection: @unchecked Sendable {
         }
     }
 
-    /// Waits for the TLS handshake: the first write completes only after it, so an empty
-    /// flush is enough to learn whether the server's certificate was accepted.
+    /// Waits for the TLS handshake, raced against the timeout.
     private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount) async throws {
-        let handshakeDone = channel.eventLoop.makePromise(of: Void.self)
+        let watcher = try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: TLSHandshakeWatcher.self)
+        }.get()
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            handshakeDone.fail(TURNConnectionError.tls("no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"))
+            watcher.promise.fail(TURNConnectionError.tls("no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"))
         }
-        channel.pipeline.handler(type: NIOSSLClientHandler.self).whenComplete { _ in }
-        channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { result in
-            timer.cancel()
-            switch result {
-            case .success: handshakeDone.succeed()
-            case .failure(let error): handshakeDone.fail(error)
-            }
-        }
+        defer { timer.cancel() }
         do {
-            try await handshakeDone.futureResult.get()
-        } catch let error as NIOSSLError {
+            try await watcher.promise.futureResult.get()
+        } catch let error as TURNConnectionError {
             channel.close(promise: nil)
-            throw TURNConnectionError.tls(describe(error, hostname: hostname))
-        } catch let error as BoringSSLError {
+            throw error
+        } catch {
             channel.close(promise: nil)
             throw TURNConnectionError.tls(describe(error, hostname: hostname))
         }
@@ -251,6 +254,31 @@ public final class TURNClientConnection: @unchecked Sendable {
     private static func error(from event: TURNSessionEvent) -> Error {
         if case .failed(_, let error) = event { return error }
         return TURNClientError.malformedResponse("unexpected \(event)")
+    }
+}
+
+/// Completes when NIOSSL reports the handshake done, fails with the first error before that.
+private final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = Any
+    let promise: EventLoopPromise<Void>
+
+    init(promise: EventLoopPromise<Void>) {
+        self.promise = promise
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted = event as? TLSUserEvent { promise.succeed() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        promise.fail(error)
+        context.fireErrorCaught(error)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        promise.fail(ChannelError.ioOnClosedChannel)
+        context.fireChannelInactive()
     }
 }
 

@@ -28,7 +28,7 @@ public struct TURNProbe: Sendable {
 
     public func run(_ uri: TURNURI, group: EventLoopGroup) async -> ProbeResult {
         var result = ProbeResult(uri: uri.description, transport: uri.transport.rawValue)
-        var recorder = StepRecorder()
+        let recorder = StepRecorder()
 
         guard let server = await recorder.step(.resolve, into: &result, { () async throws -> SocketAddress in
             try await Self.resolve(uri, timeout: timeout)
@@ -72,7 +72,7 @@ public struct TURNProbe: Sendable {
                 peerAddress = try await echo.firstContact(from: echoPeer, to: allocation.relayed, timeout: timeout)
             }
         }, target: target, peer: permitted)
-        guard permission != nil, let peerAddress else { return await finish(&result, &recorder, connection, target) }
+        guard permission != nil, let peerAddress else { return await finish(&result, recorder, connection, target) }
         result.peer = peerAddress.description
 
         let bound = await recorder.step(.channel, into: &result, { try await connection.bindChannel(to: peerAddress) },
@@ -83,10 +83,10 @@ public struct TURNProbe: Sendable {
             })
             result.echo = statistics ?? echo.statistics
         }
-        return await finish(&result, &recorder, connection, target)
+        return await finish(&result, recorder, connection, target)
     }
 
-    private func finish(_ result: inout ProbeResult, _ recorder: inout StepRecorder, _ connection: TURNClientConnection,
+    private func finish(_ result: inout ProbeResult, _ recorder: StepRecorder, _ connection: TURNClientConnection,
                         _ target: String) async -> ProbeResult {
         let lifetime = result.lifetimeSeconds ?? 600
         _ = await recorder.step(.refresh, into: &result, { try await connection.refresh(lifetime: lifetime) }, target: target)
@@ -131,7 +131,7 @@ struct ProbeError: Error, CustomStringConvertible {
 
 /// Times steps and turns their errors into the sentences a user reads.
 struct StepRecorder {
-    mutating func step<T>(
+    func step<T>(
         _ step: ProbeStep, into result: inout ProbeResult, _ body: () async throws -> T,
         target: String? = nil, peer: IPAddress? = nil
     ) async -> T? {
@@ -166,5 +166,6 @@ struct StepRecorder {
 }
 
 extension Duration {
-    var milliseconds: Double { seconds * 1000 }
+    /// Milliseconds to the microsecond, as reports show them.
+    var milliseconds: Double { (seconds * 1_000_000).rounded() / 1000 }
 }
