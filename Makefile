@@ -1,6 +1,7 @@
 # The two commands of the README are `make run` and `make test`; the rest serve them.
 SWIFT ?= swift
 APT_PACKAGES := libopus-dev libssl-dev pkg-config
+TEST_APT_PACKAGES := coturn openssl
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test deps build release fuzz bench clean
@@ -15,6 +16,7 @@ run: release
 	.build/release/turnload --help
 
 build: deps
+	@scripts/install-deps.sh $(TEST_APT_PACKAGES)
 	$(SWIFT) build --build-tests
 
 test: build

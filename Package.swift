@@ -59,6 +59,7 @@ let package = Package(
             dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload"]),
+        .testTarget(name: "InteropTests", dependencies: ["turnload"]),
     ],
     swiftLanguageModes: [.v6]
 )

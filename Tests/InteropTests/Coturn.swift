@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+
+/// A real coturn on loopback, started for a test and stopped with it: free ports, a
+/// throw-away certificate, relay ports outside the kernel's ephemeral range (32768–60999) so
+/// that relay binds do not collide with client sockets.
+final class Coturn {
+    let udpPort: Int
+    let tlsPort: Int
+    let certificate: URL
+    private let process = Process()
+    private let directory: URL
+
+    static let user = "alice"
+    static let password = "wonderland"
+    static let secret = "north-wind-shared-secret"
+    static let realm = "turnload.test"
+
+    enum Authentication {
+        case staticUser
+        case sharedSecret
+    }
+
+    init(authentication: Authentication = .staticUser, loopbackPeers: Bool = true, extra: [String] = []) throws {
+        guard let turnserver = ["/usr/bin/turnserver", "/usr/local/bin/turnserver"]
+            .first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            throw CoturnMissing()
+        }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-coturn-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        certificate = directory.appendingPathComponent("cert.pem")
+        let key = directory.appendingPathComponent("key.pem")
+        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                                         "-keyout", key.path, "-out", certificate.path])
+        udpPort = try Self.freePort()
+        tlsPort = try Self.freePort()
+        var arguments = [
+            "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=\(udpPort)",
+            "--tls-listening-port=\(tlsPort)", "--min-port=61000", "--max-port=65535", "--realm=\(Self.realm)",
+            "--cert=\(certificate.path)", "--pkey=\(key.path)", "--no-cli", "--fingerprint",
+            "--log-file=\(directory.appendingPathComponent("turn.log").path)", "--pidfile=\(directory.appendingPathComponent("pid").path)",
+            "--max-allocate-lifetime=3600",
+        ]
+        switch authentication {
+        case .staticUser: arguments += ["--lt-cred-mech", "--user=\(Self.user):\(Self.password)"]
+        case .sharedSecret: arguments += ["--use-auth-secret", "--static-auth-secret=\(Self.secret)"]
+        }
+        if loopbackPeers { arguments.append("--allow-loopback-peers") }
+        process.executableURL = URL(fileURLWithPath: turnserver)
+        process.arguments = arguments + extra
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try waitUntilListening()
+    }
+
+    deinit {
+        // SIGKILL, not terminate(): a child of the test runner inherits its blocked signal
+        // mask, so coturn never sees SIGTERM.
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// coturn opens its TCP listener with the others; a TCP connect that succeeds means it is up.
+    private func waitUntilListening() throws {
+        for _ in 0..<100 {
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            close(descriptor)
+            if connected == 0 { return }
+            guard process.isRunning else { throw CoturnFailed(reason: "turnserver exited at start") }
+            usleep(50_000)
+        }
+        throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) within 5 s")
+    }
+
+    /// A port the kernel just handed out and took back: free for a moment, which is enough here.
+    static func freePort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try withUnsafeMutablePointer(to: &address) { pointer in
+            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                guard bind(descriptor, $0, length) == 0, getsockname(descriptor, $0, &length) == 0 else {
+                    throw CoturnFailed(reason: "no free port on 127.0.0.1")
+                }
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw CoturnFailed(reason: "\(executable) failed") }
+    }
+}
+
+struct CoturnMissing: Error, CustomStringConvertible {
+    var description: String {
+        "coturn's turnserver is not installed: run `make test` (it installs coturn) or `apt-get install coturn`"
+    }
+}
+
+struct CoturnFailed: Error, CustomStringConvertible {
+    var reason: String
+    var description: String { reason }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import Testing
+
+/// `turnload probe`, the binary, against a real coturn on loopback.
+@Suite("probe against coturn", .serialized)
+struct ProbeInteropTests {
+    struct Outcome {
+        var status: Int32
+        var results: [[String: Any]]
+        var standardError: String
+    }
+
+    /// Runs `turnload probe … --json` with the environment given and decodes its lines.
+    func probe(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
+        let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+        let process = Process()
+        process.executableURL = productsDirectory.appendingPathComponent("turnload")
+        process.arguments = ["probe", "--json"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let (stdout, stderr) = (Pipe(), Pipe())
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let results = try String(decoding: output, as: UTF8.self).split(separator: "\n").map {
+            try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        return Outcome(status: process.terminationStatus, results: results, standardError: String(decoding: error, as: UTF8.self))
+    }
+
+    func uris(_ coturn: Coturn) -> [String] {
+        ["turn:127.0.0.1:\(coturn.udpPort)?transport=udp", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
+         "turns:127.0.0.1:\(coturn.tlsPort)?transport=tcp"]
+    }
+
+    func steps(_ result: [String: Any]) -> [String: [String: Any]] {
+        Dictionary(uniqueKeysWithValues: (result["steps"] as? [[String: Any]] ?? []).map { ($0["step"] as! String, $0) })
+    }
+
+    func expectPassed(_ outcome: Outcome, count: Int) {
+        #expect(outcome.status == 0, "\(outcome.results)")
+        #expect(outcome.results.count == count)
+        for result in outcome.results {
+            #expect(result["passed"] as? Bool == true, "\(result)")
+            #expect((result["software"] as? String)?.hasPrefix("Coturn") == true)
+            let steps = steps(result)
+            #expect(Set(steps.keys) == ["resolve", "connect", "binding", "allocate", "permission", "channel", "echo", "refresh", "release"])
+            #expect(steps.values.allSatisfy { $0["milliseconds"] is Double })
+            let echo = result["echo"] as? [String: Any]
+            #expect(echo?["received"] as? Int == 20)
+        }
+    }
+
+    @Test func staticCredentialsOverUDPTCPAndTLS() throws {
+        let coturn = try Coturn()
+        let outcome = try probe(uris(coturn) + ["--user", Coturn.user, "--password-env", "TL_PASSWORD", "--insecure"],
+                                environment: ["TL_PASSWORD": Coturn.password])
+        expectPassed(outcome, count: 3)
+        #expect(!outcome.standardError.contains(Coturn.password))
+    }
+
+    @Test func sharedSecretCredentials() throws {
+        let coturn = try Coturn(authentication: .sharedSecret)
+        let outcome = try probe(uris(coturn) + ["--user", "load", "--secret-env", "TL_SECRET", "--insecure"],
+                                environment: ["TL_SECRET": Coturn.secret])
+        expectPassed(outcome, count: 3)
+    }
+
+    @Test func trustedThroughCAFile() throws {
+        let coturn = try Coturn()
+        let outcome = try probe(["turns:localhost:\(coturn.tlsPort)", "--ca-file", coturn.certificate.path,
+                                 "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": Coturn.password])
+        expectPassed(outcome, count: 1)
+    }
+
+    func failure(_ outcome: Outcome, at step: String) -> String {
+        #expect(outcome.status == 1)
+        let result = outcome.results.first ?? [:]
+        #expect(result["passed"] as? Bool == false)
+        return steps(result)[step]?["error"] as? String ?? "step \(step) did not fail: \(result)"
+    }
+
+    @Test func wrongPassword() throws {
+        let coturn = try Coturn()
+        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": "not-the-password"])
+        #expect(failure(outcome, at: "allocate").contains("401 Unauthorized after sending credentials: the password or shared secret is wrong"))
+    }
+
+    @Test func refusedLoopbackPeer() throws {
+        let coturn = try Coturn(loopbackPeers: false)
+        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": Coturn.password])
+        let error = failure(outcome, at: "permission")
+        #expect(error.contains("403"))
+        #expect(error.contains("the relay refuses peer 127.0.0.1"))
+    }
+
+    @Test func untrustedCertificate() throws {
+        let coturn = try Coturn()
+        let outcome = try probe(["turns:127.0.0.1:\(coturn.tlsPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": Coturn.password])
+        #expect(failure(outcome, at: "connect") == "TLS: certificate for 127.0.0.1 is not trusted (use --ca-file or --insecure)")
+    }
+
+    @Test func silentPortTimesOut() throws {
+        let port = try Coturn.freePort()
+        let started = Date()
+        let outcome = try probe(["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD", "--timeout", "2"],
+                                environment: ["TL_PASSWORD": "p"])
+        #expect(failure(outcome, at: "allocate") == "no answer from 127.0.0.1:\(port)/udp after 2.0 s (2 retransmissions)")
+        #expect(Date().timeIntervalSince(started) < 15, "the probe must not hang past its timeouts")
+    }
+}
