@@ -22,15 +22,15 @@ public struct TLSOptions: Sendable {
 }
 
 public enum TURNConnectionError: Error, Sendable, CustomStringConvertible {
-    case unsupportedTransport(TURNTransport)
     case connect(String)
     case tls(String)
+    case dtls(String)
 
     public var description: String {
         switch self {
-        case .unsupportedTransport(let transport): "\(transport.rawValue.uppercased()) is not supported yet"
         case .connect(let why): why
         case .tls(let why): "TLS: \(why)"
+        case .dtls(let why): "DTLS: \(why)"
         }
     }
 }
@@ -57,18 +57,25 @@ public final class TURNClientConnection: @unchecked Sendable {
     ) async throws -> TURNClientConnection {
         let channel: Channel
         switch transport {
-        case .udp:
+        case .udp, .dtls:
             let local = try SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
-            channel = try await DatagramBootstrap(group: group)
+            let dtls = transport == .dtls ? try DTLSClientHandler(server: server, hostname: hostname, options: tls) : nil
+            let bootstrap = DatagramBootstrap(group: group)
                 .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        if let dtls {
+                            try channel.pipeline.syncOperations.addHandlers([
+                                dtls, TLSHandshakeWatcher(promise: channel.eventLoop.makePromise()),
+                            ])
+                        }
                         try channel.pipeline.syncOperations.addHandlers([
                             TURNDatagramCodec(server: server), TURNSessionHandler(configuration: configuration),
                         ])
                     }
                 }
-                .bind(to: local).get()
+            channel = try await bootstrap.bind(to: local).get()
+            if dtls != nil { try await handshake(channel, hostname: hostname, timeout: timeout, transport: .dtls) }
         case .tcp, .tls:
             let sslContext = transport == .tls ? try makeSSLContext(tls) : nil
             let sniName = IPAddress(hostname) == nil ? hostname : nil
@@ -100,8 +107,6 @@ public final class TURNClientConnection: @unchecked Sendable {
             if sslContext != nil {
                 try await handshake(channel, hostname: hostname, timeout: timeout)
             }
-        case .dtls:
-            throw TURNConnectionError.unsupportedTransport(.dtls)
         }
         let handler = try await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.handler(type: TURNSessionHandler.self)
@@ -130,12 +135,14 @@ public final class TURNClientConnection: @unchecked Sendable {
     }
 
     /// Waits for the TLS handshake, raced against the timeout.
-    private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount) async throws {
+    private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount,
+                                  transport: TURNTransport = .tls) async throws {
         let watcher = try await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.handler(type: TLSHandshakeWatcher.self)
         }.get()
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            watcher.promise.fail(TURNConnectionError.tls("no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"))
+            let why = "no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"
+            watcher.promise.fail(transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why))
         }
         defer { timer.cancel() }
         do {

@@ -32,7 +32,7 @@ struct ProbeInteropTests {
 
     func uris(_ coturn: Coturn) -> [String] {
         ["turn:127.0.0.1:\(coturn.udpPort)?transport=udp", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
-         "turns:127.0.0.1:\(coturn.tlsPort)?transport=tcp"]
+         "turns:127.0.0.1:\(coturn.tlsPort)?transport=tcp", "turns:127.0.0.1:\(coturn.tlsPort)?transport=udp"]
     }
 
     func steps(_ result: [String: Any]) -> [String: [String: Any]] {
@@ -53,11 +53,11 @@ struct ProbeInteropTests {
         }
     }
 
-    @Test func staticCredentialsOverUDPTCPAndTLS() throws {
+    @Test func staticCredentialsOverUDPTCPTLSAndDTLS() throws {
         let coturn = try Coturn()
         let outcome = try probe(uris(coturn) + ["--user", Coturn.user, "--password-env", "TL_PASSWORD", "--insecure"],
                                 environment: ["TL_PASSWORD": Coturn.password])
-        expectPassed(outcome, count: 3)
+        expectPassed(outcome, count: 4)
         #expect(!outcome.standardError.contains(Coturn.password))
     }
 
@@ -65,15 +65,16 @@ struct ProbeInteropTests {
         let coturn = try Coturn(authentication: .sharedSecret)
         let outcome = try probe(uris(coturn) + ["--user", "load", "--secret-env", "TL_SECRET", "--insecure"],
                                 environment: ["TL_SECRET": Coturn.secret])
-        expectPassed(outcome, count: 3)
+        expectPassed(outcome, count: 4)
     }
 
     @Test func trustedThroughCAFile() throws {
         let coturn = try Coturn()
-        let outcome = try probe(["turns:localhost:\(coturn.tlsPort)", "--ca-file", coturn.certificate.path,
+        let outcome = try probe(["turns:localhost:\(coturn.tlsPort)", "turns:localhost:\(coturn.tlsPort)?transport=udp",
+                                 "--ca-file", coturn.certificate.path,
                                  "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
                                 environment: ["TL_PASSWORD": Coturn.password])
-        expectPassed(outcome, count: 1)
+        expectPassed(outcome, count: 2)
     }
 
     func failure(_ outcome: Outcome, at step: String) -> String {
@@ -104,6 +105,10 @@ struct ProbeInteropTests {
         let outcome = try probe(["turns:127.0.0.1:\(coturn.tlsPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
                                 environment: ["TL_PASSWORD": Coturn.password])
         #expect(failure(outcome, at: "connect") == "TLS: certificate for 127.0.0.1 is not trusted (use --ca-file or --insecure)")
+        let overDTLS = try probe(["turns:127.0.0.1:\(coturn.tlsPort)?transport=udp", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                 environment: ["TL_PASSWORD": Coturn.password])
+        #expect(failure(overDTLS, at: "connect")
+            == "DTLS: certificate for 127.0.0.1 is not trusted: self-signed certificate (use --ca-file or --insecure)")
     }
 
     @Test func silentPortTimesOut() throws {
