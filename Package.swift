@@ -61,7 +61,13 @@ let package = Package(
             dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload"]),
-        .testTarget(name: "InteropTests", dependencies: ["turnload"]),
+        .testTarget(
+            name: "InteropTests",
+            dependencies: [
+                "turnload", "TURNClient", "TURNProtocol",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -38,6 +38,8 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     public var uri: String
     public var transport: String
     public var server: String?
+    /// The server that answered Allocate with 300 Try Alternate, when one did.
+    public var redirectedFrom: String?
     public var steps: [ProbeStepResult] = []
     public var reflexiveAddress: String?
     public var relayedAddress: String?
@@ -54,7 +56,7 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case uri, transport, server, passed, steps, reflexiveAddress, relayedAddress, lifetimeSeconds, software, peer, echo
+        case uri, transport, server, redirectedFrom, passed, steps, reflexiveAddress, relayedAddress, lifetimeSeconds, software, peer, echo
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -62,6 +64,7 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
         try container.encode(uri, forKey: .uri)
         try container.encode(transport, forKey: .transport)
         try container.encodeIfPresent(server, forKey: .server)
+        try container.encodeIfPresent(redirectedFrom, forKey: .redirectedFrom)
         try container.encode(passed, forKey: .passed)
         try container.encode(steps, forKey: .steps)
         try container.encodeIfPresent(reflexiveAddress, forKey: .reflexiveAddress)
@@ -96,6 +99,7 @@ public enum ProbeTable {
         for result in results {
             var facts: [String] = []
             if let server = result.server { facts.append("server \(server)") }
+            if let origin = result.redirectedFrom { facts.append("redirected from \(origin)") }
             if let software = result.software { facts.append("software \"\(software)\"") }
             if let reflexive = result.reflexiveAddress { facts.append("reflexive \(reflexive)") }
             if let relayed = result.relayedAddress { facts.append("relayed \(relayed)") }

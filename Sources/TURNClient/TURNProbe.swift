@@ -38,19 +38,37 @@ public struct TURNProbe: Sendable {
         let configuration = TURNSessionConfiguration(
             credential: credential, reliable: uri.transport.isStream,
             addressFamily: server.protocol == .inet6 ? .ipv6 : .ipv4, requestTimeout: timeout)
-        guard let connection = await recorder.step(.connect, into: &result, {
+        let connect = { (server: SocketAddress) in
             try await TURNClientConnection.connect(
                 to: server, hostname: uri.host, transport: uri.transport, configuration: configuration, tls: tls,
                 group: group, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
-        }) else { return result }
-        defer { Task { await connection.close() } }
-        let target = "\(result.server!)/\(uri.transport.rawValue)"
+        }
+        guard var connection = await recorder.step(.connect, into: &result, { try await connect(server) }) else { return result }
+        defer { Task { [connection] in await connection.close() } }
+        var target = "\(result.server!)/\(uri.transport.rawValue)"
 
         let reflexive = await recorder.step(.binding, into: &result, { try await connection.bind() }, target: target)
         result.reflexiveAddress = reflexive?.description
 
-        guard let allocation = await recorder.step(.allocate, into: &result, { try await connection.allocate() },
-                                                   target: target) else { return result }
+        var redirectedTo: TransportAddress?
+        guard let allocation = await recorder.step(.allocate, into: &result, {
+            do {
+                return try await connection.allocate()
+            } catch let redirect as TURNRedirect {
+                // 300 Try Alternate: follow it once, to the server it names (RFC 8656 §7.1);
+                // a second redirect fails the step.
+                await connection.close()
+                redirectedTo = redirect.alternate
+                connection = try await connect(SocketAddress(ipAddress: redirect.alternate.ip.description,
+                                                             port: Int(redirect.alternate.port)))
+                return try await connection.allocate()
+            }
+        }, target: target) else { return result }
+        if let redirectedTo {
+            result.redirectedFrom = result.server
+            result.server = redirectedTo.description
+            target = "\(redirectedTo)/\(uri.transport.rawValue)"
+        }
         result.relayedAddress = allocation.relayed.description
         result.lifetimeSeconds = allocation.lifetime
         result.software = allocation.software
