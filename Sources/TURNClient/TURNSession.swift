@@ -125,10 +125,10 @@ public struct TURNSession: Sendable {
 
     public mutating func createPermission(for peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
         guard allocation != nil else { return [.event(.failed(.createPermission(peer.ip), .noAllocation))] }
-        let message = STUNMessage(.createPermission, .request, attributes: [])
-        var withPeer = message
-        withPeer.attributes = [.xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID)]
-        return startAuthenticated(.createPermission(peer.ip), withPeer, now: now)
+        let id = TransactionID.random()
+        let message = STUNMessage(.createPermission, .request, transactionID: id,
+                                  attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id)])
+        return startAuthenticated(.createPermission(peer.ip), message, now: now)
     }
 
     /// Binds the next free channel to `peer` (which also installs a permission for it).
@@ -136,12 +136,11 @@ public struct TURNSession: Sendable {
         let channel = channelsByPeer[peer] ?? ChannelNumber(rawValue: nextChannel)!
         guard allocation != nil else { return [.event(.failed(.channelBind(channel, peer), .noAllocation))] }
         if channelsByPeer[peer] == nil { nextChannel = nextChannel == 0x4FFF ? 0x4000 : nextChannel + 1 }
-        let message = STUNMessage(.channelBind, .request, attributes: [])
-        var withAttributes = message
-        withAttributes.attributes = [
-            .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID),
-        ]
-        return startAuthenticated(.channelBind(channel, peer), withAttributes, now: now)
+        let id = TransactionID.random()
+        let message = STUNMessage(.channelBind, .request, transactionID: id, attributes: [
+            .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: id),
+        ])
+        return startAuthenticated(.channelBind(channel, peer), message, now: now)
     }
 
     /// The channel bound to a peer, once the server confirmed it.
@@ -151,10 +150,9 @@ public struct TURNSession: Sendable {
 
     /// A Send indication carrying `payload` to `peer` (the data path without a channel).
     public func sendIndication(_ payload: ByteBuffer, to peer: TransportAddress) -> ByteBuffer {
-        let message = STUNMessage(.send, .indication, attributes: [])
-        var withAttributes = message
-        withAttributes.attributes = [.xorAddress(.xorPeerAddress, peer, transactionID: message.transactionID), .data(payload)]
-        return withAttributes.encoded()
+        let id = TransactionID.random()
+        return STUNMessage(.send, .indication, transactionID: id,
+                           attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)]).encoded()
     }
 
     // MARK: input
