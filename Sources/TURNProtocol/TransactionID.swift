@@ -27,8 +27,13 @@ public struct TransactionID: Hashable, Sendable {
         return random(using: &generator)
     }
 
+    /// 96 bits from two 64-bit draws: each draw of the system generator is a system call, and
+    /// one per 32-bit word made id generation the largest cost of encoding a request.
     public static func random(using generator: inout some RandomNumberGenerator) -> TransactionID {
-        TransactionID(high: generator.next(), middle: generator.next(), low: generator.next())
+        let first: UInt64 = generator.next()
+        let second: UInt64 = generator.next()
+        return TransactionID(high: UInt32(truncatingIfNeeded: first >> 32), middle: UInt32(truncatingIfNeeded: first),
+                             low: UInt32(truncatingIfNeeded: second))
     }
 
     public var bytes: [UInt8] {
