@@ -82,6 +82,8 @@ public struct TURNSession: Sendable {
         var userhash: [UInt8]?
         var passwordAlgorithms: STUNAttribute?
         var passwordAlgorithm: PasswordAlgorithm?
+        /// Unix time after which a REST credential is replaced by a fresh one.
+        var renewal: Int64?
     }
 
     struct Transaction {
@@ -92,6 +94,8 @@ public struct TURNSession: Sendable {
         var sends: Int
         /// A fresh nonce was already tried after a 438.
         var staleRetried = false
+        /// A fresh REST credential was already tried after a 401.
+        var credentialRenewed = false
         var authenticated: Bool
     }
 
@@ -288,7 +292,8 @@ public struct TURNSession: Sendable {
     }
 
     /// Sends the same request again as a new transaction with fresh authentication attributes.
-    private mutating func restart(_ transaction: Transaction, now: Duration, staleRetried: Bool) -> [TURNSessionOutput] {
+    private mutating func restart(_ transaction: Transaction, now: Duration, staleRetried: Bool = false,
+                                  credentialRenewed: Bool = false) -> [TURNSessionOutput] {
         guard let authentication else { return [] }
         var message = transaction.message
         message.transactionID = .random()
@@ -302,6 +307,7 @@ public struct TURNSession: Sendable {
         message.attributes += authenticationAttributes(authentication)
         let outputs = start(transaction.request, message, authenticated: true, now: now)
         pending[message.transactionID]!.staleRetried = staleRetried
+        pending[message.transactionID]!.credentialRenewed = credentialRenewed
         return outputs
     }
 
@@ -374,8 +380,15 @@ public struct TURNSession: Sendable {
             } catch {
                 return [.event(.failed(transaction.request, error))]
             }
-            return restart(transaction, now: now, staleRetried: false)
+            return restart(transaction, now: now)
         case 401:
+            // A REST credential past its renewal time: take a fresh one and try once more, as
+            // providers expire them every few minutes.
+            if !transaction.credentialRenewed, let renewal = authentication?.renewal, unixTime >= renewal,
+               let renewed = try? learn(from: message, unixTime: unixTime) {
+                authentication = renewed
+                return restart(transaction, now: now, credentialRenewed: true)
+            }
             return [.event(.failed(transaction.request, .wrongCredentials(error)))]
         case 438:
             guard !transaction.staleRetried, let nonce = try? message.nonce else {
@@ -415,7 +428,8 @@ public struct TURNSession: Sendable {
                 integrity: STUNIntegrity(key: key, algorithm: algorithm == .sha256 ? .hmacSHA256 : .hmacSHA1),
                 userhash: Self.wantsUserhash(nonce: nonce) ? try STUNKey.userhash(username: username, realm: realm) : nil,
                 passwordAlgorithms: offered == nil ? nil : challenge.attribute(.passwordAlgorithms),
-                passwordAlgorithm: algorithm.flatMap { offered == nil ? nil : $0 })
+                passwordAlgorithm: algorithm.flatMap { offered == nil ? nil : $0 },
+                renewal: configuration.credential.renewalTime(takenAt: unixTime))
         } catch {
             throw .credential("\(error)")
         }

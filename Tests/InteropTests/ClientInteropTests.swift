@@ -55,6 +55,30 @@ struct ClientInteropTests {
         #expect(result.server == "127.0.0.1:\(target.udpPort)")
     }
 
+    /// Credentials that expire mid-run (2 s here, minutes at providers): the allocation made
+    /// with them lives on and refreshes after they expired, and an allocation made later (a new
+    /// 5-tuple, as coturn binds a 5-tuple to its first username) gets a fresh credential.
+    @Test func restCredentialExpiresMidRun() async throws {
+        let coturn = try Coturn(authentication: .sharedSecret)
+        let credential = ClientCredential.sharedSecret(secret: Array(Coturn.secret.utf8), user: "load", ttl: 2)
+        func connect() async throws -> TURNClientConnection {
+            try await TURNClientConnection.connect(
+                to: SocketAddress(ipAddress: "127.0.0.1", port: coturn.udpPort), hostname: "127.0.0.1", transport: .udp,
+                configuration: TURNSessionConfiguration(credential: credential, reliable: false, requestTimeout: .seconds(3)),
+                tls: TLSOptions(), group: group, timeout: .seconds(3))
+        }
+        let early = try await connect()
+        defer { Task { await early.close() } }
+        _ = try await early.allocate()
+        try await Task.sleep(for: .seconds(3))
+        try await early.refresh(lifetime: 600)
+        let late = try await connect()
+        defer { Task { await late.close() } }
+        _ = try await late.allocate()
+        try await late.release()
+        try await early.release()
+    }
+
     /// A server that answers every datagram with bytes that are neither STUN nor ChannelData,
     /// or with STUN of a transaction never asked: the client ignores them and times out cleanly.
     @Test func garbageRepliesEndInATimeout() async throws {

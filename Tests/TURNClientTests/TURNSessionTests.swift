@@ -247,6 +247,33 @@ struct TURNSessionTests {
         #expect(session.nextDeadline == nil)
     }
 
+    /// A REST credential past its renewal time is replaced when the server refuses it: the
+    /// next allocation of a long run goes out with a fresh username.
+    @Test func restCredentialIsRenewedAfterExpiry() throws {
+        let credential = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "alice", ttl: 300)
+        var session = session(credential: credential)
+        var server = self.server
+        server.password = credential.current(unixTime: 1000).password
+        let (first, _) = try sent(session.allocate(now: .zero))
+        let (second, _) = try sent(session.receive(server.challenge(first), now: .zero, unixTime: 1000))
+        #expect(try second.username == "1300:alice")
+        _ = session.receive(server.success(second, [
+            .xorAddress(.xorRelayedAddress, server.relayed, transactionID: second.transactionID),
+        ], username: "1300:alice"), now: .zero, unixTime: 1000)
+        _ = session.release(now: .seconds(1))
+
+        // Ten minutes later the old credential has expired: the server says 401, the session
+        // takes a fresh credential once, and a second 401 is a real failure.
+        let (stale, _) = try sent(session.allocate(now: .seconds(600)))
+        #expect(try stale.username == "1300:alice")
+        let (fresh, freshBytes) = try sent(session.receive(server.challenge(stale), now: .seconds(600), unixTime: 1600))
+        #expect(try fresh.username == "1900:alice")
+        let renewedPassword = credential.current(unixTime: 1600).password
+        try STUNIntegrity(key: .longTerm(username: "1900:alice", realm: server.realm, password: renewedPassword)).verify(freshBytes)
+        let events = events(session.receive(server.challenge(fresh), now: .seconds(600), unixTime: 1600))
+        guard case .failed(.allocate, .wrongCredentials)? = events.first else { Issue.record("\(events)"); return }
+    }
+
     @Test func restCredentialUsesExpiryUsername() throws {
         let credential = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "alice", ttl: 300)
         #expect(credential.current(unixTime: 1_699_999_700).username == "1700000000:alice")
