@@ -14,13 +14,17 @@ public struct TURNProbe: Sendable {
     public var peer: TransportAddress?
     public var packets: Int
     public var timeout: Duration
+    /// Data in Send and Data indications instead of ChannelData: no channel is bound.
+    public var indications: Bool
 
-    public init(credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration) {
+    public init(credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration,
+                indications: Bool = false) {
         self.credential = credential
         self.tls = tls
         self.peer = peer
         self.packets = packets
         self.timeout = timeout
+        self.indications = indications
     }
 
     /// Opus at 32 kbit/s in 20 ms frames: 80 bytes, behind a 12-byte RTP header.
@@ -93,9 +97,10 @@ public struct TURNProbe: Sendable {
         guard permission != nil, let peerAddress else { return await finish(&result, recorder, connection, target) }
         result.peer = peerAddress.description
 
-        let bound = await recorder.step(.channel, into: &result, { try await connection.bindChannel(to: peerAddress) },
-                                        target: target, peer: peerAddress.ip)
-        if bound != nil {
+        let bound = indications ? nil : await recorder.step(.channel, into: &result, {
+            try await connection.bindChannel(to: peerAddress)
+        }, target: target, peer: peerAddress.ip)
+        if bound != nil || indications {
             let statistics = await recorder.step(.echo, into: &result, {
                 try await echo.run(connection, to: peerAddress, timeout: timeout)
             })

@@ -37,6 +37,9 @@ struct Probe: AsyncParsableCommand {
     @Option(help: "Seconds each step may take before it counts as failed.")
     var timeout: Double = 10
 
+    @Flag(help: "Send data in Send/Data indications instead of ChannelData (no ChannelBind).")
+    var indications = false
+
     @Flag(help: "Print one JSON object per URI instead of the table.")
     var json = false
 
@@ -76,7 +79,7 @@ struct Probe: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for (uri, credential) in targets {
             let probe = TURNProbe(credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
-                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)))
+                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications)
             if !json { printError("probing \(uri)…") }
             let result = await probe.run(uri, group: group)
             if json { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }

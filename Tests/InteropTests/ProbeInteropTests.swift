@@ -61,6 +61,19 @@ struct ProbeInteropTests {
         #expect(!outcome.standardError.contains(Coturn.password))
     }
 
+    @Test func sendIndicationsInsteadOfChannels() throws {
+        let coturn = try Coturn()
+        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
+                                 "--indications", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": Coturn.password])
+        #expect(outcome.status == 0, "\(outcome.results)")
+        for result in outcome.results {
+            #expect(result["passed"] as? Bool == true)
+            #expect(steps(result)["channel"] == nil)
+            #expect((result["echo"] as? [String: Any])?["received"] as? Int == 20)
+        }
+    }
+
     @Test func sharedSecretCredentials() throws {
         let coturn = try Coturn(authentication: .sharedSecret)
         let outcome = try probe(uris(coturn) + ["--user", "load", "--secret-env", "TL_SECRET", "--insecure"],
