@@ -37,6 +37,14 @@ let package = Package(
                 .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "TURNRelay",
+            dependencies: [
+                "TURNProtocol",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .executableTarget(
             name: "turnload",
             dependencies: [
@@ -59,6 +67,10 @@ let package = Package(
         .testTarget(
             name: "TURNClientTests",
             dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "TURNRelayTests",
+            dependencies: ["TURNRelay", "TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload"]),
         .testTarget(

@@ -1,0 +1,45 @@
+import TURNProtocol
+
+/// What a relay allows and how long things live (RFC 8656 defaults).
+public struct RelayConfiguration: Sendable {
+    public var realm: String
+    /// Static long-term users: name to password.
+    public var users: [String: String]
+    /// TURN REST shared secret (coturn's `use-auth-secret`): usernames `expiry:user`.
+    public var sharedSecret: [UInt8]?
+    public var software: String? = "turnload relay"
+    public var nonceLifetime: Duration = .seconds(600)
+    public var defaultLifetime: UInt32 = 600
+    public var maximumLifetime: UInt32 = 3600
+    public var permissionLifetime: Duration = .seconds(300)
+    public var channelLifetime: Duration = .seconds(600)
+    public var maximumAllocationsPerUser = 100
+    public var maximumAllocations = 20_000
+    public var peerPolicy = PeerPolicy()
+
+    public init(realm: String, users: [String: String] = [:], sharedSecret: [UInt8]? = nil) {
+        self.realm = realm
+        self.users = users
+        self.sharedSecret = sharedSecret
+    }
+}
+
+/// Which peers a relay forwards to: like hosted providers, none in private, loopback,
+/// link-local, multicast or unspecified space unless allowed, so that the relay cannot be
+/// turned on the network it stands in.
+public struct PeerPolicy: Sendable, Hashable {
+    public var allowLoopback = false
+    public var allowPrivate = false
+
+    public init(allowLoopback: Bool = false, allowPrivate: Bool = false) {
+        self.allowLoopback = allowLoopback
+        self.allowPrivate = allowPrivate
+    }
+
+    public func permits(_ address: IPAddress) -> Bool {
+        if address.isUnspecified || address.isMulticast { return false }
+        if address.isLoopback { return allowLoopback }
+        if address.isPrivate || address.isLinkLocal { return allowPrivate }
+        return true
+    }
+}

@@ -1,0 +1,245 @@
+import Crypto
+import FoundationEssentials
+import NIOCore
+import TURNProtocol
+
+/// A client as the relay tells clients apart: its transport and address (with the relay's own
+/// listening address, the 5-tuple RFC 8656 keys allocations on).
+public struct RelayClient: Hashable, Sendable {
+    public var transport: TURNTransport
+    public var address: TransportAddress
+
+    public init(transport: TURNTransport, address: TransportAddress) {
+        self.transport = transport
+        self.address = address
+    }
+}
+
+/// The relay's request handling (RFC 8656 §7–§11) without I/O: authentication, allocations,
+/// permissions, channels, quotas and peer policy. The I/O layer hands it each STUN request
+/// and a way to open a relayed socket, and sends back the reply it returns.
+public struct RelayCore: Sendable {
+    public let configuration: RelayConfiguration
+    private let nonces = NonceAuthority()
+    public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
+    private var allocationsPerUser: [String: Int] = [:]
+
+    public init(configuration: RelayConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// Handles one STUN request; returns the response to send, or nil for what deserves none
+    /// (indications, responses, unparseable bytes). `openRelay` opens a relayed socket and
+    /// returns its address, or nil when none is left.
+    public mutating func handle(
+        _ bytes: ByteBuffer, from client: RelayClient, now: Duration, unixTime: Int64,
+        openRelay: () -> TransportAddress?
+    ) -> ByteBuffer? {
+        guard let request = try? STUNMessage(datagram: bytes), request.type.messageClass == .request else { return nil }
+        let unknown = request.unknownComprehensionRequiredAttributes
+        if !unknown.isEmpty {
+            return error(request, .unknownAttribute, extra: [.unknownAttributes(unknown)])
+        }
+        if request.type.method == .binding {
+            return reply(request, [.xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID)], key: nil)
+        }
+        let key: STUNIntegrity
+        let username: String
+        switch authenticate(request, bytes: bytes, unixTime: unixTime) {
+        case .reply(let response): return response
+        case .authenticated(let name, let integrity): (username, key) = (name, integrity)
+        }
+        expire(now: now)
+        switch request.type.method {
+        case .allocate: return allocate(request, client: client, username: username, key: key, now: now, openRelay: openRelay)
+        case .refresh: return refresh(request, client: client, username: username, key: key, now: now)
+        case .createPermission: return createPermission(request, client: client, key: key, now: now)
+        case .channelBind: return channelBind(request, client: client, key: key, now: now)
+        default: return error(request, .badRequest, key: key)
+        }
+    }
+
+    /// Frees allocations whose lifetime ended, and their permissions' and channels' state.
+    public mutating func expire(now: Duration) {
+        for (client, allocation) in allocations where allocation.expiry <= now {
+            remove(client, allocation)
+        }
+    }
+
+    // MARK: authentication (RFC 8489 §9.2.4)
+
+    private enum Authentication {
+        case reply(ByteBuffer)
+        case authenticated(String, STUNIntegrity)
+    }
+
+    private func authenticate(_ request: STUNMessage, bytes: ByteBuffer, unixTime: Int64) -> Authentication {
+        let challenge: [STUNAttribute] = [
+            .realm(configuration.realm), .nonce(nonces.make(expiringAt: unixTime + Int64(configuration.nonceLifetime.components.seconds))),
+        ]
+        guard request.attribute(.messageIntegrity) != nil else {
+            return .reply(error(request, .unauthenticated, extra: challenge))
+        }
+        guard let username = try? request.username, let nonce = try? request.nonce, (try? request.realm) != nil else {
+            return .reply(error(request, .badRequest))
+        }
+        switch nonces.check(nonce, unixTime: unixTime) {
+        case .valid: break
+        case .stale: return .reply(error(request, .staleNonce, extra: challenge))
+        case .invalid: return .reply(error(request, .unauthenticated, extra: challenge))
+        }
+        guard let password = password(for: username, unixTime: unixTime),
+              let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
+        else { return .reply(error(request, .unauthenticated, extra: challenge)) }
+        let integrity = STUNIntegrity(key: key)
+        guard (try? integrity.verify(bytes)) != nil else {
+            return .reply(error(request, .unauthenticated, extra: challenge))
+        }
+        return .authenticated(username, integrity)
+    }
+
+    /// A static user's password, or the REST password of a username whose expiry is ahead.
+    private func password(for username: String, unixTime: Int64) -> String? {
+        if let password = configuration.users[username] { return password }
+        guard let secret = configuration.sharedSecret,
+              let expiry = Int64(username.split(separator: ":", maxSplits: 1).first ?? ""), expiry >= unixTime else { return nil }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(username.utf8), using: SymmetricKey(data: secret))
+        return Data(mac).base64EncodedString()
+    }
+
+    // MARK: methods
+
+    private mutating func allocate(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
+                                   now: Duration, openRelay: () -> TransportAddress?) -> ByteBuffer {
+        if let existing = allocations[client] {
+            // A retransmitted Allocate gets the same answer; anything else is a mismatch.
+            guard existing.transactionID == request.transactionID else { return error(request, .allocationMismatch, key: key) }
+            return allocated(request, existing, client: client, key: key, now: now)
+        }
+        guard let transport = try? request.requestedTransport else { return error(request, .badRequest, key: key) }
+        guard transport == TransportProtocol.udp.rawValue else { return error(request, .unsupportedTransportProtocol, key: key) }
+        if (try? request.requestedAddressFamily) == .ipv6, client.address.ip.family != .ipv6 {
+            return error(request, .addressFamilyNotSupported, key: key)
+        }
+        guard allocationsPerUser[username, default: 0] < configuration.maximumAllocationsPerUser else {
+            return error(request, .allocationQuotaReached, key: key)
+        }
+        guard allocations.count < configuration.maximumAllocations, let relayed = openRelay() else {
+            return error(request, .insufficientCapacity, key: key)
+        }
+        let lifetime = grantedLifetime(try? request.lifetime)
+        let allocation = RelayAllocation(username: username, relayed: relayed, transactionID: request.transactionID,
+                                         expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
+        allocations[client] = allocation
+        allocationsPerUser[username, default: 0] += 1
+        return allocated(request, allocation, client: client, key: key, now: now)
+    }
+
+    private func allocated(_ request: STUNMessage, _ allocation: RelayAllocation, client: RelayClient, key: STUNIntegrity,
+                           now: Duration) -> ByteBuffer {
+        reply(request, [
+            .xorAddress(.xorRelayedAddress, allocation.relayed, transactionID: request.transactionID),
+            .xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID),
+            .lifetime(allocation.lifetime),
+        ], key: key)
+    }
+
+    private func grantedLifetime(_ requested: UInt32??) -> UInt32 {
+        let asked = (requested ?? nil) ?? configuration.defaultLifetime
+        return min(max(asked, configuration.defaultLifetime), configuration.maximumLifetime)
+    }
+
+    private mutating func refresh(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
+                                  now: Duration) -> ByteBuffer {
+        guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
+        guard allocation.username == username else { return error(request, .wrongCredentials, key: key) }
+        let requested = (try? request.lifetime) ?? nil
+        if requested == 0 {
+            remove(client, allocation)
+            return reply(request, [.lifetime(0)], key: key)
+        }
+        let lifetime = grantedLifetime(requested)
+        allocation.expiry = now + .seconds(Int64(lifetime))
+        allocation.lifetime = lifetime
+        allocations[client] = allocation
+        return reply(request, [.lifetime(lifetime)], key: key)
+    }
+
+    private mutating func createPermission(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
+                                           now: Duration) -> ByteBuffer {
+        guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
+        let peers = request.attributes.filter { $0.type == .xorPeerAddress }.compactMap { attribute -> TransportAddress? in
+            var single = request
+            single.attributes = [attribute]
+            return try? single.address(.xorPeerAddress)
+        }
+        guard !peers.isEmpty else { return error(request, .badRequest, key: key) }
+        guard peers.allSatisfy({ configuration.peerPolicy.permits($0.ip) }) else { return error(request, .forbidden, key: key) }
+        for peer in peers { allocation.permissions[peer.ip] = now + configuration.permissionLifetime }
+        allocations[client] = allocation
+        return reply(request, [], key: key)
+    }
+
+    private mutating func channelBind(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
+                                      now: Duration) -> ByteBuffer {
+        guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
+        guard let channel = try? request.channelNumber, let peer = try? request.address(.xorPeerAddress) else {
+            return error(request, .badRequest, key: key)
+        }
+        // A channel stays with its peer and a peer with its channel while the binding lives (§11.2).
+        if let bound = allocation.channels[channel], bound.peer != peer { return error(request, .badRequest, key: key) }
+        if let other = allocation.channelsByPeer[peer], other != channel { return error(request, .badRequest, key: key) }
+        guard configuration.peerPolicy.permits(peer.ip) else { return error(request, .forbidden, key: key) }
+        allocation.channels[channel] = RelayAllocation.Binding(peer: peer, expiry: now + configuration.channelLifetime)
+        allocation.channelsByPeer[peer] = channel
+        allocation.permissions[peer.ip] = now + configuration.permissionLifetime
+        allocations[client] = allocation
+        return reply(request, [], key: key)
+    }
+
+    private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
+        allocations[client] = nil
+        allocationsPerUser[allocation.username, default: 1] -= 1
+        if allocationsPerUser[allocation.username] == 0 { allocationsPerUser[allocation.username] = nil }
+    }
+
+    // MARK: replies
+
+    private func reply(_ request: STUNMessage, _ attributes: [STUNAttribute], key: STUNIntegrity?) -> ByteBuffer {
+        var attributes = attributes
+        if let software = configuration.software { attributes.append(.software(software)) }
+        return STUNMessage(request.type.method, .successResponse, transactionID: request.transactionID, attributes: attributes)
+            .encoded(integrity: key, fingerprint: true)
+    }
+
+    private func error(_ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = [],
+                       key: STUNIntegrity? = nil) -> ByteBuffer {
+        var attributes: [STUNAttribute] = [.errorCode(code)] + extra
+        if let software = configuration.software { attributes.append(.software(software)) }
+        return STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID, attributes: attributes)
+            .encoded(integrity: key, fingerprint: true)
+    }
+}
+
+/// One client's allocation on the relay.
+public struct RelayAllocation: Sendable, Hashable {
+    public var username: String
+    public var relayed: TransportAddress
+    var transactionID: TransactionID
+    public var expiry: Duration
+    public var lifetime: UInt32
+    /// When each peer's permission ends.
+    public var permissions: [IPAddress: Duration] = [:]
+    public var channels: [ChannelNumber: Binding] = [:]
+    public var channelsByPeer: [TransportAddress: ChannelNumber] = [:]
+
+    public struct Binding: Sendable, Hashable {
+        public var peer: TransportAddress
+        public var expiry: Duration
+    }
+
+    /// Whether a datagram from or to `peer` may pass at `now`.
+    public func permits(_ peer: IPAddress, now: Duration) -> Bool {
+        (permissions[peer] ?? .zero) > now
+    }
+}

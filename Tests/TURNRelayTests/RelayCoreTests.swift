@@ -1,0 +1,189 @@
+import NIOCore
+import Testing
+import TURNClient
+import TURNProtocol
+import TURNRelay
+
+/// Our own client's state machine against the relay core, in memory: every request the
+/// session sends goes through `RelayCore.handle`, every reply back into the session.
+struct Exchange {
+    var relay: RelayCore
+    var session: TURNSession
+    var client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.20:40000")!)
+    var now = Duration.zero
+    var unixTime: Int64 = 1_800_000_000
+    var nextPort: UInt16 = 50_000
+    var portsLeft = 100
+
+    init(relay: RelayConfiguration, credential: ClientCredential) {
+        self.relay = RelayCore(configuration: relay)
+        session = TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: false))
+    }
+
+    /// Runs a session call to its end and returns the session's events.
+    mutating func run(_ call: (inout TURNSession, Duration) -> [TURNSessionOutput]) -> [TURNSessionEvent] {
+        var outputs = call(&session, now)
+        var events: [TURNSessionEvent] = []
+        while !outputs.isEmpty {
+            var next: [TURNSessionOutput] = []
+            for output in outputs {
+                switch output {
+                case .event(let event): events.append(event)
+                case .send(let request):
+                    let reply = relay.handle(request, from: client, now: now, unixTime: unixTime) {
+                        guard portsLeft > 0 else { return nil }
+                        portsLeft -= 1
+                        nextPort += 1
+                        return TransportAddress(ip: IPAddress("203.0.113.1")!, port: nextPort)
+                    }
+                    if let reply { next += session.receive(reply, now: now, unixTime: unixTime) }
+                }
+            }
+            outputs = next
+        }
+        return events
+    }
+}
+
+@Suite("relay core")
+struct RelayCoreTests {
+    static let configuration: RelayConfiguration = {
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"],
+                                               sharedSecret: Array("north-wind".utf8))
+        configuration.maximumAllocationsPerUser = 2
+        return configuration
+    }()
+    static let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
+    let publicPeer = TransportAddress("192.0.2.77:9000")!
+
+    func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
+        for case .failed(_, let error) in events { return error }
+        return nil
+    }
+
+    @Test func fullLifecycle() throws {
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+        let allocated = exchange.run { $0.allocate(now: $1) }
+        guard case .allocated(let allocation)? = allocated.first else { Issue.record("\(allocated)"); return }
+        #expect(allocation.relayed == TransportAddress("203.0.113.1:50001"))
+        #expect(allocation.mapped == exchange.client.address)
+        #expect(allocation.lifetime == 600)
+        #expect(allocation.software == "turnload relay")
+
+        guard case .permissionCreated? = exchange.run({ $0.createPermission(for: publicPeer, now: $1) }).first else {
+            Issue.record("no permission"); return
+        }
+        guard case .channelBound(let channel, publicPeer)? = exchange.run({ $0.bindChannel(to: publicPeer, now: $1) }).first else {
+            Issue.record("no channel"); return
+        }
+        let state = try #require(exchange.relay.allocations[exchange.client])
+        #expect(state.channels[channel]?.peer == publicPeer)
+        #expect(state.permits(publicPeer.ip, now: .seconds(299)))
+        #expect(!state.permits(publicPeer.ip, now: .seconds(301)))
+
+        guard case .refreshed(lifetime: 600)? = exchange.run({ $0.refresh(lifetime: 600, now: $1) }).first else {
+            Issue.record("no refresh"); return
+        }
+        guard case .released? = exchange.run({ $0.release(now: $1) }).first else { Issue.record("no release"); return }
+        #expect(exchange.relay.allocations.isEmpty)
+    }
+
+    @Test func restCredentials() {
+        let fresh = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "load", ttl: 300)
+        var exchange = Exchange(relay: Self.configuration, credential: fresh)
+        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("REST allocation failed"); return }
+
+        // A username whose expiry has passed is refused, whatever its password.
+        var late = Exchange(relay: Self.configuration, credential: .staticPassword(
+            username: "1700000000:load", password: fresh.current(unixTime: 1_699_999_700).password))
+        #expect(failure(late.run { $0.allocate(now: $1) }).map { "\($0)" }?.hasPrefix("401") == true)
+    }
+
+    @Test func wrongPasswordAndUnknownUser() {
+        for credential in [ClientCredential.staticPassword(username: "alice", password: "nope"),
+                           .staticPassword(username: "mallory", password: "wonderland")] {
+            var exchange = Exchange(relay: Self.configuration, credential: credential)
+            guard case .wrongCredentials? = failure(exchange.run { $0.allocate(now: $1) }) else { Issue.record("accepted \(credential)"); return }
+            #expect(exchange.relay.allocations.isEmpty)
+        }
+    }
+
+    @Test func staleNonceIsRefreshed() {
+        var configuration = Self.configuration
+        configuration.nonceLifetime = .seconds(10)
+        var exchange = Exchange(relay: configuration, credential: Self.alice)
+        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        exchange.unixTime += 60
+        exchange.now = .seconds(60)
+        // The session's nonce is a minute old: 438, then the retry with the fresh one succeeds.
+        guard case .refreshed? = exchange.run({ $0.refresh(lifetime: 600, now: $1) }).first else { Issue.record("no refresh"); return }
+    }
+
+    @Test func peerPolicy() {
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+        _ = exchange.run { $0.allocate(now: $1) }
+        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7"] {
+            let error = failure(exchange.run { $0.createPermission(for: TransportAddress(peer)!, now: $1) })
+            #expect(error == .rejected(STUNErrorCode(403)), "\(peer)")
+        }
+        var configuration = Self.configuration
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        var loopback = Exchange(relay: configuration, credential: Self.alice)
+        _ = loopback.run { $0.allocate(now: $1) }
+        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
+        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
+    }
+
+    @Test func quotasAndCapacity() {
+        var exchanges = (0..<3).map { index in
+            var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+            exchange.client.address.port = UInt16(40_000 + index)
+            return exchange
+        }
+        // One relay core serves all three clients of the same user: the third passes the quota of 2.
+        var relay = exchanges[0].relay
+        var outcomes: [TURNClientError?] = []
+        for index in exchanges.indices {
+            exchanges[index].relay = relay
+            outcomes.append(failure(exchanges[index].run { $0.allocate(now: $1) }))
+            relay = exchanges[index].relay
+        }
+        #expect(outcomes[0] == nil && outcomes[1] == nil)
+        #expect(outcomes[2] == .rejected(STUNErrorCode(486)))
+
+        var full = Exchange(relay: Self.configuration, credential: Self.alice)
+        full.portsLeft = 0
+        #expect(failure(full.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(508)))
+    }
+
+    @Test func allocationsExpireWithoutRefresh() {
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+        _ = exchange.run { $0.allocate(now: $1) }
+        exchange.relay.expire(now: .seconds(599))
+        #expect(exchange.relay.allocations.count == 1)
+        exchange.relay.expire(now: .seconds(600))
+        #expect(exchange.relay.allocations.isEmpty)
+    }
+
+    /// Requests without credentials get a challenge and leave no state behind; unknown
+    /// comprehension-required attributes get 420; a second Allocate on a 5-tuple gets 437.
+    @Test func hostileAndOddRequests() throws {
+        var relay = RelayCore(configuration: Self.configuration)
+        let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.9:5000")!)
+        for _ in 0..<1000 {
+            let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
+            let reply = try STUNMessage(datagram: try #require(relay.handle(request, from: client, now: .zero, unixTime: 0) { nil }))
+            #expect(try reply.errorCode?.code == 401)
+        }
+        #expect(relay.allocations.isEmpty)
+        let odd = STUNMessage(.allocate, .request, attributes: [STUNAttribute(type: STUNAttributeType(rawValue: 0x0031), bytes: [1, 2, 3, 4])])
+        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .zero, unixTime: 0) { nil }))
+        #expect(try reply.errorCode?.code == 420)
+        #expect(try reply.unknownAttributes == [STUNAttributeType(rawValue: 0x0031)])
+        #expect(relay.handle(ByteBuffer(bytes: [1, 2, 3]), from: client, now: .zero, unixTime: 0) { nil } == nil)
+
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+        _ = exchange.run { $0.allocate(now: $1) }
+        #expect(failure(exchange.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(437)))
+    }
+}
