@@ -23,6 +23,7 @@ public struct RelayCore: Sendable {
     private let nonces = NonceAuthority()
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
     private var allocationsPerUser: [String: Int] = [:]
+    private var clientsByRelayed: [TransportAddress: RelayClient] = [:]
 
     public init(configuration: RelayConfiguration) {
         self.configuration = configuration
@@ -131,6 +132,7 @@ public struct RelayCore: Sendable {
         let allocation = RelayAllocation(username: username, relayed: relayed, transactionID: request.transactionID,
                                          expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
         allocations[client] = allocation
+        clientsByRelayed[relayed] = client
         allocationsPerUser[username, default: 0] += 1
         return allocated(request, allocation, client: client, key: key, now: now)
     }
@@ -199,8 +201,47 @@ public struct RelayCore: Sendable {
 
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
         allocations[client] = nil
+        clientsByRelayed[allocation.relayed] = nil
         allocationsPerUser[allocation.username, default: 1] -= 1
         if allocationsPerUser[allocation.username] == 0 { allocationsPerUser[allocation.username] = nil }
+    }
+
+    // MARK: data (RFC 8656 §11–§12)
+
+    /// Where a client's ChannelData or Send indication goes: out of its relayed address to a
+    /// peer it has a permission for; nil when it must be dropped (no allocation, unbound
+    /// channel, no permission).
+    public func route(_ frame: TURNFrame, from client: RelayClient, now: Duration)
+        -> (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)? {
+        guard let allocation = allocations[client], allocation.expiry > now else { return nil }
+        switch frame {
+        case .channelData(let data):
+            guard let binding = allocation.channels[data.channel], binding.expiry > now else { return nil }
+            return (allocation.relayed, binding.peer, data.payload)
+        case .stun(let bytes):
+            guard let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
+                  let peer = try? message.address(.xorPeerAddress), let payload = message.data,
+                  allocation.permits(peer.ip, now: now) else { return nil }
+            return (allocation.relayed, peer, payload)
+        }
+    }
+
+    /// What reaches the client when `payload` arrives at `relayed` from `peer`: ChannelData on
+    /// the peer's channel (padded when the client is on a stream), else a Data indication; nil
+    /// without a permission.
+    public func deliver(_ payload: ByteBuffer, from peer: TransportAddress, to relayed: TransportAddress, now: Duration)
+        -> (client: RelayClient, bytes: ByteBuffer)? {
+        guard let client = clientsByRelayed[relayed], let allocation = allocations[client], allocation.expiry > now,
+              allocation.permits(peer.ip, now: now) else { return nil }
+        if let channel = allocation.channelsByPeer[peer], let binding = allocation.channels[channel], binding.expiry > now {
+            var bytes = ByteBuffer()
+            bytes.writeChannelData(ChannelData(channel: channel, payload: payload), padded: client.transport.isStream)
+            return (client, bytes)
+        }
+        let id = TransactionID.random()
+        let indication = STUNMessage(.data, .indication, transactionID: id,
+                                     attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)])
+        return (client, indication.encoded())
     }
 
     // MARK: replies

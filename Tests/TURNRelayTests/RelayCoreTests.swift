@@ -156,6 +156,45 @@ struct RelayCoreTests {
         #expect(failure(full.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(508)))
     }
 
+    /// Data both ways: through the bound channel, through Send/Data indications with a
+    /// permission, and dropped without one.
+    @Test func dataPath() throws {
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
+        guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else { return }
+        let other = TransportAddress("192.0.2.88:9000")!
+        let payload = ByteBuffer(bytes: [0x80, 111, 0, 1])
+
+        // No permission yet: nothing passes either way.
+        let early = exchange.session.sendIndication(payload, to: publicPeer)
+        #expect(exchange.relay.route(.stun(early), from: exchange.client, now: .zero) == nil)
+        #expect(exchange.relay.deliver(payload, from: publicPeer, to: allocation.relayed, now: .zero) == nil)
+
+        guard case .channelBound(let channel, _)? = exchange.run({ $0.bindChannel(to: publicPeer, now: $1) }).first else { return }
+        let outbound = ChannelData(channel: channel, payload: payload)
+        let routed = try #require(exchange.relay.route(.channelData(outbound), from: exchange.client, now: .seconds(1)))
+        #expect(routed.relayed == allocation.relayed && routed.peer == publicPeer && routed.payload == payload)
+        let inbound = try #require(exchange.relay.deliver(payload, from: publicPeer, to: allocation.relayed, now: .seconds(1)))
+        #expect(inbound.client == exchange.client)
+        guard case .data(publicPeer, payload)? = exchange.session.receive(inbound.bytes, now: .seconds(1), unixTime: 0)
+            .compactMap({ if case .event(let event) = $0 { event } else { nil } }).first else {
+            Issue.record("the session did not take the ChannelData"); return
+        }
+
+        // A permitted peer without a channel: Send and Data indications.
+        _ = exchange.run { $0.createPermission(for: other, now: $1) }
+        let send = exchange.session.sendIndication(payload, to: other)
+        #expect(try #require(exchange.relay.route(.stun(send), from: exchange.client, now: .seconds(2))).peer == other)
+        let indication = try #require(exchange.relay.deliver(payload, from: other, to: allocation.relayed, now: .seconds(2)))
+        let message = try STUNMessage(datagram: indication.bytes)
+        #expect(message.type == STUNMessageType(.data, .indication))
+        #expect(try message.address(.xorPeerAddress) == other)
+
+        // After the permission's 300 s, the peer is cut off; an unbound channel never passes.
+        #expect(exchange.relay.deliver(payload, from: other, to: allocation.relayed, now: .seconds(303)) == nil)
+        let unbound = ChannelData(channel: ChannelNumber(rawValue: 0x4ABC)!, payload: payload)
+        #expect(exchange.relay.route(.channelData(unbound), from: exchange.client, now: .seconds(3)) == nil)
+    }
+
     @Test func allocationsExpireWithoutRefresh() {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         _ = exchange.run { $0.allocate(now: $1) }
