@@ -42,6 +42,7 @@ let package = Package(
             dependencies: [
                 "TURNProtocol",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -70,7 +71,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TURNRelayTests",
-            dependencies: ["TURNRelay", "TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "TURNRelay", "TURNClient", "TURNProtocol",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload"]),
         .testTarget(

@@ -1,0 +1,45 @@
+import NIOCore
+import NIOPosix
+import Testing
+import TURNClient
+import TURNProtocol
+import TURNRelay
+
+/// The relay on loopback, probed by our own client end to end over UDP.
+@Suite("relay server over UDP")
+struct RelayServerTests {
+    @Test func probePassesThroughTheRelay() async throws {
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        let group = MultiThreadedEventLoopGroup.singleton
+        let relay = try await RelayServer.start(configuration: configuration,
+                                                listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                                                relayIP: .loopbackV4, group: group)
+        let port = try #require(relay.localAddress?.port)
+        let probe = TURNProbe(credential: .staticPassword(username: "alice", password: "wonderland"), tls: TLSOptions(),
+                              peer: nil, packets: 20, timeout: .seconds(5))
+        let result = await probe.run(try TURNURI("turn:127.0.0.1:\(port)"), group: group)
+        #expect(result.passed, "\(result)")
+        #expect(result.software == "turnload relay")
+        #expect(result.echo?.received == 20)
+        let indications = TURNProbe(credential: .staticPassword(username: "alice", password: "wonderland"), tls: TLSOptions(),
+                                    peer: nil, packets: 5, timeout: .seconds(5), indications: true)
+        #expect(await indications.run(try TURNURI("turn:127.0.0.1:\(port)"), group: group).passed)
+        #expect(await relay.allocationCount == 0, "the probe releases what it allocated")
+        await relay.stop()
+    }
+
+    @Test func loopbackPeersRefusedByDefault() async throws {
+        let configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
+        let group = MultiThreadedEventLoopGroup.singleton
+        let relay = try await RelayServer.start(configuration: configuration,
+                                                listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                                                relayIP: .loopbackV4, group: group)
+        let port = try #require(relay.localAddress?.port)
+        let probe = TURNProbe(credential: .staticPassword(username: "alice", password: "wonderland"), tls: TLSOptions(),
+                              peer: nil, packets: 5, timeout: .seconds(3))
+        let result = await probe.run(try TURNURI("turn:127.0.0.1:\(port)"), group: group)
+        #expect(result.steps.first { $0.step == .permission }?.error?.hasPrefix("403 Forbidden") == true)
+        await relay.stop()
+    }
+}
