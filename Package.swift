@@ -51,7 +51,9 @@ let package = Package(
             dependencies: [
                 "TURNProtocol",
                 "TURNClient",
+                "TURNRelay",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -41,17 +41,11 @@ struct CredentialOptions: ParsableArguments {
     /// The credential from the options, or nil when none was given (an iceServers file may
     /// supply its own).
     func credential() throws -> ClientCredential? {
-        if let name = passwordEnv {
-            return .staticPassword(username: user!, password: try Self.environment(name, what: "password"))
+        if let password = try readSecret(environment: passwordEnv, file: passwordFile, what: "password") {
+            return .staticPassword(username: user!, password: password)
         }
-        if let path = passwordFile {
-            return .staticPassword(username: user!, password: try Self.firstLine(of: path, what: "password"))
-        }
-        if let name = secretEnv {
-            return .sharedSecret(secret: Array(try Self.environment(name, what: "shared secret").utf8), user: user, ttl: credentialTTL)
-        }
-        if let path = secretFile {
-            return .sharedSecret(secret: Array(try Self.firstLine(of: path, what: "shared secret").utf8), user: user, ttl: credentialTTL)
+        if let secret = try readSecret(environment: secretEnv, file: secretFile, what: "shared secret") {
+            return .sharedSecret(secret: Array(secret.utf8), user: user, ttl: credentialTTL)
         }
         return nil
     }
@@ -73,15 +67,18 @@ struct CredentialOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
     }
+}
 
-    private static func environment(_ name: String, what: String) throws -> String {
+/// A secret from an environment variable or the first line of a file, whichever is named; nil
+/// when neither is. Errors name the variable or file, never the value.
+func readSecret(environment name: String?, file path: String?, what: String) throws -> String? {
+    if let name {
         guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
             throw ValidationError("the environment variable \(name) holding the \(what) is not set or empty")
         }
         return value
     }
-
-    private static func firstLine(of path: String, what: String) throws -> String {
+    if let path {
         guard let data = FileManager.default.contents(atPath: path),
               let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
               !line.isEmpty else {
@@ -89,6 +86,7 @@ struct CredentialOptions: ParsableArguments {
         }
         return String(line)
     }
+    return nil
 }
 
 typealias TURNURIList = [TURNURI]

@@ -10,7 +10,7 @@ struct Turnload: AsyncParsableCommand {
             real Opus audio in RTP over ChannelData, and measures loss, jitter, delay, RTT, \
             throughput and the load at which quality collapses.
 
-            This build can probe endpoints and decode packets; the load and relay commands come next.
+            This build probes endpoints, runs a UDP relay and decodes packets; the load commands come next.
 
             Examples:
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
@@ -19,6 +19,6 @@ struct Turnload: AsyncParsableCommand {
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Probe.self, Decode.self]
+        subcommands: [Probe.self, Relay.self, Decode.self]
     )
 }

@@ -1,0 +1,119 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import NIOCore
+import NIOPosix
+import TURNProtocol
+import TURNRelay
+
+struct Relay: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run turnload's own TURN relay (UDP), for tests and calibration.",
+        discussion: """
+            A TURN relay with long-term credentials (a static user and/or a TURN REST shared \
+            secret, as coturn's use-auth-secret), allocations, permissions and channels. Like \
+            hosted providers it refuses private, loopback, link-local and multicast peers unless \
+            allowed. Prints one status line a second; Ctrl-C or SIGTERM stops it.
+
+            Examples:
+              TURN_PASSWORD=wonderland turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers
+              turnload relay --listen 127.0.0.1:3479 --secret-env TURN_SECRET
+            """
+    )
+
+    @Option(help: ArgumentHelp("UDP address to listen on.", valueName: "IP:PORT"))
+    var listen = "127.0.0.1:3478"
+
+    @Option(help: ArgumentHelp("Address to relay from (default: the listening address).", valueName: "IP"))
+    var relayIP: String?
+
+    @Option(help: "Realm of the long-term credentials.")
+    var realm = "turnload"
+
+    @Option(help: "A static user (with --password-env or --password-file).")
+    var user: String?
+
+    @Option(help: ArgumentHelp("Read the user's password from this environment variable.", valueName: "VAR"))
+    var passwordEnv: String?
+
+    @Option(help: ArgumentHelp("Read the user's password from this file (first line).", valueName: "FILE"))
+    var passwordFile: String?
+
+    @Option(help: ArgumentHelp("Accept TURN REST credentials made with the secret in this environment variable.", valueName: "VAR"))
+    var secretEnv: String?
+
+    @Option(help: ArgumentHelp("Accept TURN REST credentials made with the secret in this file.", valueName: "FILE"))
+    var secretFile: String?
+
+    @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
+    var allowLoopbackPeers = false
+
+    @Flag(help: "Relay to private and link-local peers too.")
+    var allowPrivatePeers = false
+
+    func validate() throws {
+        guard TransportAddress(listen) != nil else { throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(listen)") }
+        if let relayIP, IPAddress(relayIP) == nil { throw ValidationError("--relay-ip must be an IP address, not \(relayIP)") }
+        if (user == nil) != (passwordEnv == nil && passwordFile == nil) {
+            throw ValidationError("--user goes with --password-env or --password-file")
+        }
+        if user == nil, secretEnv == nil, secretFile == nil {
+            throw ValidationError("give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
+                + "the relay never relays without credentials")
+        }
+    }
+
+    func run() async throws {
+        let address = TransportAddress(listen)!
+        var configuration = RelayConfiguration(realm: realm)
+        if let user, let password = try readSecret(environment: passwordEnv, file: passwordFile, what: "password") {
+            configuration.users[user] = password
+        }
+        configuration.sharedSecret = try readSecret(environment: secretEnv, file: secretFile, what: "shared secret").map { Array($0.utf8) }
+        configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
+
+        let server: RelayServer
+        do {
+            server = try await RelayServer.start(
+                configuration: configuration, listen: try SocketAddress(ipAddress: address.ip.description, port: Int(address.port)),
+                relayIP: relayIP.flatMap(IPAddress.init) ?? address.ip, group: MultiThreadedEventLoopGroup.singleton)
+        } catch {
+            throw ValidationError("cannot listen on \(listen)/udp: \(error)")
+        }
+        printError("relay listening on \(listen)/udp, realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")")
+        let stop = StopSignal()
+        let start = Date()
+        while !stop.received {
+            try? await Task.sleep(for: .seconds(1))
+            printError("\(Int(Date().timeIntervalSince(start))) s: \(await server.allocationCount) allocations")
+        }
+        printError("stopping")
+        await server.stop()
+    }
+}
+
+/// Becomes true on SIGINT or SIGTERM. The signals are unblocked first: a process started by
+/// a test runner inherits a mask that blocks them.
+final class StopSignal: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    private let lock = NSLock()
+    private var flag = false
+
+    init() {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for signalNumber in [SIGINT, SIGTERM] {
+            sigaddset(&set, signalNumber)
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler { [weak self] in self?.set() }
+            source.resume()
+            sources.append(source)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+    }
+
+    var received: Bool { lock.withLock { flag } }
+
+    private func set() { lock.withLock { flag = true } }
+}
