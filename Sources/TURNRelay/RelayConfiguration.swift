@@ -16,6 +16,11 @@ public struct RelayConfiguration: Sendable {
     public var maximumAllocationsPerUser = 100
     public var maximumAllocations = 20_000
     public var peerPolicy = PeerPolicy()
+    /// Injected on every relayed packet, both ways.
+    public var impairment = Impairment()
+    public var seed: UInt64 = 1
+    /// Relayed packets a second in total, both ways; the excess is dropped.
+    public var maximumPacketsPerSecond: Int?
 
     public init(realm: String, users: [String: String] = [:], sharedSecret: [UInt8]? = nil) {
         self.realm = realm

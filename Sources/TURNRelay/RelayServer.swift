@@ -16,11 +16,15 @@ public final class RelayServer: @unchecked Sendable {
     private var relayChannels: [TransportAddress: Channel] = [:]
     private var housekeeping: RepeatedTask?
     private let origin = NIODeadline.now()
+    private var impairer: Impairer
+    private var rateLimit: PacketRateLimit?
 
     private init(configuration: RelayConfiguration, relayIP: IPAddress, eventLoop: EventLoop) {
         core = RelayCore(configuration: configuration)
         self.relayIP = relayIP
         self.eventLoop = eventLoop
+        impairer = Impairer(configuration.impairment, seed: configuration.seed)
+        rateLimit = configuration.maximumPacketsPerSecond.map { PacketRateLimit(packetsPerSecond: $0) }
     }
 
     /// Starts listening on `address` (UDP); relayed sockets bind to `relayIP` on ports the
@@ -91,13 +95,34 @@ public final class RelayServer: @unchecked Sendable {
     fileprivate func fromPeer(_ envelope: AddressedEnvelope<ByteBuffer>, relayed: TransportAddress) {
         guard let peer = TransportAddress(envelope.remoteAddress),
               let delivery = core.deliver(envelope.data, from: peer, to: relayed, now: now),
-              let client = try? SocketAddress(delivery.client.address) else { return }
-        listener?.writeAndFlush(AddressedEnvelope(remoteAddress: client, data: delivery.bytes), promise: nil)
+              let client = try? SocketAddress(delivery.client.address), let listener else { return }
+        relay(AddressedEnvelope(remoteAddress: client, data: delivery.bytes), on: listener)
     }
 
     private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)) {
         guard let channel = relayChannels[route.relayed], let peer = try? SocketAddress(route.peer) else { return }
-        channel.writeAndFlush(AddressedEnvelope(remoteAddress: peer, data: route.payload), promise: nil)
+        relay(AddressedEnvelope(remoteAddress: peer, data: route.payload), on: channel)
+    }
+
+    /// Every relayed packet, either way, passes the capacity limit and the impairment here.
+    private func relay(_ envelope: AddressedEnvelope<ByteBuffer>, on channel: Channel) {
+        if var limit = rateLimit {
+            let admitted = limit.admit(now: now)
+            rateLimit = limit
+            guard admitted else { return }
+        }
+        if impairer.impairment.isNone {
+            channel.writeAndFlush(envelope, promise: nil)
+            return
+        }
+        for delay in impairer.fate() {
+            if delay == .zero {
+                channel.writeAndFlush(envelope, promise: nil)
+            } else {
+                let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+                eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { channel.writeAndFlush(envelope, promise: nil) }
+            }
+        }
     }
 
     /// Binds a relayed socket at once (the core needs its address in the Allocate reply), then

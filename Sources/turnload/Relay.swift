@@ -18,6 +18,7 @@ struct Relay: AsyncParsableCommand {
             Examples:
               TURN_PASSWORD=wonderland turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers
               turnload relay --listen 127.0.0.1:3479 --secret-env TURN_SECRET
+              turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
             """
     )
 
@@ -45,6 +46,16 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Accept TURN REST credentials made with the secret in this file.", valueName: "FILE"))
     var secretFile: String?
 
+    @Option(help: ArgumentHelp("Impair relayed packets, e.g. loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
+                               valueName: "SPEC"))
+    var impair: String?
+
+    @Option(help: "Seed of the impairment's random choices, for repeatable runs.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"))
+    var maxPps: Int?
+
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
     var allowLoopbackPeers = false
 
@@ -57,6 +68,10 @@ struct Relay: AsyncParsableCommand {
         if (user == nil) != (passwordEnv == nil && passwordFile == nil) {
             throw ValidationError("--user goes with --password-env or --password-file")
         }
+        if let impair {
+            do { _ = try Impairment(parsing: impair) } catch { throw ValidationError("\(error)") }
+        }
+        if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
         if user == nil, secretEnv == nil, secretFile == nil {
             throw ValidationError("give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
                 + "the relay never relays without credentials")
@@ -70,6 +85,9 @@ struct Relay: AsyncParsableCommand {
             configuration.users[user] = password
         }
         configuration.sharedSecret = try readSecret(environment: secretEnv, file: secretFile, what: "shared secret").map { Array($0.utf8) }
+        configuration.impairment = try impair.map { try Impairment(parsing: $0) } ?? Impairment()
+        configuration.seed = seed
+        configuration.maximumPacketsPerSecond = maxPps
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
 
         let server: RelayServer

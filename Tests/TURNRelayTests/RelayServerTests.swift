@@ -29,6 +29,25 @@ struct RelayServerTests {
         await relay.stop()
     }
 
+    /// The probe through a relay impairing with 20 ms of delay each way sees it in its RTT.
+    @Test func injectedDelayShowsInTheRTT() async throws {
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        configuration.impairment = try Impairment(parsing: "delay=20ms")
+        let group = MultiThreadedEventLoopGroup.singleton
+        let relay = try await RelayServer.start(configuration: configuration,
+                                                listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
+                                                relayIP: .loopbackV4, group: group)
+        let port = try #require(relay.localAddress?.port)
+        let probe = TURNProbe(credential: .staticPassword(username: "alice", password: "wonderland"), tls: TLSOptions(),
+                              peer: nil, packets: 20, timeout: .seconds(5))
+        let result = await probe.run(try TURNURI("turn:127.0.0.1:\(port)"), group: group)
+        #expect(result.passed, "\(result)")
+        let median = try #require(result.echo?.rttMedianMilliseconds)
+        #expect(median >= 40 && median < 60, "RTT median \(median) ms through 2 × 20 ms of injected delay")
+        await relay.stop()
+    }
+
     @Test func loopbackPeersRefusedByDefault() async throws {
         let configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         let group = MultiThreadedEventLoopGroup.singleton

@@ -1,0 +1,140 @@
+import FoundationEssentials
+
+/// Network impairment the relay injects on relayed packets, so that users can check that
+/// turnload measures a known loss, delay or jitter exactly: `loss=1%,delay=20ms,jitter=5ms,
+/// reorder=0.5%,duplicate=0.1%`, each optional.
+public struct Impairment: Hashable, Sendable {
+    public var loss: Double = 0
+    public var delay: Duration = .zero
+    public var jitter: Duration = .zero
+    /// Share of packets held back by an extra `delay + jitter` (at least 1 ms), so that later
+    /// ones overtake them.
+    public var reorder: Double = 0
+    public var duplicate: Double = 0
+
+    public init() {}
+
+    public var isNone: Bool { self == Impairment() }
+
+    public init(parsing text: String) throws(ImpairmentError) {
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !item.isEmpty {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw .invalid(item, "expected name=value") }
+            switch parts[0] {
+            case "loss": loss = try Self.percentage(parts[1], item)
+            case "reorder": reorder = try Self.percentage(parts[1], item)
+            case "duplicate": duplicate = try Self.percentage(parts[1], item)
+            case "delay": delay = try Self.duration(parts[1], item)
+            case "jitter": jitter = try Self.duration(parts[1], item)
+            default: throw .invalid(item, "unknown impairment (loss, delay, jitter, reorder, duplicate)")
+            }
+        }
+    }
+
+    private static func percentage(_ text: String, _ item: String) throws(ImpairmentError) -> Double {
+        guard text.hasSuffix("%"), let value = Double(text.dropLast()), (0...100).contains(value) else {
+            throw .invalid(item, "expected a percentage from 0% to 100%")
+        }
+        return value / 100
+    }
+
+    private static func duration(_ text: String, _ item: String) throws(ImpairmentError) -> Duration {
+        guard text.hasSuffix("ms"), let value = Double(text.dropLast(2)), value >= 0, value <= 10_000 else {
+            throw .invalid(item, "expected milliseconds, e.g. 20ms (at most 10000ms)")
+        }
+        return .microseconds(Int64(value * 1000))
+    }
+}
+
+public enum ImpairmentError: Error, Hashable, Sendable, CustomStringConvertible {
+    case invalid(String, String)
+
+    public var description: String {
+        switch self {
+        case .invalid(let item, let why): "--impair \(item): \(why)"
+        }
+    }
+}
+
+/// Decides each packet's fate, deterministically from a seed so that a run can be repeated.
+public struct Impairer: Sendable {
+    public let impairment: Impairment
+    private var random: SplitMix64
+
+    public init(_ impairment: Impairment, seed: UInt64) {
+        self.impairment = impairment
+        random = SplitMix64(seed: seed)
+    }
+
+    /// The delays after which to send copies of a packet: none when it is lost, two when it is
+    /// duplicated.
+    public mutating func fate() -> [Duration] {
+        if random.unit() < impairment.loss { return [] }
+        var copies = [delay()]
+        if random.unit() < impairment.duplicate { copies.append(delay()) }
+        return copies
+    }
+
+    private mutating func delay() -> Duration {
+        var delay = impairment.delay
+        if impairment.jitter > .zero {
+            // Uniform in ±jitter, never below zero.
+            let offset = (random.unit() * 2 - 1) * Double(impairment.jitter.components.attoseconds / 1_000_000_000
+                + impairment.jitter.components.seconds * 1_000_000_000)
+            delay = max(.zero, delay + .nanoseconds(Int64(offset)))
+        }
+        if random.unit() < impairment.reorder {
+            delay += max(.milliseconds(1), impairment.delay + impairment.jitter)
+        }
+        return delay
+    }
+}
+
+/// SplitMix64: small, fast, and the same sequence for the same seed on every platform.
+struct SplitMix64: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1).
+    mutating func unit() -> Double {
+        Double(next() >> 11) / Double(1 << 53)
+    }
+}
+
+/// `--max-pps`: at most `rate` packets a second in total, the excess dropped, as a relay at
+/// capacity drops; a token bucket holding 20 ms of packets, so that bursts stay short and the
+/// long-run rate is the limit.
+public struct PacketRateLimit: Sendable {
+    public let rate: Double
+    private let burst: Double
+    private var tokens: Double
+    private var last: Duration?
+
+    public init(packetsPerSecond rate: Int) {
+        self.rate = Double(rate)
+        burst = max(1, Double(rate) / 50)
+        tokens = burst
+    }
+
+    public mutating func admit(now: Duration) -> Bool {
+        if let last {
+            let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
+            tokens = min(burst, tokens + elapsed * rate)
+        }
+        last = now
+        guard tokens >= 1 else { return false }
+        tokens -= 1
+        return true
+    }
+}
