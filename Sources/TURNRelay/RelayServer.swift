@@ -18,6 +18,7 @@ public final class RelayServer: @unchecked Sendable {
     private let origin = NIODeadline.now()
     private var impairer: Impairer
     private var rateLimit: PacketRateLimit?
+    private var totals = RelayCounters()
 
     private init(configuration: RelayConfiguration, relayIP: IPAddress, eventLoop: EventLoop) {
         core = RelayCore(configuration: configuration)
@@ -56,6 +57,17 @@ public final class RelayServer: @unchecked Sendable {
         get async { (try? await eventLoop.submit { self.core.allocations.count }.get()) ?? 0 }
     }
 
+    /// Totals since start, for per-second status lines and metrics.
+    public var counters: RelayCounters {
+        get async {
+            (try? await eventLoop.submit {
+                var totals = self.totals
+                totals.allocations = self.core.allocations.count
+                return totals
+            }.get()) ?? RelayCounters()
+        }
+    }
+
     public func stop() async {
         let channels: [Channel] = (try? await eventLoop.submit {
             self.housekeeping?.cancel()
@@ -82,10 +94,15 @@ public final class RelayServer: @unchecked Sendable {
                 reconcile()
             } else if let route = core.route(.stun(envelope.data), from: client, now: now) {
                 forward(route)
+            } else {
+                totals.droppedUnroutable += 1
             }
         case .channelData:
             guard let frame = try? ChannelData(datagram: envelope.data),
-                  let route = core.route(.channelData(frame), from: client, now: now) else { return }
+                  let route = core.route(.channelData(frame), from: client, now: now) else {
+                totals.droppedUnroutable += 1
+                return
+            }
             forward(route)
         default:
             break
@@ -95,12 +112,22 @@ public final class RelayServer: @unchecked Sendable {
     fileprivate func fromPeer(_ envelope: AddressedEnvelope<ByteBuffer>, relayed: TransportAddress) {
         guard let peer = TransportAddress(envelope.remoteAddress),
               let delivery = core.deliver(envelope.data, from: peer, to: relayed, now: now),
-              let client = try? SocketAddress(delivery.client.address), let listener else { return }
+              let client = try? SocketAddress(delivery.client.address), let listener else {
+            totals.droppedUnroutable += 1
+            return
+        }
+        totals.packetsToClients += 1
+        totals.bytesToClients += envelope.data.readableBytes
         relay(AddressedEnvelope(remoteAddress: client, data: delivery.bytes), on: listener)
     }
 
     private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)) {
-        guard let channel = relayChannels[route.relayed], let peer = try? SocketAddress(route.peer) else { return }
+        guard let channel = relayChannels[route.relayed], let peer = try? SocketAddress(route.peer) else {
+            totals.droppedUnroutable += 1
+            return
+        }
+        totals.packetsToPeers += 1
+        totals.bytesToPeers += route.payload.readableBytes
         relay(AddressedEnvelope(remoteAddress: peer, data: route.payload), on: channel)
     }
 
@@ -109,13 +136,18 @@ public final class RelayServer: @unchecked Sendable {
         if var limit = rateLimit {
             let admitted = limit.admit(now: now)
             rateLimit = limit
-            guard admitted else { return }
+            guard admitted else {
+                totals.droppedCapacity += 1
+                return
+            }
         }
         if impairer.impairment.isNone {
             channel.writeAndFlush(envelope, promise: nil)
             return
         }
-        for delay in impairer.fate() {
+        let fate = impairer.fate()
+        if fate.isEmpty { totals.droppedImpairment += 1 }
+        for delay in fate {
             if delay == .zero {
                 channel.writeAndFlush(envelope, promise: nil)
             } else {
@@ -165,6 +197,23 @@ public final class RelayServer: @unchecked Sendable {
             channel.close(promise: nil)
         }
     }
+}
+
+/// What the relay has done since it started; payload bytes, without headers.
+public struct RelayCounters: Sendable, Hashable {
+    public var allocations = 0
+    public var packetsToPeers = 0
+    public var bytesToPeers = 0
+    public var packetsToClients = 0
+    public var bytesToClients = 0
+    /// Over `--max-pps`.
+    public var droppedCapacity = 0
+    /// Lost to `--impair loss=`.
+    public var droppedImpairment = 0
+    /// No allocation, channel or permission for it.
+    public var droppedUnroutable = 0
+
+    public init() {}
 }
 
 private final class ListenerHandler: ChannelInboundHandler, @unchecked Sendable {

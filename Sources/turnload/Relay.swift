@@ -101,9 +101,17 @@ struct Relay: AsyncParsableCommand {
         printError("relay listening on \(listen)/udp, realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")")
         let stop = StopSignal()
         let start = Date()
+        var last = RelayCounters()
         while !stop.received {
             try? await Task.sleep(for: .seconds(1))
-            printError("\(Int(Date().timeIntervalSince(start))) s: \(await server.allocationCount) allocations")
+            let now = await server.counters
+            printError("\(Int(Date().timeIntervalSince(start))) s: \(now.allocations) allocations, "
+                + "to peers \(now.packetsToPeers - last.packetsToPeers) pkt/s \((now.bytesToPeers - last.bytesToPeers) / 1000) kB/s, "
+                + "to clients \(now.packetsToClients - last.packetsToClients) pkt/s \((now.bytesToClients - last.bytesToClients) / 1000) kB/s, "
+                + "dropped: capacity \(now.droppedCapacity - last.droppedCapacity), "
+                + "impairment \(now.droppedImpairment - last.droppedImpairment), "
+                + "unroutable \(now.droppedUnroutable - last.droppedUnroutable)")
+            last = now
         }
         printError("stopping")
         await server.stop()

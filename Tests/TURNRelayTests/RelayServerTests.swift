@@ -26,6 +26,12 @@ struct RelayServerTests {
                                     peer: nil, packets: 5, timeout: .seconds(5), indications: true)
         #expect(await indications.run(try TURNURI("turn:127.0.0.1:\(port)"), group: group).passed)
         #expect(await relay.allocationCount == 0, "the probe releases what it allocated")
+        let counters = await relay.counters
+        // 20 + 5 echo packets and the peer's first contact each way, 92 bytes of RTP each.
+        #expect(counters.packetsToPeers == 25)
+        #expect(counters.packetsToClients == 27)
+        #expect(counters.bytesToPeers == 25 * 92)
+        #expect(counters.droppedCapacity == 0 && counters.droppedImpairment == 0)
         await relay.stop()
     }
 
