@@ -33,18 +33,8 @@ final class TURNDatagramCodec: ChannelDuplexHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        guard envelope.remoteAddress == server,
-              let first = envelope.data.getInteger(at: envelope.data.readerIndex, as: UInt8.self) else { return }
-        switch PacketKind(firstByte: first) {
-        case .stun:
-            context.fireChannelRead(wrapInboundOut(.stun(envelope.data)))
-        case .channelData:
-            if let frame = try? ChannelData(datagram: envelope.data) {
-                context.fireChannelRead(wrapInboundOut(.channelData(frame)))
-            }
-        default:
-            break
-        }
+        guard envelope.remoteAddress == server, let frame = TURNFrame(datagram: envelope.data) else { return }
+        context.fireChannelRead(wrapInboundOut(frame))
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {

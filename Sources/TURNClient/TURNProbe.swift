@@ -45,7 +45,7 @@ public struct TURNProbe: Sendable {
         let connect = { (server: SocketAddress) in
             try await TURNClientConnection.connect(
                 to: server, hostname: uri.host, transport: uri.transport, configuration: configuration, tls: tls,
-                group: group, timeout: .nanoseconds(Int64(timeout.seconds * 1e9)))
+                group: group, timeout: TimeAmount(timeout))
         }
         guard var connection = await recorder.step(.connect, into: &result, { try await connect(server) }) else { return result }
         defer { Task { [connection] in await connection.close() } }

@@ -163,12 +163,8 @@ public struct TURNSession: Sendable {
 
     /// Handles one datagram from the server: a STUN message or ChannelData.
     public mutating func receive(_ bytes: ByteBuffer, now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
-        guard let first = bytes.getInteger(at: bytes.readerIndex, as: UInt8.self) else { return [] }
-        if PacketKind(firstByte: first) == .channelData {
-            guard let frame = try? ChannelData(datagram: bytes) else { return [] }
-            return receive(.channelData(frame), now: now, unixTime: unixTime)
-        }
-        return receive(.stun(bytes), now: now, unixTime: unixTime)
+        guard let frame = TURNFrame(datagram: bytes) else { return [] }
+        return receive(frame, now: now, unixTime: unixTime)
     }
 
     /// Handles one frame from the server, as a stream deframer or a datagram gives it.
@@ -447,5 +443,5 @@ public struct TURNSession: Sendable {
 }
 
 extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var seconds: Double { self / .seconds(1) }
 }

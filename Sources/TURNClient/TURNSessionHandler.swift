@@ -102,9 +102,7 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func rescheduleTimer() {
         timer?.cancel()
         guard let context, let deadline = session.nextDeadline else { return }
-        let when = origin + .nanoseconds(Int64(deadline.components.seconds) * 1_000_000_000
-            + Int64(deadline.components.attoseconds / 1_000_000_000))
-        timer = context.eventLoop.scheduleTask(deadline: when) { [weak self] in
+        timer = context.eventLoop.scheduleTask(deadline: origin + TimeAmount(deadline)) { [weak self] in
             guard let self else { return }
             self.handle(self.session.advance(to: self.now))
         }

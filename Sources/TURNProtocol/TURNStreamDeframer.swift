@@ -5,6 +5,21 @@ import NIOCore
 public enum TURNFrame: Hashable, Sendable {
     case stun(ByteBuffer)
     case channelData(ChannelData)
+
+    /// The frame a datagram holds, told by its first byte (RFC 7983); nil for anything else
+    /// and for ChannelData that does not parse. STUN is left to be parsed by its reader.
+    public init?(datagram: ByteBuffer) {
+        guard let first = datagram.getInteger(at: datagram.readerIndex, as: UInt8.self) else { return nil }
+        switch PacketKind(firstByte: first) {
+        case .stun:
+            self = .stun(datagram)
+        case .channelData:
+            guard let frame = try? ChannelData(datagram: datagram) else { return nil }
+            self = .channelData(frame)
+        default:
+            return nil
+        }
+    }
 }
 
 public enum TURNStreamError: Error, Hashable, Sendable {

@@ -79,8 +79,7 @@ public struct Impairer: Sendable {
         var delay = impairment.delay
         if impairment.jitter > .zero {
             // Uniform in ±jitter, never below zero.
-            let offset = (random.unit() * 2 - 1) * Double(impairment.jitter.components.attoseconds / 1_000_000_000
-                + impairment.jitter.components.seconds * 1_000_000_000)
+            let offset = (random.unit() * 2 - 1) * (impairment.jitter / .nanoseconds(1))
             delay = max(.zero, delay + .nanoseconds(Int64(offset)))
         }
         if random.unit() < impairment.reorder {
@@ -129,8 +128,7 @@ public struct PacketRateLimit: Sendable {
 
     public mutating func admit(now: Duration) -> Bool {
         if let last {
-            let elapsed = Double((now - last).components.attoseconds) / 1e18 + Double((now - last).components.seconds)
-            tokens = min(burst, tokens + elapsed * rate)
+            tokens = min(burst, tokens + (now - last) / .seconds(1) * rate)
         }
         last = now
         guard tokens >= 1 else { return false }

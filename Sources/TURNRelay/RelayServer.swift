@@ -84,28 +84,17 @@ public final class RelayServer: @unchecked Sendable {
 
     fileprivate func fromClient(_ envelope: AddressedEnvelope<ByteBuffer>) {
         guard let address = TransportAddress(envelope.remoteAddress),
-              let first = envelope.data.getInteger(at: envelope.data.readerIndex, as: UInt8.self) else { return }
+              let frame = TURNFrame(datagram: envelope.data) else { return }
         let client = RelayClient(transport: .udp, address: address)
         let now = self.now
-        switch PacketKind(firstByte: first) {
-        case .stun:
-            if let reply = core.handle(envelope.data, from: client, now: now, unixTime: Self.unixTime, openRelay: openRelay) {
-                listener?.writeAndFlush(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply), promise: nil)
-                reconcile()
-            } else if let route = core.route(.stun(envelope.data), from: client, now: now) {
-                forward(route)
-            } else {
-                totals.droppedUnroutable += 1
-            }
-        case .channelData:
-            guard let frame = try? ChannelData(datagram: envelope.data),
-                  let route = core.route(.channelData(frame), from: client, now: now) else {
-                totals.droppedUnroutable += 1
-                return
-            }
+        if case .stun(let bytes) = frame,
+           let reply = core.handle(bytes, from: client, now: now, unixTime: Self.unixTime, openRelay: openRelay) {
+            listener?.writeAndFlush(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply), promise: nil)
+            reconcile()
+        } else if let route = core.route(frame, from: client, now: now) {
             forward(route)
-        default:
-            break
+        } else {
+            totals.droppedUnroutable += 1
         }
     }
 
@@ -151,8 +140,7 @@ public final class RelayServer: @unchecked Sendable {
             if delay == .zero {
                 channel.writeAndFlush(envelope, promise: nil)
             } else {
-                let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
-                eventLoop.scheduleTask(in: .nanoseconds(nanoseconds)) { channel.writeAndFlush(envelope, promise: nil) }
+                eventLoop.scheduleTask(in: TimeAmount(delay)) { channel.writeAndFlush(envelope, promise: nil) }
             }
         }
     }
