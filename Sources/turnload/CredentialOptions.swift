@@ -6,20 +6,7 @@ import TURNProtocol
 /// How to authenticate, shared by every command that talks to a relay. Secrets come only from
 /// the environment or files, never from argv, where `ps` and shell history would show them.
 struct CredentialOptions: ParsableArguments {
-    @Option(help: "Username (static credentials), or the user part of TURN REST credentials.")
-    var user: String?
-
-    @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "VAR"))
-    var passwordEnv: String?
-
-    @Option(help: ArgumentHelp("Read the password from this file (first line).", valueName: "FILE"))
-    var passwordFile: String?
-
-    @Option(help: ArgumentHelp("Read the TURN REST shared secret from this environment variable.", valueName: "VAR"))
-    var secretEnv: String?
-
-    @Option(help: ArgumentHelp("Read the TURN REST shared secret from this file (first line).", valueName: "FILE"))
-    var secretFile: String?
+    @OptionGroup var secrets: SecretOptions
 
     @Option(help: "Lifetime in seconds of TURN REST credentials.")
     var credentialTTL: Int64 = 300
@@ -28,11 +15,10 @@ struct CredentialOptions: ParsableArguments {
     var iceServers: String?
 
     func validate() throws {
-        let sources = [passwordEnv, passwordFile, secretEnv, secretFile].compactMap { $0 }
-        if sources.count > 1 {
+        if [secrets.passwordEnv, secrets.passwordFile, secrets.secretEnv, secrets.secretFile].compactMap({ $0 }).count > 1 {
             throw ValidationError("give one of --password-env, --password-file, --secret-env, --secret-file")
         }
-        if (passwordEnv != nil || passwordFile != nil), user == nil {
+        if secrets.hasPassword, secrets.user == nil {
             throw ValidationError("--user is needed with a password")
         }
         if credentialTTL < 30 { throw ValidationError("--credential-ttl must be at least 30 seconds") }
@@ -41,11 +27,11 @@ struct CredentialOptions: ParsableArguments {
     /// The credential from the options, or nil when none was given (an iceServers file may
     /// supply its own).
     func credential() throws -> ClientCredential? {
-        if let password = try readSecret(environment: passwordEnv, file: passwordFile, what: "password") {
-            return .staticPassword(username: user!, password: password)
+        if let password = try secrets.password() {
+            return .staticPassword(username: secrets.user!, password: password)
         }
-        if let secret = try readSecret(environment: secretEnv, file: secretFile, what: "shared secret") {
-            return .sharedSecret(secret: Array(secret.utf8), user: user, ttl: credentialTTL)
+        if let secret = try secrets.secret() {
+            return .sharedSecret(secret: secret, user: secrets.user, ttl: credentialTTL)
         }
         return nil
     }
@@ -67,26 +53,6 @@ struct CredentialOptions: ParsableArguments {
             throw ValidationError("\(error)")
         }
     }
-}
-
-/// A secret from an environment variable or the first line of a file, whichever is named; nil
-/// when neither is. Errors name the variable or file, never the value.
-func readSecret(environment name: String?, file path: String?, what: String) throws -> String? {
-    if let name {
-        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else {
-            throw ValidationError("the environment variable \(name) holding the \(what) is not set or empty")
-        }
-        return value
-    }
-    if let path {
-        guard let data = FileManager.default.contents(atPath: path),
-              let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
-              !line.isEmpty else {
-            throw ValidationError("cannot read the \(what) from \(path) (missing, unreadable or empty)")
-        }
-        return String(line)
-    }
-    return nil
 }
 
 typealias TURNURIList = [TURNURI]

@@ -31,20 +31,7 @@ struct Relay: AsyncParsableCommand {
     @Option(help: "Realm of the long-term credentials.")
     var realm = "turnload"
 
-    @Option(help: "A static user (with --password-env or --password-file).")
-    var user: String?
-
-    @Option(help: ArgumentHelp("Read the user's password from this environment variable.", valueName: "VAR"))
-    var passwordEnv: String?
-
-    @Option(help: ArgumentHelp("Read the user's password from this file (first line).", valueName: "FILE"))
-    var passwordFile: String?
-
-    @Option(help: ArgumentHelp("Accept TURN REST credentials made with the secret in this environment variable.", valueName: "VAR"))
-    var secretEnv: String?
-
-    @Option(help: ArgumentHelp("Accept TURN REST credentials made with the secret in this file.", valueName: "FILE"))
-    var secretFile: String?
+    @OptionGroup var secrets: SecretOptions
 
     @Option(help: ArgumentHelp("Impair relayed packets, e.g. loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
                                valueName: "SPEC"))
@@ -65,14 +52,14 @@ struct Relay: AsyncParsableCommand {
     func validate() throws {
         guard TransportAddress(listen) != nil else { throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(listen)") }
         if let relayIP, IPAddress(relayIP) == nil { throw ValidationError("--relay-ip must be an IP address, not \(relayIP)") }
-        if (user == nil) != (passwordEnv == nil && passwordFile == nil) {
+        if (secrets.user == nil) == secrets.hasPassword {
             throw ValidationError("--user goes with --password-env or --password-file")
         }
         if let impair {
             do { _ = try Impairment(parsing: impair) } catch { throw ValidationError("\(error)") }
         }
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
-        if user == nil, secretEnv == nil, secretFile == nil {
+        if secrets.user == nil, !secrets.hasSecret {
             throw ValidationError("give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
                 + "the relay never relays without credentials")
         }
@@ -81,10 +68,10 @@ struct Relay: AsyncParsableCommand {
     func run() async throws {
         let address = TransportAddress(listen)!
         var configuration = RelayConfiguration(realm: realm)
-        if let user, let password = try readSecret(environment: passwordEnv, file: passwordFile, what: "password") {
+        if let user = secrets.user, let password = try secrets.password() {
             configuration.users[user] = password
         }
-        configuration.sharedSecret = try readSecret(environment: secretEnv, file: secretFile, what: "shared secret").map { Array($0.utf8) }
+        configuration.sharedSecret = try secrets.secret()
         configuration.impairment = try impair.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
