@@ -63,8 +63,7 @@ public struct TURNProbe: Sendable {
                 // a second redirect fails the step.
                 await connection.close()
                 redirectedTo = redirect.alternate
-                connection = try await connect(SocketAddress(ipAddress: redirect.alternate.ip.description,
-                                                             port: Int(redirect.alternate.port)))
+                connection = try await connect(SocketAddress(redirect.alternate))
                 return try await connection.allocate()
             }
         }, target: target) else { return result }
@@ -119,7 +118,7 @@ public struct TURNProbe: Sendable {
 
     static func resolve(_ uri: TURNURI, timeout: Duration) async throws -> SocketAddress {
         if let ip = uri.ipAddress {
-            return try SocketAddress(ipAddress: ip.description, port: Int(uri.port))
+            return SocketAddress(TransportAddress(ip: ip, port: uri.port))
         }
         let host = uri.host
         let port = Int(uri.port)

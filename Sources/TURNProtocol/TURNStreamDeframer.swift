@@ -59,35 +59,42 @@ public struct TURNStreamDeframer: Sendable {
 
     /// The next complete frame, or nil until more bytes arrive.
     public mutating func next() throws(TURNStreamError) -> TURNFrame? {
-        guard buffer.readableBytes >= 4 else { return nil }
-        let first = buffer.getInteger(at: buffer.readerIndex, as: UInt8.self)!
-        let length = Int(buffer.getInteger(at: buffer.readerIndex + 2, as: UInt16.self)!)
+        let start = buffer.readerIndex
+        let frame = try buffer.readTURNStreamFrame(streamOffset: consumed)
+        consumed += buffer.readerIndex - start
+        return frame
+    }
+}
+
+extension ByteBuffer {
+    /// Reads the complete frame of a TURN byte stream at the reader index, padding included;
+    /// nil, with nothing consumed, until all of it is here. `streamOffset` (where the reader
+    /// index is in the whole stream) only serves error messages.
+    public mutating func readTURNStreamFrame(streamOffset: Int = 0) throws(TURNStreamError) -> TURNFrame? {
+        guard readableBytes >= 4 else { return nil }
+        let first = getInteger(at: readerIndex, as: UInt8.self)!
+        let length = Int(getInteger(at: readerIndex + 2, as: UInt16.self)!)
         switch first >> 6 {
         case 0b00:
             // Header checks come before waiting for the body, so that garbage fails at once
             // instead of after up to 64 KiB have piled up.
             guard length % 4 == 0 else { throw .stun(.lengthNotMultipleOfFour(length)) }
-            if let cookie = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt32.self), cookie != STUN.magicCookie {
+            if let cookie = getInteger(at: readerIndex + 4, as: UInt32.self), cookie != STUN.magicCookie {
                 throw .stun(.badMagicCookie(cookie))
             }
-            guard buffer.readableBytes >= STUN.headerLength + length else { return nil }
-            let frame = buffer.readSlice(length: STUN.headerLength + length)!
-            consumed += frame.readableBytes
-            return .stun(frame)
+            guard readableBytes >= STUN.headerLength + length else { return nil }
+            return .stun(readSlice(length: STUN.headerLength + length)!)
         case 0b01:
-            let channel = buffer.getInteger(at: buffer.readerIndex, as: UInt16.self)!
+            let channel = getInteger(at: readerIndex, as: UInt16.self)!
             guard ChannelNumber(rawValue: channel) != nil else { throw .channelData(.invalidChannelNumber(channel)) }
-            guard buffer.readableBytes >= ChannelData.headerLength + paddedLength(length) else { return nil }
-            let start = buffer.readerIndex
+            guard readableBytes >= ChannelData.headerLength + paddedLength(length) else { return nil }
             do {
-                let frame = try buffer.readChannelData(padded: true)
-                consumed += buffer.readerIndex - start
-                return .channelData(frame)
+                return .channelData(try readChannelData(padded: true))
             } catch {
                 throw .channelData(error)
             }
         default:
-            throw .invalidFrameStart(firstByte: first, offset: consumed)
+            throw .invalidFrameStart(firstByte: first, offset: streamOffset)
         }
     }
 }

@@ -110,29 +110,3 @@ struct SplitMix64: Sendable {
         Double(next() >> 11) / Double(1 << 53)
     }
 }
-
-/// `--max-pps`: at most `rate` packets a second in total, the excess dropped, as a relay at
-/// capacity drops; a token bucket holding 20 ms of packets, so that bursts stay short and the
-/// long-run rate is the limit.
-public struct PacketRateLimit: Sendable {
-    public let rate: Double
-    private let burst: Double
-    private var tokens: Double
-    private var last: Duration?
-
-    public init(packetsPerSecond rate: Int) {
-        self.rate = Double(rate)
-        burst = max(1, Double(rate) / 50)
-        tokens = burst
-    }
-
-    public mutating func admit(now: Duration) -> Bool {
-        if let last {
-            tokens = min(burst, tokens + (now - last) / .seconds(1) * rate)
-        }
-        last = now
-        guard tokens >= 1 else { return false }
-        tokens -= 1
-        return true
-    }
-}

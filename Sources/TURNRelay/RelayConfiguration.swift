@@ -15,6 +15,16 @@ public struct RelayConfiguration: Sendable {
     public var channelLifetime: Duration = .seconds(600)
     public var maximumAllocationsPerUser = 100
     public var maximumAllocations = 20_000
+    /// Requests without valid credentials answered a second, from one source and in all; the
+    /// rest are dropped unanswered.
+    public var maximumUnauthenticatedPerAddressPerSecond = 10
+    public var maximumUnauthenticatedPerSecond = 5000
+    /// Relayed ports, when not the kernel's choice (a firewall opening, or to stay out of the
+    /// kernel's ephemeral range as coturn's min-port/max-port do).
+    public var relayPorts: ClosedRange<UInt16>?
+    /// Relayed bits a second per allocation, both ways together; the excess is dropped, as
+    /// providers drop above a per-client rate.
+    public var maximumBitsPerSecondPerAllocation: Int?
     public var peerPolicy = PeerPolicy()
     /// Injected on every relayed packet, both ways.
     public var impairment = Impairment()

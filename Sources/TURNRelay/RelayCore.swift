@@ -24,9 +24,14 @@ public struct RelayCore: Sendable {
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
     private var allocationsPerUser: [String: Int] = [:]
     private var clientsByRelayed: [TransportAddress: RelayClient] = [:]
+    private var unauthenticatedLimit: UnauthenticatedLimit
+    /// Requests refused or dropped since start, by why.
+    public private(set) var rejections = RelayRejections()
 
     public init(configuration: RelayConfiguration) {
         self.configuration = configuration
+        unauthenticatedLimit = UnauthenticatedLimit(perAddress: configuration.maximumUnauthenticatedPerAddressPerSecond,
+                                                    total: configuration.maximumUnauthenticatedPerSecond)
     }
 
     /// Handles one STUN request; returns the response to send, or nil for what deserves none
@@ -36,28 +41,47 @@ public struct RelayCore: Sendable {
         _ bytes: ByteBuffer, from client: RelayClient, now: Duration, unixTime: Int64,
         openRelay: () -> TransportAddress?
     ) -> ByteBuffer? {
-        guard let request = try? STUNMessage(datagram: bytes), request.type.messageClass == .request else { return nil }
+        guard let request = try? STUNMessage(datagram: bytes) else {
+            rejections.malformed += 1
+            return nil
+        }
+        guard request.type.messageClass == .request else { return nil }
         let unknown = request.unknownComprehensionRequiredAttributes
         if !unknown.isEmpty {
-            return error(request, .unknownAttribute, extra: [.unknownAttributes(unknown)])
+            rejections.malformed += 1
+            return error(request, .unknownAttribute, extra: [.unknownAttributes(unknown)]).bytes
         }
         if request.type.method == .binding {
-            return reply(request, [.xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID)], key: nil)
+            return reply(request, [.xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID)], key: nil).bytes
         }
         let key: STUNIntegrity
         let username: String
         switch authenticate(request, bytes: bytes, unixTime: unixTime) {
-        case .reply(let response): return response
+        case .reply(let response, let why):
+            guard unauthenticatedLimit.admit(client.address, now: now) else {
+                rejections.rateLimited += 1
+                return nil
+            }
+            rejections[keyPath: why] += 1
+            return response
         case .authenticated(let name, let integrity): (username, key) = (name, integrity)
         }
         expire(now: now)
+        let response: (bytes: ByteBuffer, refused: Bool)
         switch request.type.method {
-        case .allocate: return allocate(request, client: client, username: username, key: key, now: now, openRelay: openRelay)
-        case .refresh: return refresh(request, client: client, username: username, key: key, now: now)
-        case .createPermission: return createPermission(request, client: client, key: key, now: now)
-        case .channelBind: return channelBind(request, client: client, key: key, now: now)
-        default: return error(request, .badRequest, key: key)
+        case .allocate: response = allocate(request, client: client, username: username, key: key, now: now, openRelay: openRelay)
+        case .refresh: response = refresh(request, client: client, username: username, key: key, now: now)
+        case .createPermission: response = createPermission(request, client: client, key: key, now: now)
+        case .channelBind: response = channelBind(request, client: client, key: key, now: now)
+        default: response = error(request, .badRequest, key: key)
         }
+        if response.refused { rejections.refused += 1 }
+        return response.bytes
+    }
+
+    /// Frees a client's allocation at once: its TCP or TLS connection closed (RFC 8656 §5).
+    public mutating func drop(_ client: RelayClient) {
+        if let allocation = allocations[client] { remove(client, allocation) }
     }
 
     /// Frees allocations whose lifetime ended, and their permissions' and channels' state.
@@ -70,7 +94,7 @@ public struct RelayCore: Sendable {
     // MARK: authentication (RFC 8489 §9.2.4)
 
     private enum Authentication {
-        case reply(ByteBuffer)
+        case reply(ByteBuffer, why: WritableKeyPath<RelayRejections, Int>)
         case authenticated(String, STUNIntegrity)
     }
 
@@ -79,22 +103,22 @@ public struct RelayCore: Sendable {
             .realm(configuration.realm), .nonce(nonces.make(expiringAt: unixTime + Int64(configuration.nonceLifetime.components.seconds))),
         ]
         guard request.attribute(.messageIntegrity) != nil else {
-            return .reply(error(request, .unauthenticated, extra: challenge))
+            return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.challenged)
         }
         guard let username = try? request.username, let nonce = try? request.nonce, (try? request.realm) != nil else {
-            return .reply(error(request, .badRequest))
+            return .reply(error(request, .badRequest).bytes, why: \.malformed)
         }
         switch nonces.check(nonce, unixTime: unixTime) {
         case .valid: break
-        case .stale: return .reply(error(request, .staleNonce, extra: challenge))
-        case .invalid: return .reply(error(request, .unauthenticated, extra: challenge))
+        case .stale: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.challenged)
+        case .invalid: return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials)
         }
         guard let password = password(for: username, unixTime: unixTime),
               let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
-        else { return .reply(error(request, .unauthenticated, extra: challenge)) }
+        else { return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials) }
         let integrity = STUNIntegrity(key: key)
         guard (try? integrity.verify(bytes)) != nil else {
-            return .reply(error(request, .unauthenticated, extra: challenge))
+            return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials)
         }
         return .authenticated(username, integrity)
     }
@@ -111,7 +135,7 @@ public struct RelayCore: Sendable {
     // MARK: methods
 
     private mutating func allocate(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
-                                   now: Duration, openRelay: () -> TransportAddress?) -> ByteBuffer {
+                                   now: Duration, openRelay: () -> TransportAddress?) -> Response {
         if let existing = allocations[client] {
             // A retransmitted Allocate gets the same answer; anything else is a mismatch.
             guard existing.transactionID == request.transactionID else { return error(request, .allocationMismatch, key: key) }
@@ -138,7 +162,7 @@ public struct RelayCore: Sendable {
     }
 
     private func allocated(_ request: STUNMessage, _ allocation: RelayAllocation, client: RelayClient, key: STUNIntegrity,
-                           now: Duration) -> ByteBuffer {
+                           now: Duration) -> Response {
         reply(request, [
             .xorAddress(.xorRelayedAddress, allocation.relayed, transactionID: request.transactionID),
             .xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID),
@@ -152,7 +176,7 @@ public struct RelayCore: Sendable {
     }
 
     private mutating func refresh(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
-                                  now: Duration) -> ByteBuffer {
+                                  now: Duration) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         guard allocation.username == username else { return error(request, .wrongCredentials, key: key) }
         let requested = (try? request.lifetime) ?? nil
@@ -168,7 +192,7 @@ public struct RelayCore: Sendable {
     }
 
     private mutating func createPermission(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
-                                           now: Duration) -> ByteBuffer {
+                                           now: Duration) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         let peers = request.attributes.filter { $0.type == .xorPeerAddress }.compactMap { attribute -> TransportAddress? in
             var single = request
@@ -183,7 +207,7 @@ public struct RelayCore: Sendable {
     }
 
     private mutating func channelBind(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
-                                      now: Duration) -> ByteBuffer {
+                                      now: Duration) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         guard let channel = try? request.channelNumber, let peer = try? request.address(.xorPeerAddress) else {
             return error(request, .badRequest, key: key)
@@ -246,20 +270,40 @@ public struct RelayCore: Sendable {
 
     // MARK: replies
 
-    private func reply(_ request: STUNMessage, _ attributes: [STUNAttribute], key: STUNIntegrity?) -> ByteBuffer {
+    /// A reply's bytes, and whether it refuses the request.
+    private typealias Response = (bytes: ByteBuffer, refused: Bool)
+
+    private func reply(_ request: STUNMessage, _ attributes: [STUNAttribute], key: STUNIntegrity?) -> Response {
         var attributes = attributes
         if let software = configuration.software { attributes.append(.software(software)) }
-        return STUNMessage(request.type.method, .successResponse, transactionID: request.transactionID, attributes: attributes)
-            .encoded(integrity: key, fingerprint: true)
+        let message = STUNMessage(request.type.method, .successResponse, transactionID: request.transactionID, attributes: attributes)
+        return (message.encoded(integrity: key, fingerprint: true), false)
     }
 
     private func error(_ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = [],
-                       key: STUNIntegrity? = nil) -> ByteBuffer {
+                       key: STUNIntegrity? = nil) -> Response {
         var attributes: [STUNAttribute] = [.errorCode(code)] + extra
         if let software = configuration.software { attributes.append(.software(software)) }
-        return STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID, attributes: attributes)
-            .encoded(integrity: key, fingerprint: true)
+        let message = STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID, attributes: attributes)
+        return (message.encoded(integrity: key, fingerprint: true), true)
     }
+}
+
+/// Requests the relay refused or dropped, by why; the server logs what grew each second.
+public struct RelayRejections: Sendable, Hashable {
+    /// Unparseable STUN, missing USERNAME/NONCE/REALM, unknown comprehension-required attributes.
+    public var malformed = 0
+    /// Challenged with 401 or 438: no credentials yet, or a stale nonce; every client's first
+    /// request is one.
+    public var challenged = 0
+    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made.
+    public var badCredentials = 0
+    /// Dropped unanswered: over the limit on requests without valid credentials.
+    public var rateLimited = 0
+    /// Authenticated requests refused with an error (quota, forbidden peer, mismatch…).
+    public var refused = 0
+
+    public init() {}
 }
 
 /// One client's allocation on the relay.

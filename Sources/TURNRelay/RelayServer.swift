@@ -1,56 +1,111 @@
+import DTLS
+import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 import TURNProtocol
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// The relay over UDP: one listening socket for clients, one relayed socket per allocation,
-/// `RelayCore` deciding everything. All of it runs on one event loop, which owns the core.
+/// Where the relay listens: UDP, TCP, TLS or DTLS on an address.
+public struct RelayListener: Sendable, Hashable {
+    public var transport: TURNTransport
+    public var address: TransportAddress
+
+    public init(_ transport: TURNTransport, _ address: TransportAddress) {
+        self.transport = transport
+        self.address = address
+    }
+}
+
+/// The certificate and key that TLS and DTLS listeners present, as PEM files.
+public struct RelayIdentity: Sendable, Hashable {
+    public var certificateFile: String
+    public var keyFile: String
+
+    public init(certificateFile: String, keyFile: String) {
+        self.certificateFile = certificateFile
+        self.keyFile = keyFile
+    }
+}
+
+/// The relay: listeners for clients, one relayed UDP socket per allocation, `RelayCore`
+/// deciding everything. All of it runs on one event loop, which owns the core and every
+/// table here; its handlers call in only from that loop.
 public final class RelayServer: @unchecked Sendable {
-    private let eventLoop: EventLoop
-    private var core: RelayCore
+    let eventLoop: EventLoop
+    let logger: Logger
+    /// The core's configuration, kept here too: `openRelay` runs while the core is mutating.
+    let configuration: RelayConfiguration
+    private(set) var core: RelayCore
     private let relayIP: IPAddress
-    private var listener: Channel?
-    private var relayChannels: [TransportAddress: Channel] = [:]
+    private var listeners: [TURNTransport: Channel] = [:]
+    private var relays: [TransportAddress: RelayedSocket] = [:]
+    private var nextRelayPort: UInt16
+    /// TCP and TLS clients' connections.
+    private var streams: [RelayClient: Channel] = [:]
+    private var dtlsPeers: [TransportAddress: DTLSPeer] = [:]
+    private var dtlsContext: DTLSContext?
     private var housekeeping: RepeatedTask?
     private let origin = NIODeadline.now()
     private var impairer: Impairer
-    private var rateLimit: PacketRateLimit?
+    private var rateLimit: TokenBucket?
     private var totals = RelayCounters()
+    private var logged = RelayCounters()
 
-    private init(configuration: RelayConfiguration, relayIP: IPAddress, eventLoop: EventLoop) {
-        core = RelayCore(configuration: configuration)
-        self.relayIP = relayIP
-        self.eventLoop = eventLoop
-        impairer = Impairer(configuration.impairment, seed: configuration.seed)
-        rateLimit = configuration.maximumPacketsPerSecond.map { PacketRateLimit(packetsPerSecond: $0) }
+    private struct DTLSPeer {
+        let session: DTLSSession
+        var lastSeen: Duration
     }
 
-    /// Starts listening on `address` (UDP); relayed sockets bind to `relayIP` on ports the
-    /// kernel picks.
-    public static func start(configuration: RelayConfiguration, listen address: SocketAddress, relayIP: IPAddress,
-                             group: EventLoopGroup) async throws -> RelayServer {
-        let eventLoop = group.next()
-        let server = RelayServer(configuration: configuration, relayIP: relayIP, eventLoop: eventLoop)
-        let listener = try await DatagramBootstrap(group: eventLoop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(ListenerHandler(server: server))
-                }
+    private init(configuration: RelayConfiguration, relayIP: IPAddress, eventLoop: EventLoop, logger: Logger) {
+        core = RelayCore(configuration: configuration)
+        self.configuration = configuration
+        self.relayIP = relayIP
+        self.eventLoop = eventLoop
+        self.logger = logger
+        nextRelayPort = configuration.relayPorts?.lowerBound ?? 0
+        impairer = Impairer(configuration.impairment, seed: configuration.seed)
+        rateLimit = configuration.maximumPacketsPerSecond.map { TokenBucket.packets(perSecond: $0) }
+    }
+
+    /// Starts every listener; relayed sockets bind to `relayIP`. TLS and DTLS listeners need
+    /// `identity`. Throws, with the listener named, when one cannot start.
+    public static func start(configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
+                             relayIP: IPAddress, group: EventLoopGroup,
+                             logger: Logger = Logger(label: "turnload.relay")) async throws -> RelayServer {
+        let server = RelayServer(configuration: configuration, relayIP: relayIP, eventLoop: group.next(), logger: logger)
+        do {
+            for listener in listeners {
+                let channel = try await server.open(listener, identity: identity)
+                try await server.eventLoop.submit { server.listeners[listener.transport] = channel }.get()
             }
-            .bind(to: address).get()
-        try await eventLoop.submit {
-            server.listener = listener
-            server.housekeeping = eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+        } catch {
+            await server.stop()
+            throw error
+        }
+        try await server.eventLoop.submit {
+            server.housekeeping = server.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
                 server.reconcile()
+                server.logRejections()
             }
         }.get()
         return server
     }
 
-    public var localAddress: SocketAddress? { listener?.localAddress }
+    /// A UDP relay on one address.
+    public static func start(configuration: RelayConfiguration, listen address: SocketAddress, relayIP: IPAddress,
+                             group: EventLoopGroup) async throws -> RelayServer {
+        guard let address = TransportAddress(address) else { throw RelayStartError("not an IP address: \(address)") }
+        return try await start(configuration: configuration, listeners: [RelayListener(.udp, address)], relayIP: relayIP, group: group)
+    }
+
+    /// The UDP listener's address.
+    public var localAddress: SocketAddress? { listeners[.udp]?.localAddress }
+
+    public func localAddress(_ transport: TURNTransport) -> SocketAddress? { listeners[transport]?.localAddress }
 
     /// Allocations open now.
     public var allocationCount: Int {
@@ -59,38 +114,114 @@ public final class RelayServer: @unchecked Sendable {
 
     /// Totals since start, for per-second status lines and metrics.
     public var counters: RelayCounters {
-        get async {
-            (try? await eventLoop.submit {
-                var totals = self.totals
-                totals.allocations = self.core.allocations.count
-                return totals
-            }.get()) ?? RelayCounters()
-        }
+        get async { (try? await eventLoop.submit { self.snapshot() }.get()) ?? RelayCounters() }
     }
 
     public func stop() async {
         let channels: [Channel] = (try? await eventLoop.submit {
             self.housekeeping?.cancel()
-            return Array(self.relayChannels.values) + [self.listener].compactMap { $0 }
+            return self.relays.values.map(\.channel) + Array(self.streams.values) + Array(self.listeners.values)
         }.get()) ?? []
         for channel in channels { try? await channel.close() }
     }
 
-    private var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
+    var now: Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - origin.uptimeNanoseconds)) }
 
     private static var unixTime: Int64 { Int64(time(nil)) }
 
-    // MARK: on the event loop
+    private func snapshot() -> RelayCounters {
+        var counters = totals
+        counters.allocations = core.allocations.count
+        counters.rejections = core.rejections
+        return counters
+    }
 
-    fileprivate func fromClient(_ envelope: AddressedEnvelope<ByteBuffer>) {
-        guard let address = TransportAddress(envelope.remoteAddress),
-              let frame = TURNFrame(datagram: envelope.data) else { return }
-        let client = RelayClient(transport: .udp, address: address)
+    // MARK: listeners
+
+    private func open(_ listener: RelayListener, identity: RelayIdentity?) async throws -> Channel {
+        let address = SocketAddress(listener.address)
+        let name = "\(listener.address)/\(listener.transport.rawValue)"
+        do {
+            switch listener.transport {
+            case .udp:
+                return try await DatagramBootstrap(group: eventLoop)
+                    .channelOption(.socketOption(.so_rcvbuf), value: 4 << 20)
+                    // recvmmsg, 32 datagrams a call; NIO splits the receive buffer evenly
+                    // between them, so it must hold 32 full-size datagrams, or each is cut to
+                    // a 32nd of the default 2 KiB.
+                    .channelOption(.datagramVectorReadMessageCount, value: 32)
+                    .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: 32 * 2048))
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(DatagramClientsHandler(server: self))
+                        }
+                    }
+                    .bind(to: address).get()
+            case .dtls:
+                guard let identity else { throw RelayStartError("\(name) needs a certificate and key (--cert, --key)") }
+                let context = try DTLSContext(serverCertificate: identity.certificateFile, key: identity.keyFile)
+                try await eventLoop.submit { self.dtlsContext = context }.get()
+                return try await DatagramBootstrap(group: eventLoop)
+                    .channelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(DTLSClientsHandler(server: self))
+                        }
+                    }
+                    .bind(to: address).get()
+            case .tcp, .tls:
+                let tls = try listener.transport == .tls ? Self.tlsContext(identity, name: name) : nil
+                return try await ServerBootstrap(group: eventLoop, childGroup: eventLoop)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .childChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                            try channel.pipeline.syncOperations.addHandlers([
+                                ByteToMessageHandler(TURNStreamDecoder()),
+                                StreamClientHandler(server: self, transport: listener.transport),
+                            ])
+                        }
+                    }
+                    .bind(to: address).get()
+            }
+        } catch let error as RelayStartError {
+            throw error
+        } catch let error as DTLSError {
+            throw RelayStartError("\(name): \(error)")
+        } catch {
+            throw RelayStartError("cannot listen on \(name): \(error)")
+        }
+    }
+
+    private static func tlsContext(_ identity: RelayIdentity?, name: String) throws -> NIOSSLContext {
+        guard let identity else { throw RelayStartError("\(name) needs a certificate and key (--cert, --key)") }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(identity.certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: identity.keyFile, format: .pem)
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw RelayStartError("\(name): cannot use the certificate \(identity.certificateFile) "
+                + "and key \(identity.keyFile): \(error)")
+        }
+    }
+
+    // MARK: from clients (on the event loop)
+
+    func fromClient(_ envelope: AddressedEnvelope<ByteBuffer>) {
+        guard let address = TransportAddress(envelope.remoteAddress), let frame = TURNFrame(datagram: envelope.data) else {
+            totals.droppedMalformed += 1
+            return
+        }
+        fromClient(frame, client: RelayClient(transport: .udp, address: address))
+    }
+
+    func fromClient(_ frame: TURNFrame, client: RelayClient) {
         let now = self.now
-        if case .stun(let bytes) = frame,
-           let reply = core.handle(bytes, from: client, now: now, unixTime: Self.unixTime, openRelay: openRelay) {
-            listener?.writeAndFlush(AddressedEnvelope(remoteAddress: envelope.remoteAddress, data: reply), promise: nil)
-            reconcile()
+        if case .stun(let bytes) = frame, !Self.isIndication(bytes) {
+            if let reply = core.handle(bytes, from: client, now: now, unixTime: Self.unixTime, openRelay: openRelay) {
+                write(reply, to: client)
+                reconcile()
+            }
         } else if let route = core.route(frame, from: client, now: now) {
             forward(route)
         } else {
@@ -98,61 +229,165 @@ public final class RelayServer: @unchecked Sendable {
         }
     }
 
-    fileprivate func fromPeer(_ envelope: AddressedEnvelope<ByteBuffer>, relayed: TransportAddress) {
+    /// Send indications carry data and go to the router; the rest of STUN is requests.
+    private static func isIndication(_ bytes: ByteBuffer) -> Bool {
+        bytes.getInteger(at: bytes.readerIndex, as: UInt16.self)
+            .flatMap(STUNMessageType.init(rawValue:))?.messageClass == .indication
+    }
+
+    func connected(_ client: RelayClient, on channel: Channel) {
+        streams[client] = channel
+    }
+
+    /// A TCP or TLS client went away: its allocation goes with its connection.
+    func disconnected(_ client: RelayClient) {
+        streams[client] = nil
+        core.drop(client)
+        reconcile()
+    }
+
+    func malformed() {
+        totals.droppedMalformed += 1
+    }
+
+    func fromDTLS(_ envelope: AddressedEnvelope<ByteBuffer>, listener: Channel) {
+        guard let address = TransportAddress(envelope.remoteAddress), let context = dtlsContext else { return }
+        let now = self.now
+        let peer: DTLSPeer
+        if let known = dtlsPeers[address] {
+            peer = known
+        } else {
+            guard dtlsPeers.count < configuration.maximumAllocations,
+                  let session = try? DTLSSession(context: context, peerName: "\(address)") else {
+                totals.droppedMalformed += 1
+                return
+            }
+            peer = DTLSPeer(session: session, lastSeen: now)
+        }
+        dtlsPeers[address] = DTLSPeer(session: peer.session, lastSeen: now)
+        let plaintexts = peer.session.receive(envelope.data, allocator: listener.allocator)
+        flush(peer.session, to: envelope.remoteAddress, on: listener)
+        if case .failed = peer.session.handshake {
+            dtlsPeers[address] = nil
+            totals.droppedMalformed += 1
+            return
+        }
+        let client = RelayClient(transport: .dtls, address: address)
+        for plaintext in plaintexts {
+            guard let frame = TURNFrame(datagram: plaintext) else {
+                totals.droppedMalformed += 1
+                continue
+            }
+            fromClient(frame, client: client)
+        }
+    }
+
+    private func flush(_ session: DTLSSession, to address: SocketAddress, on listener: Channel) {
+        if let datagram = session.pendingDatagram(allocator: listener.allocator) {
+            listener.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: datagram), promise: nil)
+        }
+    }
+
+    private func write(_ bytes: ByteBuffer, to client: RelayClient) {
+        switch client.transport {
+        case .udp:
+            listeners[.udp]?.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(client.address), data: bytes), promise: nil)
+        case .tcp, .tls:
+            streams[client]?.writeAndFlush(bytes, promise: nil)
+        case .dtls:
+            guard let session = dtlsPeers[client.address]?.session, let listener = listeners[.dtls],
+                  (try? session.send(bytes)) != nil else { return }
+            flush(session, to: SocketAddress(client.address), on: listener)
+        }
+    }
+
+    // MARK: relaying (on the event loop)
+
+    func fromPeer(_ envelope: AddressedEnvelope<ByteBuffer>, relayed: TransportAddress) {
         guard let peer = TransportAddress(envelope.remoteAddress),
-              let delivery = core.deliver(envelope.data, from: peer, to: relayed, now: now),
-              let client = try? SocketAddress(delivery.client.address), let listener else {
+              let delivery = core.deliver(envelope.data, from: peer, to: relayed, now: now) else {
             totals.droppedUnroutable += 1
             return
         }
+        guard admit(envelope.data.readableBytes, through: relayed) else { return }
         totals.packetsToClients += 1
         totals.bytesToClients += envelope.data.readableBytes
-        relay(AddressedEnvelope(remoteAddress: client, data: delivery.bytes), on: listener)
+        relay(delivery.bytes, to: .client(delivery.client))
     }
 
     private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)) {
-        guard let channel = relayChannels[route.relayed], let peer = try? SocketAddress(route.peer) else {
+        guard let channel = relays[route.relayed]?.channel else {
             totals.droppedUnroutable += 1
             return
         }
+        guard admit(route.payload.readableBytes, through: route.relayed) else { return }
         totals.packetsToPeers += 1
         totals.bytesToPeers += route.payload.readableBytes
-        relay(AddressedEnvelope(remoteAddress: peer, data: route.payload), on: channel)
+        relay(route.payload, to: .peer(channel, SocketAddress(route.peer)))
     }
 
-    /// Every relayed packet, either way, passes the capacity limit and the impairment here.
-    private func relay(_ envelope: AddressedEnvelope<ByteBuffer>, on channel: Channel) {
+    private enum Destination {
+        case peer(Channel, SocketAddress)
+        case client(RelayClient)
+    }
+
+    /// The relay's capacity and the allocation's bandwidth, both ways.
+    private func admit(_ bytes: Int, through relayed: TransportAddress) -> Bool {
         if var limit = rateLimit {
             let admitted = limit.admit(now: now)
             rateLimit = limit
             guard admitted else {
                 totals.droppedCapacity += 1
-                return
+                return false
             }
         }
+        if var budget = relays[relayed]?.bandwidth {
+            let admitted = budget.admit(Double(bytes), now: now)
+            relays[relayed]?.bandwidth = budget
+            guard admitted else {
+                totals.droppedBandwidth += 1
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Every relayed packet, either way, passes the impairment here.
+    private func relay(_ bytes: ByteBuffer, to destination: Destination) {
         if impairer.impairment.isNone {
-            channel.writeAndFlush(envelope, promise: nil)
+            send(bytes, to: destination)
             return
         }
         let fate = impairer.fate()
         if fate.isEmpty { totals.droppedImpairment += 1 }
         for delay in fate {
             if delay == .zero {
-                channel.writeAndFlush(envelope, promise: nil)
+                send(bytes, to: destination)
             } else {
-                eventLoop.scheduleTask(in: TimeAmount(delay)) { channel.writeAndFlush(envelope, promise: nil) }
+                eventLoop.scheduleTask(in: TimeAmount(delay)) { self.send(bytes, to: destination) }
             }
         }
     }
 
+    private func send(_ bytes: ByteBuffer, to destination: Destination) {
+        switch destination {
+        case .peer(let channel, let address): channel.writeAndFlush(AddressedEnvelope(remoteAddress: address, data: bytes), promise: nil)
+        case .client(let client): write(bytes, to: client)
+        }
+    }
+
+    // MARK: relayed sockets (on the event loop)
+
     /// Binds a relayed socket at once (the core needs its address in the Allocate reply), then
     /// hands it to NIO; datagrams arriving before NIO watches it wait in the kernel.
     private func openRelay() -> TransportAddress? {
-        guard let bound = try? BoundUDPSocket(ip: relayIP) else { return nil }
+        guard let bound = try? BoundUDPSocket(ip: relayIP, ports: configuration.relayPorts, next: &nextRelayPort) else {
+            return nil
+        }
         let relayed = bound.address
         let bootstrap = DatagramBootstrap(group: eventLoop).channelInitializer { channel in
             channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandler(RelayedSocketHandler(server: self, relayed: relayed))
+                try channel.pipeline.syncOperations.addHandler(PeersHandler(server: self, relayed: relayed))
             }
         }
         // Settled on a later turn of the loop: the future may complete at once, while the core
@@ -167,7 +402,8 @@ public final class RelayServer: @unchecked Sendable {
         switch result {
         case .success(let channel):
             if core.allocations.values.contains(where: { $0.relayed == relayed }) {
-                relayChannels[relayed] = channel
+                let bandwidth = configuration.maximumBitsPerSecondPerAllocation.map { TokenBucket.bandwidth(bitsPerSecond: $0) }
+                relays[relayed] = RelayedSocket(channel: channel, bandwidth: bandwidth)
             } else {
                 channel.close(promise: nil)
             }
@@ -176,99 +412,49 @@ public final class RelayServer: @unchecked Sendable {
         }
     }
 
-    /// Expires allocations and closes the relayed sockets of those that are gone.
+    /// Expires allocations, closes the relayed sockets of those that are gone, and forgets
+    /// DTLS peers that failed or went quiet without an allocation.
     private func reconcile() {
+        let now = self.now
         core.expire(now: now)
         let live = Set(core.allocations.values.map(\.relayed))
-        for (relayed, channel) in relayChannels where !live.contains(relayed) {
-            relayChannels[relayed] = nil
-            channel.close(promise: nil)
+        for (relayed, socket) in relays where !live.contains(relayed) {
+            relays[relayed] = nil
+            socket.channel.close(promise: nil)
+        }
+        for (address, peer) in dtlsPeers {
+            peer.session.handleTimeout()
+            if let listener = listeners[.dtls] { flush(peer.session, to: SocketAddress(address), on: listener) }
+            let allocated = core.allocations[RelayClient(transport: .dtls, address: address)] != nil
+            if !allocated, now - peer.lastSeen > .seconds(30) { dtlsPeers[address] = nil }
+        }
+    }
+
+    /// At most one line a second per kind of trouble, with how many in that second, so that a
+    /// flood of bad input costs a log line, not a line per packet.
+    private func logRejections() {
+        let now = snapshot()
+        defer { logged = now }
+        let kinds: [(String, Int, Logger.Level)] = [
+            ("malformed packets or streams dropped", now.droppedMalformed - logged.droppedMalformed, .warning),
+            ("malformed requests", now.rejections.malformed - logged.rejections.malformed, .warning),
+            ("requests with wrong credentials", now.rejections.badCredentials - logged.rejections.badCredentials, .warning),
+            ("unauthenticated requests dropped over the rate limit", now.rejections.rateLimited - logged.rejections.rateLimited, .warning),
+            ("requests refused", now.rejections.refused - logged.rejections.refused, .notice),
+            ("packets dropped without an allocation, channel or permission", now.droppedUnroutable - logged.droppedUnroutable, .notice),
+            ("packets dropped over an allocation's bandwidth", now.droppedBandwidth - logged.droppedBandwidth, .notice),
+            ("requests challenged (401/438)", now.rejections.challenged - logged.rejections.challenged, .debug),
+        ]
+        for (what, count, level) in kinds where count > 0 {
+            logger.log(level: level, "\(count) \(what) in the last second")
         }
     }
 }
 
-/// What the relay has done since it started; payload bytes, without headers.
-public struct RelayCounters: Sendable, Hashable {
-    public var allocations = 0
-    public var packetsToPeers = 0
-    public var bytesToPeers = 0
-    public var packetsToClients = 0
-    public var bytesToClients = 0
-    /// Over `--max-pps`.
-    public var droppedCapacity = 0
-    /// Lost to `--impair loss=`.
-    public var droppedImpairment = 0
-    /// No allocation, channel or permission for it.
-    public var droppedUnroutable = 0
+public struct RelayStartError: Error, Sendable, CustomStringConvertible {
+    public let description: String
 
-    public init() {}
-}
-
-private final class ListenerHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let server: RelayServer
-
-    init(server: RelayServer) {
-        self.server = server
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        server.fromClient(unwrapInboundIn(data))
-    }
-}
-
-private final class RelayedSocketHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let server: RelayServer
-    let relayed: TransportAddress
-
-    init(server: RelayServer, relayed: TransportAddress) {
-        self.server = server
-        self.relayed = relayed
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        server.fromPeer(unwrapInboundIn(data), relayed: relayed)
-    }
-}
-
-/// A UDP socket bound to an ephemeral port, with its address known right away.
-private struct BoundUDPSocket {
-    let descriptor: CInt
-    let address: TransportAddress
-
-    init(ip: IPAddress) throws {
-        let socketAddress = try SocketAddress(ipAddress: ip.description, port: 0)
-        let family = ip.family == .ipv6 ? AF_INET6 : AF_INET
-        let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw IOError(errnoCode: errno, reason: "socket") }
-        let bound = socketAddress.withSockAddr { bind(descriptor, $0, socklen_t($1)) }
-        var storage = sockaddr_storage()
-        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-        let named = withUnsafeMutablePointer(to: &storage) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
-        guard bound == 0, named == 0 else {
-            Glibc.close(descriptor)
-            throw IOError(errnoCode: errno, reason: "bind")
-        }
-        let port = withUnsafeBytes(of: storage) { raw in
-            UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self))
-        }
-        self.descriptor = descriptor
-        address = TransportAddress(ip: ip, port: port)
-    }
-}
-
-extension TransportAddress {
-    init?(_ address: SocketAddress) {
-        guard let text = address.ipAddress, let ip = IPAddress(text), let port = address.port else { return nil }
-        self.init(ip: ip, port: UInt16(port))
-    }
-}
-
-extension SocketAddress {
-    init(_ address: TransportAddress) throws {
-        try self.init(ipAddress: address.ip.description, port: Int(address.port))
+    init(_ description: String) {
+        self.description = description
     }
 }

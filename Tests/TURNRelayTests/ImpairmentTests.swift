@@ -56,11 +56,24 @@ struct ImpairmentTests {
 
     /// --max-pps: offered 2.5 times the limit for 10 s, at most the limit passes, within 2%.
     @Test func rateLimitHoldsTheRate() {
-        var limit = PacketRateLimit(packetsPerSecond: 2000)
+        var limit = TokenBucket.packets(perSecond: 2000)
         var admitted = 0
         for index in 0..<50_000 {
             if limit.admit(now: .microseconds(Int64(index) * 200)) { admitted += 1 }
         }
         #expect(abs(Double(admitted) / 10 - 2000) <= 40, "\(admitted) in 10 s")
+    }
+
+    /// The bandwidth limit: 64 kbit/s offered 120-byte packets at 100 a second (96 kbit/s)
+    /// for 10 s passes 64 kbit/s within 2%, and a stream under the limit passes whole.
+    @Test func bandwidthLimitHoldsTheRate() {
+        var limit = TokenBucket.bandwidth(bitsPerSecond: 64_000)
+        var admittedBytes = 0
+        for index in 0..<1000 where limit.admit(120, now: .milliseconds(Int64(index) * 10)) {
+            admittedBytes += 120
+        }
+        #expect(abs(Double(admittedBytes * 8) / 10 - 64_000) <= 1280, "\(admittedBytes) bytes in 10 s")
+        var roomy = TokenBucket.bandwidth(bitsPerSecond: 64_000)
+        #expect((0..<500).allSatisfy { roomy.admit(120, now: .milliseconds(Int64($0) * 20)) }, "48 kbit/s under 64")
     }
 }

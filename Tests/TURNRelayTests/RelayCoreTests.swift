@@ -204,22 +204,27 @@ struct RelayCoreTests {
         #expect(exchange.relay.allocations.isEmpty)
     }
 
-    /// Requests without credentials get a challenge and leave no state behind; unknown
+    /// Requests without credentials get a challenge and leave no state behind, 10 a second
+    /// per source at most, while other sources are still answered; unknown
     /// comprehension-required attributes get 420; a second Allocate on a 5-tuple gets 437.
     @Test func hostileAndOddRequests() throws {
         var relay = RelayCore(configuration: Self.configuration)
         let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.9:5000")!)
-        for _ in 0..<1000 {
-            let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
-            let reply = try STUNMessage(datagram: try #require(relay.handle(request, from: client, now: .zero, unixTime: 0) { nil }))
-            #expect(try reply.errorCode?.code == 401)
-        }
+        let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
+        let answered = (0..<1000).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { nil } }
+        #expect(answered.count == 10)
+        #expect(try answered.allSatisfy { try STUNMessage(datagram: $0).errorCode?.code == 401 })
+        #expect(relay.rejections.challenged == 10 && relay.rejections.rateLimited == 990)
+        let other = RelayClient(transport: .udp, address: TransportAddress("198.51.100.10:5000")!)
+        #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { nil } != nil)
+        #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { nil } != nil, "a new second, a new allowance")
         #expect(relay.allocations.isEmpty)
         let odd = STUNMessage(.allocate, .request, attributes: [STUNAttribute(type: STUNAttributeType(rawValue: 0x0031), bytes: [1, 2, 3, 4])])
-        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .zero, unixTime: 0) { nil }))
+        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .seconds(2), unixTime: 2) { nil }))
         #expect(try reply.errorCode?.code == 420)
         #expect(try reply.unknownAttributes == [STUNAttributeType(rawValue: 0x0031)])
         #expect(relay.handle(ByteBuffer(bytes: [1, 2, 3]), from: client, now: .zero, unixTime: 0) { nil } == nil)
+        #expect(relay.rejections.malformed == 2)
 
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         _ = exchange.run { $0.allocate(now: $1) }

@@ -2,11 +2,12 @@ import NIOCore
 import NIOPosix
 import Testing
 import TURNClient
+import TestSupport
 import TURNProtocol
 import TURNRelay
 
-/// The relay on loopback, probed by our own client end to end over UDP.
-@Suite("relay server over UDP")
+/// The relay on loopback, probed by our own client end to end.
+@Suite("relay server")
 struct RelayServerTests {
     let group = MultiThreadedEventLoopGroup.singleton
     let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
@@ -19,6 +20,48 @@ struct RelayServerTests {
                                                 listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
                                                 relayIP: .loopbackV4, group: group)
         return (relay, try TURNURI("turn:127.0.0.1:\(try #require(relay.localAddress?.port))"))
+    }
+
+    /// A relay listening on every transport, with a throw-away certificate for TLS and DTLS.
+    func startRelayOnEveryTransport(_ certificate: ThrowawayCertificate,
+                                    _ configure: (inout RelayConfiguration) -> Void = { _ in }) async throws -> RelayServer {
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"],
+                                               sharedSecret: Array("north-wind".utf8))
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        configure(&configuration)
+        let any = TransportAddress(ip: .loopbackV4, port: 0)
+        return try await RelayServer.start(
+            configuration: configuration, listeners: TURNTransport.allCases.map { RelayListener($0, any) },
+            identity: RelayIdentity(certificateFile: certificate.certificate, keyFile: certificate.key),
+            relayIP: .loopbackV4, group: group)
+    }
+
+    func uri(_ relay: RelayServer, _ transport: TURNTransport) throws -> TURNURI {
+        let port = try #require(relay.localAddress(transport)?.port)
+        return switch transport {
+        case .udp: try TURNURI("turn:127.0.0.1:\(port)")
+        case .tcp: try TURNURI("turn:127.0.0.1:\(port)?transport=tcp")
+        case .tls: try TURNURI("turns:127.0.0.1:\(port)")
+        case .dtls: try TURNURI("turns:127.0.0.1:\(port)?transport=udp")
+        }
+    }
+
+    /// Every transport, with static and REST credentials, certificates checked against the
+    /// throw-away CA; a closed TCP/TLS connection frees its allocation at once.
+    @Test(arguments: TURNTransport.allCases)
+    func probePassesOverEveryTransport(_ transport: TURNTransport) async throws {
+        let certificate = try ThrowawayCertificate()
+        let relay = try await startRelayOnEveryTransport(certificate)
+        let tls = TLSOptions(caFile: certificate.certificate)
+        let rest = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "bob", ttl: 600)
+        for credential in [alice, rest] {
+            let probe = TURNProbe(credential: credential, tls: tls, peer: nil, packets: 20, timeout: .seconds(5))
+            let result = await probe.run(try uri(relay, transport), group: group)
+            #expect(result.passed, "\(result)")
+            #expect(result.echo?.received == 20)
+        }
+        #expect(await relay.allocationCount == 0)
+        await relay.stop()
     }
 
     @Test func probePassesThroughTheRelay() async throws {
@@ -51,7 +94,8 @@ struct RelayServerTests {
         let result = await probe.run(uri, group: group)
         #expect(result.passed, "\(result)")
         let median = try #require(result.echo?.rttMedianMilliseconds)
-        #expect(median >= 40 && median < 60, "RTT median \(median) ms through 2 × 20 ms of injected delay")
+        // The upper bound only catches delay applied twice: a busy test machine adds its own.
+        #expect(median >= 40 && median < 80, "RTT median \(median) ms through 2 × 20 ms of injected delay")
         await relay.stop()
     }
 

@@ -1,0 +1,54 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+// Conversions between NIO's socket addresses and TURN's transport addresses through the raw
+// sockaddr, not through text: they run for every relayed packet.
+
+extension TransportAddress {
+    /// Nil for Unix-domain addresses.
+    public init?(_ address: SocketAddress) {
+        switch address {
+        case .v4(let v4):
+            let raw = v4.address
+            self.init(ip: .v4(UInt32(bigEndian: raw.sin_addr.s_addr)), port: UInt16(bigEndian: raw.sin_port))
+        case .v6(let v6):
+            let raw = v6.address
+            let ip = withUnsafeBytes(of: raw.sin6_addr) { bytes in
+                IPAddress.v6(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                             low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            }
+            self.init(ip: ip, port: UInt16(bigEndian: raw.sin6_port))
+        default:
+            return nil
+        }
+    }
+}
+
+extension SocketAddress {
+    public init(_ address: TransportAddress) {
+        switch address.ip {
+        case .v4(let word):
+            var raw = sockaddr_in()
+            raw.sin_family = sa_family_t(AF_INET)
+            raw.sin_port = address.port.bigEndian
+            raw.sin_addr.s_addr = word.bigEndian
+            self.init(raw, host: "")
+        case .v6(let high, let low):
+            var raw = sockaddr_in6()
+            raw.sin6_family = sa_family_t(AF_INET6)
+            raw.sin6_port = address.port.bigEndian
+            withUnsafeMutableBytes(of: &raw.sin6_addr) { bytes in
+                bytes.storeBytes(of: high.bigEndian, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+            }
+            self.init(raw, host: "")
+        }
+    }
+}

@@ -1,0 +1,38 @@
+/// At most `rate` units a second in the long run, bursts up to `burst` units; what is over is
+/// refused, as a relay at capacity drops. Used for `--max-pps` (packets), the per-allocation
+/// bandwidth limit (bytes) and unauthenticated requests.
+public struct TokenBucket: Sendable {
+    public let rate: Double
+    private let burst: Double
+    private var tokens: Double
+    private var last: Duration?
+
+    public init(rate: Double, burst: Double) {
+        self.rate = rate
+        self.burst = burst
+        tokens = burst
+    }
+
+    /// `--max-pps`: a bucket holding 20 ms of packets, so that bursts stay short and the long-run
+    /// rate is the limit.
+    public static func packets(perSecond rate: Int) -> TokenBucket {
+        TokenBucket(rate: Double(rate), burst: max(1, Double(rate) / 50))
+    }
+
+    /// A bandwidth limit in bits a second: 200 ms of bytes, and never less than one full-size
+    /// packet, so that a stream at the limit passes whole.
+    public static func bandwidth(bitsPerSecond: Int) -> TokenBucket {
+        let bytesPerSecond = Double(bitsPerSecond) / 8
+        return TokenBucket(rate: bytesPerSecond, burst: max(1500, bytesPerSecond / 5))
+    }
+
+    public mutating func admit(_ cost: Double = 1, now: Duration) -> Bool {
+        if let last {
+            tokens = min(burst, tokens + (now - last) / .seconds(1) * rate)
+        }
+        last = now
+        guard tokens >= cost else { return false }
+        tokens -= cost
+        return true
+    }
+}

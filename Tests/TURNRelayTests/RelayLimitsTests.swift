@@ -1,0 +1,108 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Testing
+import TestSupport
+import TURNClient
+import TURNProtocol
+import TURNRelay
+
+/// The relay's limits, seen from outside: relayed port range, bandwidth per allocation,
+/// credential-less floods and garbage, and what the log says about them.
+@Suite("relay limits")
+struct RelayLimitsTests {
+    let group = MultiThreadedEventLoopGroup.singleton
+
+    func startRelay(logger: Logger? = nil, _ configure: (inout RelayConfiguration) -> Void) async throws -> RelayServer {
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        configure(&configuration)
+        let any = TransportAddress(ip: .loopbackV4, port: 0)
+        return try await RelayServer.start(configuration: configuration, listeners: [RelayListener(TURNTransport.udp, any), RelayListener(TURNTransport.tcp, any)],
+                                           relayIP: .loopbackV4, group: group, logger: logger ?? Logger(label: "test"))
+    }
+
+    func connect(_ relay: RelayServer, _ transport: TURNTransport = .udp) async throws -> TURNClientConnection {
+        try await TURNClientConnection.connect(
+            to: try #require(relay.localAddress(transport)), hostname: "127.0.0.1", transport: transport,
+            configuration: TURNSessionConfiguration(credential: .staticPassword(username: "alice", password: "wonderland"),
+                                                    reliable: transport.isStream, requestTimeout: .seconds(3)),
+            tls: TLSOptions(), group: group, timeout: .seconds(3))
+    }
+
+    /// Ports below the kernel's ephemeral range, so that nothing else holds them.
+    @Test func relayedPortsComeFromTheRangeUntilItIsFull() async throws {
+        let relay = try await startRelay { $0.relayPorts = 31_411...31_412 }
+        let first = try await connect(relay)
+        let second = try await connect(relay)
+        let third = try await connect(relay)
+        let ports = [try await first.allocate().relayed.port, try await second.allocate().relayed.port]
+        #expect(Set(ports) == [31_411, 31_412])
+        await #expect(throws: TURNClientError.rejected(STUNErrorCode(508))) { try await third.allocate() }
+        for connection in [first, second, third] { await connection.close() }
+        await relay.stop()
+    }
+
+    /// 100 datagrams of 100 bytes at once through a 20 kbit/s allocation: the burst allowance
+    /// (1500 bytes) passes, the rest is dropped and counted.
+    @Test func bandwidthAboveTheLimitIsDropped() async throws {
+        let relay = try await startRelay { $0.maximumBitsPerSecondPerAllocation = 20_000 }
+        let peer = try LoopbackUDPSocket()
+        let client = try await connect(relay)
+        _ = try await client.allocate()
+        let peerAddress = TransportAddress(ip: .loopbackV4, port: UInt16(peer.port))
+        _ = try await client.bindChannel(to: peerAddress)
+        for _ in 0..<100 { client.send(ByteBuffer(repeating: 7, count: 100), to: peerAddress) }
+        let received = peer.receiveAll().count
+        #expect((15...17).contains(received), "\(received) of 100 passed a 1500-byte burst at 2500 bytes/s")
+        #expect(await relay.counters.droppedBandwidth == 100 - received)
+        await client.close()
+        await relay.stop()
+    }
+
+    /// A flood of Allocates without credentials from one socket gets 10 answers a second; a
+    /// client elsewhere is still served at once; each kind of trouble is logged at most once a
+    /// second.
+    @Test func credentialLessFloodIsRateLimitedAndLoggedOncePerSecond() async throws {
+        let logs = CapturedLogs()
+        let relay = try await startRelay(logger: logs.logger) { _ in }
+        let port = try #require(relay.localAddress?.port)
+        let flooder = try LoopbackUDPSocket()
+        let allocate = Array(STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded().readableBytesView)
+        for _ in 0..<2000 {
+            flooder.send(allocate, toPort: port)
+            flooder.send([0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3], toPort: port)
+        }
+        let client = try await connect(relay)
+        _ = try await client.allocate()
+        let answers = flooder.receiveAll().count
+        #expect(answers >= 10 && answers <= 20, "\(answers) answers to 2000 credential-less Allocates (10 a second)")
+        try await Task.sleep(for: .milliseconds(2200))
+        let counters = await relay.counters
+        #expect(counters.droppedMalformed == 2000)
+        #expect(counters.rejections.rateLimited + counters.rejections.challenged >= 2000)
+        let warnings = logs.entries.filter { $0.level >= .warning }.map(\.message)
+        #expect(warnings.contains { $0.hasPrefix("2000 malformed packets") }, "\(warnings)")
+        #expect(warnings.filter { $0.contains("malformed") }.count == 1, "\(warnings)")
+        #expect(warnings.filter { $0.contains("rate limit") }.count <= 2, "\(warnings)")
+        await client.close()
+        await relay.stop()
+    }
+
+    /// Garbage on a TCP connection closes that connection only; the relay serves on.
+    @Test func garbageOnAStreamClosesOnlyThatConnection() async throws {
+        let relay = try await startRelay { _ in }
+        let good = try await connect(relay, .tcp)
+        _ = try await good.allocate()
+        let bad = try await ClientBootstrap(group: group).connect(to: try #require(relay.localAddress(.tcp))).get()
+        try await bad.writeAndFlush(ByteBuffer(bytes: Array(repeating: 0xFF, count: 64)))
+        try await bad.closeFuture.get()
+        #expect(await relay.counters.droppedMalformed == 1)
+        try await good.refresh(lifetime: 600)
+        #expect(await relay.allocationCount == 1)
+        await good.close()
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await relay.allocationCount == 0, "a closed TCP connection frees its allocation")
+        await relay.stop()
+    }
+}
