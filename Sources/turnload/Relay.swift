@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Foundation
+import Logging
 import NIOCore
 import NIOPosix
 import TURNProtocol
@@ -8,25 +9,46 @@ import TURNRelay
 
 struct Relay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run turnload's own TURN relay (UDP), for tests and calibration.",
+        abstract: "Run turnload's own TURN relay, for tests and calibration.",
         discussion: """
-            A TURN relay with long-term credentials (a static user and/or a TURN REST shared \
-            secret, as coturn's use-auth-secret), allocations, permissions and channels. Like \
-            hosted providers it refuses private, loopback, link-local and multicast peers unless \
-            allowed. Prints one status line a second; Ctrl-C or SIGTERM stops it.
+            A TURN relay (RFC 8656) over UDP and TCP, and TLS and DTLS when given a certificate, \
+            with long-term credentials (static users and/or a TURN REST shared secret, as \
+            coturn's use-auth-secret), allocations, permissions and channels. Like hosted \
+            providers it refuses private, loopback, link-local and multicast peers unless \
+            allowed, and never relays without credentials. It can inject loss, delay, jitter, \
+            reordering and duplication, and a capacity limit, so that a known impairment or \
+            cliff can be placed where a measurement should find it. Prints one status line a \
+            second; Ctrl-C or SIGTERM stops it.
 
             Examples:
               TURN_PASSWORD=wonderland turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers
-              turnload relay --listen 127.0.0.1:3479 --secret-env TURN_SECRET
+              turnload relay --listen 127.0.0.1:3479 --secret-env TURN_SECRET --metrics 127.0.0.1:9090
+              turnload relay --user alice --password-env TURN_PASSWORD --tls-listen 127.0.0.1:5349 \\
+                --dtls-listen 127.0.0.1:5349 --cert cert.pem --key key.pem
               turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
             """
     )
 
-    @Option(help: ArgumentHelp("UDP address to listen on.", valueName: "IP:PORT"))
+    @Option(help: ArgumentHelp("UDP and TCP address to listen on.", valueName: "IP:PORT"))
     var listen = "127.0.0.1:3478"
+
+    @Option(help: ArgumentHelp("TLS address to listen on (needs --cert and --key).", valueName: "IP:PORT"))
+    var tlsListen: String?
+
+    @Option(help: ArgumentHelp("DTLS address to listen on (needs --cert and --key).", valueName: "IP:PORT"))
+    var dtlsListen: String?
+
+    @Option(help: ArgumentHelp("PEM certificate chain for TLS and DTLS.", valueName: "FILE"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("PEM private key for TLS and DTLS.", valueName: "FILE"))
+    var key: String?
 
     @Option(help: ArgumentHelp("Address to relay from (default: the listening address).", valueName: "IP"))
     var relayIP: String?
+
+    @Option(help: ArgumentHelp("Relayed ports, e.g. 61000-65535 (default: the kernel picks).", valueName: "MIN-MAX"))
+    var relayPorts: String?
 
     @Option(help: "Realm of the long-term credentials.")
     var realm = "turnload"
@@ -43,15 +65,45 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"))
     var maxPps: Int?
 
+    @Option(help: ArgumentHelp("Relay at most this many bits a second per allocation, e.g. 64k or 2M; drop the rest.",
+                               valueName: "RATE"))
+    var maxAllocationBitrate: String?
+
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
     var allowLoopbackPeers = false
 
     @Flag(help: "Relay to private and link-local peers too.")
     var allowPrivatePeers = false
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "HOST:PORT"))
+    var metrics: String?
+
+    @Option(help: ArgumentHelp("Least severe log level: trace, debug, info, notice, warning, error.", valueName: "LEVEL"))
+    var logLevel = "info"
+
     func validate() throws {
-        guard TransportAddress(listen) != nil else { throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(listen)") }
-        if let relayIP, IPAddress(relayIP) == nil { throw ValidationError("--relay-ip must be an IP address, not \(relayIP)") }
+        guard let listenAddress = TransportAddress(listen) else {
+            throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(listen)")
+        }
+        for (name, value) in [("--tls-listen", tlsListen), ("--dtls-listen", dtlsListen), ("--metrics", metrics)] {
+            if let value, TransportAddress(value) == nil { throw ValidationError("\(name) must be IP:PORT or [IPv6]:PORT, not \(value)") }
+        }
+        if tlsListen != nil || dtlsListen != nil, cert == nil || key == nil {
+            throw ValidationError("--tls-listen and --dtls-listen need --cert FILE and --key FILE (PEM)")
+        }
+        if let relayIP {
+            guard let ip = IPAddress(relayIP), !ip.isUnspecified else {
+                throw ValidationError("--relay-ip must be a specific IP address, not \(relayIP)")
+            }
+        } else if listenAddress.ip.isUnspecified {
+            throw ValidationError("listening on \(listenAddress.ip) needs --relay-ip: the address clients are told to relay through")
+        }
+        if let relayPorts, Self.portRange(relayPorts) == nil {
+            throw ValidationError("--relay-ports must be MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 65535, not \(relayPorts)")
+        }
+        if let maxAllocationBitrate, Self.bitrate(maxAllocationBitrate) == nil {
+            throw ValidationError("--max-allocation-bitrate must be a positive rate such as 64000, 64k or 2M, not \(maxAllocationBitrate)")
+        }
         if (secrets.user == nil) == secrets.hasPassword {
             throw ValidationError("--user goes with --password-env or --password-file")
         }
@@ -59,6 +111,9 @@ struct Relay: AsyncParsableCommand {
             do { _ = try Impairment(parsing: impair) } catch { throw ValidationError("\(error)") }
         }
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
+        if Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
+        }
         if secrets.user == nil, !secrets.hasSecret {
             throw ValidationError("give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
                 + "the relay never relays without credentials")
@@ -66,6 +121,12 @@ struct Relay: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         let address = TransportAddress(listen)!
         var configuration = RelayConfiguration(realm: realm)
         if let user = secrets.user, let password = try secrets.password() {
@@ -75,33 +136,79 @@ struct Relay: AsyncParsableCommand {
         configuration.impairment = try impair.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
+        configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
+        configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
 
+        var listeners = [RelayListener(.udp, address), RelayListener(.tcp, address)]
+        if let tlsListen { listeners.append(RelayListener(.tls, TransportAddress(tlsListen)!)) }
+        if let dtlsListen { listeners.append(RelayListener(.dtls, TransportAddress(dtlsListen)!)) }
+        let identity = cert.flatMap { cert in key.map { RelayIdentity(certificateFile: cert, keyFile: $0) } }
+        let group = MultiThreadedEventLoopGroup.singleton
         let server: RelayServer
         do {
-            server = try await RelayServer.start(
-                configuration: configuration, listen: try SocketAddress(ipAddress: address.ip.description, port: Int(address.port)),
-                relayIP: relayIP.flatMap(IPAddress.init) ?? address.ip, group: MultiThreadedEventLoopGroup.singleton)
+            server = try await RelayServer.start(configuration: configuration, listeners: listeners, identity: identity,
+                                                 relayIP: relayIP.flatMap(IPAddress.init) ?? address.ip, group: group)
         } catch {
-            throw ValidationError("cannot listen on \(listen)/udp: \(error)")
+            throw ValidationError("\(error)")
         }
-        printError("relay listening on \(listen)/udp, realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")")
+        let relayMetrics = RelayMetrics()
+        var endpoint: MetricsEndpoint?
+        if let metrics {
+            do {
+                endpoint = try await MetricsEndpoint.start(relayMetrics, at: SocketAddress(TransportAddress(metrics)!), group: group)
+            } catch {
+                await server.stop()
+                throw ValidationError("cannot serve metrics on \(metrics): \(error)")
+            }
+        }
+        let addresses = listeners.map { "\($0.address)/\($0.transport.rawValue)" }.joined(separator: ", ")
+        printError("relay listening on \(addresses), realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
+            + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
         let stop = StopSignal()
         let start = Date()
         var last = RelayCounters()
         while !stop.received {
             try? await Task.sleep(for: .seconds(1))
             let now = await server.counters
-            printError("\(Int(Date().timeIntervalSince(start))) s: \(now.allocations) allocations, "
-                + "to peers \(now.packetsToPeers - last.packetsToPeers) pkt/s \((now.bytesToPeers - last.bytesToPeers) / 1000) kB/s, "
-                + "to clients \(now.packetsToClients - last.packetsToClients) pkt/s \((now.bytesToClients - last.bytesToClients) / 1000) kB/s, "
-                + "dropped: capacity \(now.droppedCapacity - last.droppedCapacity), "
-                + "impairment \(now.droppedImpairment - last.droppedImpairment), "
-                + "unroutable \(now.droppedUnroutable - last.droppedUnroutable)")
+            relayMetrics.update(now)
+            printError(Self.statusLine(now, since: last, seconds: Int(Date().timeIntervalSince(start))))
             last = now
         }
         printError("stopping")
+        await endpoint?.stop()
         await server.stop()
+    }
+
+    static func statusLine(_ now: RelayCounters, since last: RelayCounters, seconds: Int) -> String {
+        let dropped = [
+            ("capacity", now.droppedCapacity - last.droppedCapacity), ("bandwidth", now.droppedBandwidth - last.droppedBandwidth),
+            ("impairment", now.droppedImpairment - last.droppedImpairment), ("unroutable", now.droppedUnroutable - last.droppedUnroutable),
+            ("malformed", now.droppedMalformed - last.droppedMalformed),
+        ].filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
+        return "\(seconds) s: \(now.allocations) allocations, "
+            + "to peers \(now.packetsToPeers - last.packetsToPeers) pkt/s \((now.bytesToPeers - last.bytesToPeers) / 1000) kB/s, "
+            + "to clients \(now.packetsToClients - last.packetsToClients) pkt/s \((now.bytesToClients - last.bytesToClients) / 1000) kB/s, "
+            + "dropped: \(dropped.isEmpty ? "none" : dropped.joined(separator: ", "))"
+    }
+
+    /// `MIN-MAX`.
+    static func portRange(_ text: String) -> ClosedRange<UInt16>? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let low = UInt16(parts[0]), let high = UInt16(parts[1]), low >= 1, low <= high else { return nil }
+        return low...high
+    }
+
+    /// Bits a second: `64000`, `64k`, `2M`.
+    static func bitrate(_ text: String) -> Int? {
+        let multiplier = switch text.last {
+        case "k", "K": 1000
+        case "m", "M": 1_000_000
+        default: 1
+        }
+        guard let value = Double(multiplier == 1 ? Substring(text) : text.dropLast()), value > 0 else { return nil }
+        let bits = Int(value * Double(multiplier))
+        return bits > 0 ? bits : nil
     }
 }
 

@@ -1,19 +1,40 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `turnload relay` and `turnload probe`, both binaries, on loopback: the relay serves the
-/// probe, and stops cleanly on SIGINT.
+/// probe over UDP, TCP and TLS, serves its metrics, and stops cleanly on SIGINT.
 @Suite("turnload relay")
 struct RelayCommandTests {
     let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         .appendingPathComponent("turnload")
 
-    @Test func servesTheProbeAndStopsOnSIGINT() throws {
-        let port = 20_000 + Int.random(in: 0..<10_000)
+    func run(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ["TL_RELAY_PASSWORD": "wonderland"]
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let out = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let err = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, out, err)
+    }
+
+    @Test func servesProbesAndMetricsAndStopsOnSIGINT() throws {
+        let certificate = try ThrowawayCertificate()
+        let port = 20_000 + Int.random(in: 0..<5000)
+        let tlsPort = port + 5000
+        let metricsPort = port + 10_000
         let relay = Process()
         relay.executableURL = binary
-        relay.arguments = ["relay", "--listen", "127.0.0.1:\(port)", "--user", "alice", "--password-env", "TL_RELAY_PASSWORD",
-                           "--allow-loopback-peers"]
+        relay.arguments = ["relay", "--listen", "127.0.0.1:\(port)", "--tls-listen", "127.0.0.1:\(tlsPort)",
+                           "--cert", certificate.certificate, "--key", certificate.key, "--metrics", "127.0.0.1:\(metricsPort)",
+                           "--user", "alice", "--password-env", "TL_RELAY_PASSWORD", "--allow-loopback-peers"]
         relay.environment = ["TL_RELAY_PASSWORD": "wonderland"]
         let relayOutput = Pipe()
         relay.standardError = relayOutput
@@ -21,26 +42,64 @@ struct RelayCommandTests {
         defer { if relay.isRunning { kill(relay.processIdentifier, SIGKILL) } }
         Thread.sleep(forTimeInterval: 1)
 
-        let probe = Process()
-        probe.executableURL = binary
-        probe.arguments = ["probe", "turn:127.0.0.1:\(port)", "--user", "alice", "--password-env", "TL_RELAY_PASSWORD",
-                           "--packets", "5", "--json"]
-        probe.environment = ["TL_RELAY_PASSWORD": "wonderland"]
-        let probeOutput = Pipe()
-        probe.standardOutput = probeOutput
-        probe.standardError = FileHandle.nullDevice
-        try probe.run()
-        let result = String(decoding: probeOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        probe.waitUntilExit()
-        #expect(probe.terminationStatus == 0, "\(result)")
-        #expect(result.contains("\"software\":\"turnload relay\""))
+        let probe = try run(["probe", "turn:127.0.0.1:\(port)", "turn:127.0.0.1:\(port)?transport=tcp", "turns:127.0.0.1:\(tlsPort)",
+                             "--ca-file", certificate.certificate, "--user", "alice", "--password-env", "TL_RELAY_PASSWORD",
+                             "--packets", "5", "--json"])
+        #expect(probe.status == 0, "\(probe.output)")
+        #expect(probe.output.components(separatedBy: "\"software\":\"turnload relay\"").count == 4)
+
+        let metrics = try Self.httpGet(port: metricsPort, path: "/metrics")
+        #expect(metrics.hasPrefix("HTTP/1.0 200") || metrics.hasPrefix("HTTP/1.1 200"), "\(metrics)")
+        #expect(metrics.contains("# TYPE turnload_relay_packets_total counter"))
+        #expect(metrics.contains("turnload_relay_allocations"))
+        #expect(try Self.httpGet(port: metricsPort, path: "/").contains("404"))
 
         kill(relay.processIdentifier, SIGINT)
         let log = String(decoding: relayOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         relay.waitUntilExit()
         #expect(relay.terminationStatus == 0)
-        #expect(log.contains("relay listening on 127.0.0.1:\(port)/udp"))
+        #expect(log.contains("relay listening on 127.0.0.1:\(port)/udp, 127.0.0.1:\(port)/tcp, 127.0.0.1:\(tlsPort)/tls"))
         #expect(log.contains("stopping"))
         #expect(!log.contains("wonderland"))
+    }
+
+    @Test(arguments: [
+        (["--tls-listen", "127.0.0.1:5349"], "need --cert FILE and --key FILE"),
+        (["--listen", "0.0.0.0:3478"], "needs --relay-ip"),
+        (["--relay-ports", "65000-61000"], "--relay-ports must be MIN-MAX"),
+        (["--max-allocation-bitrate", "fast"], "--max-allocation-bitrate must be a positive rate"),
+        (["--metrics", "localhost"], "--metrics must be IP:PORT"),
+        (["--log-level", "loud"], "--log-level must be one of"),
+        (["--tls-listen", "127.0.0.1:1", "--cert", "/nonexistent.pem", "--key", "/nonexistent.pem"], "/nonexistent.pem"),
+    ])
+    func badRelayOptionsExitWithReason(extra: [String], reason: String) throws {
+        let outcome = try run(["relay", "--user", "alice", "--password-env", "TL_RELAY_PASSWORD", "--listen", "127.0.0.1:0"] + extra)
+        #expect(outcome.status != 0)
+        #expect(outcome.errors.contains(reason), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("Fatal error"))
+    }
+
+    /// A plain HTTP/1.0 GET on loopback; the reply as text.
+    static func httpGet(port: Int, path: String) throws -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        let request = Array("GET \(path) HTTP/1.0\r\n\r\n".utf8)
+        _ = send(descriptor, request, request.count, 0)
+        var reply: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            guard count > 0 else { break }
+            reply += buffer[0..<count]
+        }
+        return String(decoding: reply, as: UTF8.self)
     }
 }

@@ -16,6 +16,9 @@ except ImportError:
     sys.exit("aioice_relay: aioice is not installed (pip install aioice)")
 
 
+WINDOW = 32
+
+
 class Echo(asyncio.DatagramProtocol):
     def connection_made(self, transport):
         self.transport = transport
@@ -28,17 +31,19 @@ class Counter(asyncio.DatagramProtocol):
     """Counts distinct sequence numbers echoed back, so a duplicated datagram is not counted twice."""
 
     def __init__(self, count):
-        self.seen, self.count, self.all_back = set(), count, asyncio.Event()
-        self.error = None
+        self.seen, self.count, self.error = set(), count, None
+        self.progress, self.all_back = asyncio.Event(), asyncio.Event()
 
     def datagram_received(self, data, addr):
-        if data.startswith(b"aioice_relay "):
+        if data.startswith(b"aioice_relay ") and data not in self.seen:
             self.seen.add(data)
+            self.progress.set()
             if len(self.seen) == self.count:
                 self.all_back.set()
 
     def error_received(self, exc):
         self.error = exc  # a failed ChannelBind surfaces here, from TurnTransport.sendto
+        self.progress.set()
         self.all_back.set()
 
 
@@ -48,11 +53,17 @@ async def relay(host, port, username, password, count, timeout):
     turn, counter = await create_turn_endpoint(lambda: Counter(count), (host, port), username, password)
     try:
         peer = echo.get_extra_info("sockname")
+        written_off = 0  # datagrams given up for lost, so that a loss does not stall the window
         for sequence in range(count):
+            # At most WINDOW unanswered datagrams: a burst would overrun the socket buffers of
+            # this single-threaded echo and client, and that loss would not be the relay's.
+            while sequence - len(counter.seen) - written_off >= WINDOW and not counter.error:
+                counter.progress.clear()
+                try:
+                    await asyncio.wait_for(counter.progress.wait(), 0.5)
+                except asyncio.TimeoutError:
+                    written_off = sequence - len(counter.seen)
             turn.sendto(b"aioice_relay %d" % sequence, peer)
-            # A little pacing keeps a burst from overrunning loopback socket buffers.
-            if sequence % 20 == 19:
-                await asyncio.sleep(0.001)
         try:
             await asyncio.wait_for(counter.all_back.wait(), timeout)
         except asyncio.TimeoutError:

@@ -1,0 +1,57 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// `GET /metrics` over HTTP/1.1 for Prometheus to scrape; everything else is 404.
+public final class MetricsEndpoint: Sendable {
+    private let channel: Channel
+
+    private init(channel: Channel) {
+        self.channel = channel
+    }
+
+    public static func start(_ metrics: RelayMetrics, at address: SocketAddress, group: EventLoopGroup) async throws -> MetricsEndpoint {
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(metrics: metrics))
+                }
+            }
+            .bind(to: address).get()
+        return MetricsEndpoint(channel: channel)
+    }
+
+    public var localAddress: SocketAddress? { channel.localAddress }
+
+    public func stop() async {
+        try? await channel.close()
+    }
+}
+
+private final class MetricsHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let metrics: RelayMetrics
+
+    init(metrics: RelayMetrics) {
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .head(let request) = unwrapInboundIn(data) else { return }
+        let found = request.method == .GET && request.uri.split(separator: "?").first == "/metrics"
+        let body = found ? ByteBuffer(bytes: metrics.exposition()) : ByteBuffer(string: "not found: try /metrics\n")
+        var headers = HTTPHeaders()
+        headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
+        headers.add(name: "Content-Length", value: "\(body.readableBytes)")
+        let head = HTTPResponseHead(version: request.version, status: found ? .ok : .notFound, headers: headers)
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
+        let keepAlive = request.isKeepAlive
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
+            if !keepAlive { context.value.close(promise: nil) }
+        }
+    }
+}
