@@ -6,14 +6,17 @@ public enum TURNFrame: Hashable, Sendable {
     case stun(ByteBuffer)
     case channelData(ChannelData)
 
-    /// The frame a datagram holds, told by its first byte (RFC 7983); nil for anything else
-    /// and for ChannelData that does not parse. STUN is left to be parsed by its reader.
+    /// The frame a datagram holds, told by its first two bits as on a stream (0b00 STUN,
+    /// 0b01 ChannelData), not by RFC 7983's media demultiplexing: that one calls 0x50–0x7F
+    /// QUIC (RFC 9443), but coturn's clients bind channels up to 0x7FFF (RFC 5766's range) and
+    /// nothing but TURN arrives on a TURN socket. Nil for anything else and for ChannelData
+    /// that does not parse. STUN is left to be parsed by its reader.
     public init?(datagram: ByteBuffer) {
         guard let first = datagram.getInteger(at: datagram.readerIndex, as: UInt8.self) else { return nil }
-        switch PacketKind(firstByte: first) {
-        case .stun:
+        switch first >> 6 {
+        case 0b00:
             self = .stun(datagram)
-        case .channelData:
+        case 0b01:
             guard let frame = try? ChannelData(datagram: datagram) else { return nil }
             self = .channelData(frame)
         default:

@@ -69,6 +69,9 @@ struct Relay: AsyncParsableCommand {
                                valueName: "RATE"))
     var maxAllocationBitrate: String?
 
+    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond).", valueName: "N"))
+    var userQuota = 100
+
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
     var allowLoopbackPeers = false
 
@@ -111,6 +114,7 @@ struct Relay: AsyncParsableCommand {
             do { _ = try Impairment(parsing: impair) } catch { throw ValidationError("\(error)") }
         }
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
+        if userQuota < 1 { throw ValidationError("--user-quota must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
@@ -136,6 +140,7 @@ struct Relay: AsyncParsableCommand {
         configuration.impairment = try impair.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
+        configuration.maximumAllocationsPerUser = userQuota
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)

@@ -77,6 +77,24 @@ struct WireFormatTests {
         #expect(PacketKind(firstByte: 192) == .unknown)
     }
 
+    /// On a TURN socket, ChannelData is every first byte 0x40–0x7F: coturn's turnutils_uclient
+    /// binds channels such as 0x5843, which RFC 7983 alone would call QUIC.
+    @Test func turnDatagramsByTheirFirstTwoBits() {
+        for channel: UInt16 in [0x4000, 0x4FFF, 0x5843, 0x7FFF] {
+            var datagram = ByteBuffer()
+            datagram.writeChannelData(ChannelData(channel: ChannelNumber(rawValue: channel)!, payload: ByteBuffer(bytes: [1, 2, 3])),
+                                      padded: false)
+            guard case .channelData(let data) = TURNFrame(datagram: datagram) else {
+                Issue.record("0x\(String(channel, radix: 16)) not ChannelData")
+                continue
+            }
+            #expect(data.channel.rawValue == channel)
+        }
+        #expect(TURNFrame(datagram: STUNMessage(.binding, .request).encoded()) != nil)
+        #expect(TURNFrame(datagram: ByteBuffer(bytes: [0x80, 0, 0, 0])) == nil, "RTP is not TURN")
+        #expect(TURNFrame(datagram: ByteBuffer(bytes: [0x40, 0, 0, 9, 1])) == nil, "truncated ChannelData")
+    }
+
     /// An Opus-sized RTP packet inside ChannelData, as the load engine sends it, decodes back.
     @Test func rtpInChannelData() throws {
         let header = RTPHeader(marker: true, payloadType: 111, sequenceNumber: 65535, timestamp: 0xFFFF_FF00, ssrc: 0xDEAD_BEEF)
