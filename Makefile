@@ -1,7 +1,9 @@
 # The two commands of the README are `make run` and `make test`; the rest serve them.
 SWIFT ?= swift
 APT_PACKAGES := libopus-dev libssl-dev pkg-config
-TEST_APT_PACKAGES := coturn openssl
+TEST_APT_PACKAGES := coturn openssl python3-venv
+# aioice, a second TURN client for the interop tests, from PyPI into a venv of our own.
+AIOICE := aioice==0.13.0
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test deps build release fuzz bench clean
@@ -17,6 +19,8 @@ run: release
 
 build: deps
 	@scripts/install-deps.sh $(TEST_APT_PACKAGES)
+	@test -x .build/venv/bin/python || python3 -m venv .build/venv
+	@.build/venv/bin/python -c 'import aioice' 2>/dev/null || .build/venv/bin/pip install -q $(AIOICE)
 	$(SWIFT) build --build-tests
 
 test: build

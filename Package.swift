@@ -98,7 +98,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "turnload", "TURNClient", "TURNProtocol", "TestSupport",
+                "turnload", "TURNClient", "TURNProtocol", "TURNRelay", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

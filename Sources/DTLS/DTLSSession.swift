@@ -55,6 +55,17 @@ public final class DTLSSession: @unchecked Sendable {
         SSL_free(ssl)  // frees both BIOs too
     }
 
+    /// Whether a datagram opens a handshake: a ClientHello record in epoch 0 (RFC 6347 §4.1,
+    /// §4.2). A server that sees one from a peer it already knows starts afresh: the client
+    /// gave up on the old handshake or restarted, and OpenSSL cannot take a second hello.
+    public static func isClientHello(_ datagram: ByteBuffer) -> Bool {
+        let start = datagram.readerIndex
+        guard datagram.readableBytes > 13,
+              datagram.getInteger(at: start, as: UInt8.self) == 22,
+              datagram.getInteger(at: start + 3, as: UInt16.self) == 0 else { return false }
+        return datagram.getInteger(at: start + 13, as: UInt8.self) == 1
+    }
+
     /// Moves the handshake on; a client calls this once to send its first flight.
     public func advance() {
         guard handshake == .inProgress else { return }

@@ -254,7 +254,7 @@ public final class RelayServer: @unchecked Sendable {
         guard let address = TransportAddress(envelope.remoteAddress), let context = dtlsContext else { return }
         let now = self.now
         let peer: DTLSPeer
-        if let known = dtlsPeers[address] {
+        if let known = dtlsPeers[address], !DTLSSession.isClientHello(envelope.data) {
             peer = known
         } else {
             guard dtlsPeers.count < configuration.maximumAllocations,

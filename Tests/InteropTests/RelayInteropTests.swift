@@ -1,0 +1,112 @@
+import Foundation
+import NIOPosix
+import Testing
+import TestSupport
+import TURNProtocol
+import TURNRelay
+
+/// Other people's TURN clients against our relay, on loopback: coturn's turnutils_uclient over
+/// UDP, TCP, TLS and DTLS (echoed by turnutils_peer), and aioice's client (PyPI).
+@Suite("other clients against the relay", .serialized)
+struct RelayInteropTests {
+    static let password = "wonderland"
+
+    /// Our relay on UDP+TCP at one port and TLS+DTLS at another, as coturn lays them out, which
+    /// is what turnutils_uclient's `-p` expects.
+    func startRelay(_ certificate: ThrowawayCertificate) async throws -> (RelayServer, plain: Int, secure: Int) {
+        var configuration = RelayConfiguration(realm: "turnload.test", users: ["alice": Self.password])
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        // uclient allocates twice per session (a probe it abandons, then the real one).
+        configuration.maximumAllocationsPerUser = 1000
+        let plain = try Coturn.freePort()
+        let secure = try Coturn.freePort()
+        let address = { (port: Int) in TransportAddress(ip: .loopbackV4, port: UInt16(port)) }
+        let relay = try await RelayServer.start(
+            configuration: configuration,
+            listeners: [RelayListener(.udp, address(plain)), RelayListener(.tcp, address(plain)),
+                        RelayListener(.tls, address(secure)), RelayListener(.dtls, address(secure))],
+            identity: RelayIdentity(certificateFile: certificate.certificate, keyFile: certificate.key),
+            relayIP: .loopbackV4, group: MultiThreadedEventLoopGroup.singleton)
+        return (relay, plain, secure)
+    }
+
+    /// The issue's load: 50 sessions × 500 messages of 120 bytes over channels, every 20 ms,
+    /// and not one lost.
+    @Test(arguments: [("udp", [String]()), ("tcp", ["-t"]), ("tls", ["-t", "-S"]), ("dtls", ["-S"])])
+    func turnutilsUclient(transport: String, flags: [String]) async throws {
+        let certificate = try ThrowawayCertificate()
+        let (relay, plain, secure) = try await startRelay(certificate)
+        let peerPort = try Coturn.freePort()
+        let peer = try Self.spawn("/usr/bin/turnutils_peer", ["-L", "127.0.0.1", "-p", "\(peerPort)"])
+        defer { Self.kill(peer) }
+        let client = try Self.spawn("/usr/bin/turnutils_uclient", [
+            "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
+            "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
+        ] + flags + ["127.0.0.1"])
+        let output = try await Self.output(of: client, within: .seconds(90))
+        let summary = output.split(separator: "\n").filter { $0.contains("tot_send_msgs") || $0.contains("Total lost packets") }
+        #expect(client.terminationStatus == 0, "uclient over \(transport) failed:\n\(output.suffix(2000))")
+        #expect(output.contains("tot_send_msgs=25000, tot_recv_msgs=25000"), "\(summary)")
+        #expect(output.contains("Total lost packets 0 (0.000000%)"), "\(summary)")
+        let counters = await relay.counters
+        #expect(counters.packetsToPeers >= 25_000 && counters.packetsToClients >= 25_000)
+        await relay.stop()
+    }
+
+    /// aioice 0.13 allocates over UDP, binds a channel and relays 1000 datagrams to an echo
+    /// socket of its own through the relay, all of which come back.
+    @Test func aioice() async throws {
+        let python = Self.packageRoot.appendingPathComponent(".build/venv/bin/python").path
+        guard FileManager.default.isExecutableFile(atPath: python) else {
+            Issue.record("aioice's Python is missing at \(python): run `make test`, which installs it")
+            return
+        }
+        let certificate = try ThrowawayCertificate()
+        let (relay, plain, _) = try await startRelay(certificate)
+        let script = Self.packageRoot.appendingPathComponent("Tests/InteropTests/aioice_relay.py").path
+        let client = try Self.spawn(python, [script, "127.0.0.1:\(plain)", "alice", "1000"], environment: ["TURN_PASSWORD": Self.password])
+        let output = try await Self.output(of: client, within: .seconds(30))
+        #expect(client.terminationStatus == 0, "\(output)")
+        #expect(output.contains("\"sent\": 1000, \"received\": 1000"), "\(output)")
+        #expect(await relay.counters.packetsToPeers == 1000)
+        await relay.stop()
+    }
+
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+        guard FileManager.default.isExecutableFile(atPath: executable) else { throw CoturnMissing() }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.standardOutput = Pipe()
+        process.standardError = process.standardOutput
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// Everything the process printed, once it exits; killed (and the test failed) if it
+    /// outlives `limit`.
+    static func output(of process: Process, within limit: Duration) async throws -> String {
+        let pipe = process.standardOutput as! Pipe
+        let reader = Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }
+        let deadline = ContinuousClock.now + limit
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        if process.isRunning {
+            kill(process)
+            Issue.record("\(process.executableURL?.lastPathComponent ?? "?") did not finish within \(limit)")
+        }
+        return String(decoding: await reader.value, as: UTF8.self)
+    }
+
+    /// SIGKILL: children of the test runner inherit its blocked SIGTERM.
+    static func kill(_ process: Process) {
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+}
