@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         .target(
@@ -27,6 +28,9 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
+        .target(name: "Media", dependencies: ["COpus", "TURNProtocol"]),
+        .target(name: "Measurement", dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]),
         .target(
             name: "DTLS",
             dependencies: ["TURNProtocol", "COpenSSL", .product(name: "NIOCore", package: "swift-nio")]
@@ -58,12 +62,24 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "LoadEngine",
+            dependencies: [
+                "TURNProtocol", "TURNClient", "TURNRelay", "Media", "Measurement",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(name: "Reporting", dependencies: ["LoadEngine", "Measurement", "Media"]),
         .executableTarget(
             name: "turnload",
             dependencies: [
                 "TURNProtocol",
                 "TURNClient",
                 "TURNRelay",
+                "LoadEngine",
+                "Reporting",
+                "Media",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,6 +108,15 @@ let package = Package(
                 "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(name: "MediaTests", dependencies: ["Media", "COpus", "TURNProtocol"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(
+            name: "LoadEngineTests",
+            dependencies: [
+                "LoadEngine", "Reporting", "Media", "Measurement", "TURNRelay", "TURNClient", "TURNProtocol",
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload", "TestSupport"]),

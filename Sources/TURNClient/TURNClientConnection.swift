@@ -246,6 +246,15 @@ public final class TURNClientConnection: @unchecked Sendable {
         try? await channel.close()
     }
 
+    /// Puts `handler` in front of the session, on the channel's event loop: it sees every
+    /// `TURNFrame` first (passing on what is not its own) and writes frames to the server
+    /// through the same codec as the session. The load engine's media path lives there.
+    public func insertBeforeSession(_ handler: ChannelHandler & Sendable) async throws {
+        try await channel.eventLoop.submit {
+            try self.channel.pipeline.syncOperations.addHandler(handler, position: .before(self.handler))
+        }.get()
+    }
+
     private func perform(
         _ call: @escaping @Sendable (inout TURNSession, Duration) -> [TURNSessionOutput],
         until matches: @escaping @Sendable (TURNSessionEvent) -> Bool

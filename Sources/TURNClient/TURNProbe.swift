@@ -116,7 +116,7 @@ public struct TURNProbe: Sendable {
         return result
     }
 
-    static func resolve(_ uri: TURNURI, timeout: Duration) async throws -> SocketAddress {
+    public static func resolve(_ uri: TURNURI, timeout: Duration) async throws -> SocketAddress {
         if let ip = uri.ipAddress {
             return SocketAddress(TransportAddress(ip: ip, port: uri.port))
         }

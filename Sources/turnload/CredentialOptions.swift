@@ -56,3 +56,24 @@ struct CredentialOptions: ParsableArguments {
 }
 
 typealias TURNURIList = [TURNURI]
+
+extension CredentialOptions {
+    /// Every URI given, and every one of the iceServers file, each with its credential.
+    func targets(_ uris: [String]) throws -> [(TURNURI, ClientCredential)] {
+        var targets: [(TURNURI, ClientCredential)] = []
+        let given = try credential()
+        for text in uris {
+            guard let credential = given else {
+                throw ValidationError("\(text) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
+            }
+            targets.append((try TURNURI(text), credential))
+        }
+        for (serverURIs, own) in try iceServerList() {
+            guard let credential = own ?? given else {
+                throw ValidationError("the iceServers entry for \(serverURIs.map(\.description).joined(separator: ", ")) has no username and credential")
+            }
+            targets += serverURIs.map { ($0, credential) }
+        }
+        return targets
+    }
+}

@@ -58,21 +58,7 @@ struct Probe: AsyncParsableCommand {
     }
 
     func run() async throws {
-        var targets: [(TURNURI, ClientCredential)] = []
-        let given = try credentials.credential()
-        for text in uris {
-            guard let credential = given else {
-                throw ValidationError("\(text) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
-            }
-            targets.append((try TURNURI(text), credential))
-        }
-        for (serverURIs, own) in try credentials.iceServerList() {
-            guard let credential = own ?? given else {
-                throw ValidationError("the iceServers entry for \(serverURIs.map(\.description).joined(separator: ", ")) has no username and credential")
-            }
-            targets += serverURIs.map { ($0, credential) }
-        }
-
+        let targets = try credentials.targets(uris)
         let group = MultiThreadedEventLoopGroup.singleton
         var results: [ProbeResult] = []
         let encoder = JSONEncoder()

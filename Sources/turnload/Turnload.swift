@@ -10,15 +10,15 @@ struct Turnload: AsyncParsableCommand {
             real Opus audio in RTP over ChannelData, and measures loss, jitter, delay, RTT, \
             throughput and the load at which quality collapses.
 
-            This build probes endpoints, runs a UDP relay and decodes packets; the load commands come next.
-
             Examples:
+              turnload run --clients 300 --duration 30s
+              turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe --ice-servers ice.json --json
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Probe.self, Relay.self, Decode.self]
     )
 }

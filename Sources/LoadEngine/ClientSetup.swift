@@ -1,0 +1,65 @@
+import NIOCore
+import TURNClient
+import TURNProtocol
+
+/// One client's way to a relayed address: connect (and handshake), Allocate, timed; failures
+/// by the reason a report can count them under.
+struct ClientSetup: Sendable {
+    let target: LoadTarget
+    let server: SocketAddress
+    let timeout: Duration
+
+    struct Allocated {
+        let connection: TURNClientConnection
+        let allocation: TURNAllocation
+        /// Allocate alone, request to success, 401 challenge included.
+        let allocateNanoseconds: Int64
+    }
+
+    func allocate(on eventLoop: EventLoop) async throws(SetupFailure) -> Allocated {
+        let configuration = TURNSessionConfiguration(
+            credential: target.credential, reliable: target.uri.transport.isStream,
+            addressFamily: server.protocol == .inet6 ? .ipv6 : .ipv4, requestTimeout: timeout)
+        let connection: TURNClientConnection
+        do {
+            connection = try await TURNClientConnection.connect(
+                to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
+                tls: target.tls, group: eventLoop, timeout: TimeAmount(timeout))
+        } catch {
+            throw SetupFailure(reason: "connect", detail: "\(error)")
+        }
+        let start = monotonicNanoseconds()
+        do {
+            let allocation = try await connection.allocate()
+            return Allocated(connection: connection, allocation: allocation, allocateNanoseconds: monotonicNanoseconds() - start)
+        } catch {
+            await connection.close()
+            throw SetupFailure(error, step: "allocate")
+        }
+    }
+}
+
+/// Why a client did not get going: a key to count by (an error code such as "486", or
+/// "timeout", "connect") and the sentence to show once.
+public struct SetupFailure: Error, Sendable, Hashable {
+    public var reason: String
+    public var detail: String
+
+    init(reason: String, detail: String) {
+        self.reason = reason
+        self.detail = detail
+    }
+
+    init(_ error: Error, step: String) {
+        switch error {
+        case TURNClientError.rejected(let code), TURNClientError.wrongCredentials(let code):
+            self.init(reason: "\(code.code)", detail: "\(step): \(error)")
+        case TURNClientError.timeout:
+            self.init(reason: "timeout", detail: "\(step): \(error)")
+        case is TURNRedirect:
+            self.init(reason: "300", detail: "\(step): 300 Try Alternate (not followed under load)")
+        default:
+            self.init(reason: "error", detail: "\(step): \(error)")
+        }
+    }
+}

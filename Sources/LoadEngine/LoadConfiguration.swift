@@ -1,0 +1,53 @@
+import Media
+import TURNClient
+import TURNProtocol
+
+/// Where the media goes once it is through the relay.
+public enum Topology: String, Sendable, Codable, CaseIterable {
+    /// Client → relay → a harness peer socket that echoes → relay → client: both directions
+    /// and the round trip.
+    case echo
+    /// Clients in pairs, each sending to the other's relayed address: a fully relayed call,
+    /// which also works with providers that refuse private peers.
+    case pair
+    /// Client → relay → harness peer socket, one way.
+    case sink
+}
+
+/// One TURN endpoint and how to authenticate with it.
+public struct LoadTarget: Sendable {
+    public var uri: TURNURI
+    public var credential: ClientCredential
+    public var tls: TLSOptions
+
+    public init(uri: TURNURI, credential: ClientCredential, tls: TLSOptions = TLSOptions()) {
+        self.uri = uri
+        self.credential = credential
+        self.tls = tls
+    }
+}
+
+/// Everything a run needs but the target.
+public struct LoadConfiguration: Sendable {
+    public var clients = 100
+    public var duration: Duration = .seconds(30)
+    /// New allocations a second, so that the endpoint is not hit by a thundering herd.
+    public var rampPerSecond = 100
+    public var topology = Topology.echo
+    public var media = OpusSettings()
+    /// A packet later than this behind its stream's fastest one counts as late (missed its
+    /// playout), as a fixed jitter buffer would drop it.
+    public var jitterBuffer: Duration = .milliseconds(60)
+    /// After the last send, how long to wait for packets still in flight.
+    public var drain: Duration = .seconds(2)
+    /// Each request's timeout, and the connect and handshake timeout.
+    public var requestTimeout: Duration = .seconds(10)
+    /// The address the relay sees the harness's peer sockets at; by default the local address
+    /// that routes to the endpoint.
+    public var peerHost: IPAddress?
+    /// Event-loop threads for the clients.
+    public var threads = 1
+    public var seed: UInt64 = 1
+
+    public init() {}
+}

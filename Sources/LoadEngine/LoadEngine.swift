@@ -1,0 +1,182 @@
+import Foundation
+import Measurement
+import Media
+import NIOCore
+import NIOPosix
+import TURNClient
+import TURNProtocol
+
+/// Many simulated calls through one TURN endpoint: allocations opened at the ramp rate, Opus
+/// in RTP over ChannelData paced every frame interval, measured both ways, then a clean stop.
+public final class LoadEngine: Sendable {
+    public let target: LoadTarget
+    public let configuration: LoadConfiguration
+    let library: OpusPacketLibrary
+
+    public init(target: LoadTarget, configuration: LoadConfiguration, library: OpusPacketLibrary) {
+        self.target = target
+        self.configuration = configuration
+        self.library = library
+    }
+
+    /// Runs the load; `shouldStop` is polled ten times a second (Ctrl-C), `progress` gets one
+    /// sample a second. Throws only when the run cannot start at all.
+    public func run(group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
+                    shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> LoadOutcome {
+        let server: SocketAddress
+        do { server = try await TURNProbe.resolve(target.uri, timeout: configuration.requestTimeout) } catch {
+            throw LoadError("\(target.uri): \(error)")
+        }
+        let loops = Array(group.makeIterator()).prefix(max(1, configuration.threads))
+        let ipv6 = server.protocol == .inet6
+        let shards = loops.map {
+            Shard(eventLoop: $0, topology: configuration.topology, interval: configuration.media.frameInterval,
+                  clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: ipv6))
+        }
+        if configuration.topology != .pair {
+            let host = try configuration.peerHost ?? LocalRoute.address(toward: server)
+            for shard in shards {
+                do { try await shard.openPeer(host: host) } catch {
+                    throw LoadError("cannot open the peer socket on \(host): \(error)")
+                }
+            }
+        }
+        let run = RunState(shards: shards)
+        let started = monotonicNanoseconds()
+        let cpuAtStart = await run.threadCPU()
+        for shard in shards { try await shard.eventLoop.submit { shard.startPacing(at: started) }.get() }
+
+        let setup = ClientSetup(target: target, server: server, timeout: configuration.requestTimeout)
+        let ramp = Task { await self.ramp(setup, into: run) }
+        var status = RunStatus.complete
+        var series: [SecondSample] = []
+        var fullLoadAt: Int64?
+        var silentSeconds = 0
+        var nextSecond = started
+        while true {
+            nextSecond += 1_000_000_000
+            while monotonicNanoseconds() < nextSecond {
+                if shouldStop() { status = .interrupted; break }
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            if status == .interrupted { break }
+            let sample = await run.second(index: series.count + 1)
+            series.append(sample)
+            progress(sample)
+            let rampDone = await run.rampDone
+            if fullLoadAt == nil, rampDone { fullLoadAt = monotonicNanoseconds() }
+            // An endpoint that stops answering: five seconds of sending with nothing back.
+            silentSeconds = sample.sent > 0 && sample.received == 0 ? silentSeconds + 1 : 0
+            if silentSeconds >= 5 || (rampDone && sample.activeClients == 0 && series.count > 2) {
+                status = .endpointFailed
+                break
+            }
+            if let fullLoadAt, monotonicNanoseconds() - fullLoadAt >= configuration.duration.nanosecondsValue { break }
+        }
+        ramp.cancel()
+        for shard in shards { try? await shard.eventLoop.submit { shard.stopPacing() }.get() }
+        let sendingEnded = monotonicNanoseconds()
+        try? await Task.sleep(for: status == .complete ? configuration.drain : .milliseconds(500))
+        let cpu = await run.threadCPU() - cpuAtStart
+        var outcome = await run.outcome(status: status, configuration: configuration,
+                                        sendingSeconds: Double(sendingEnded - started) / 1e9, series: series)
+        // The shards' threads alone: an in-process relay's CPU is not the harness's.
+        outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: shards.count)
+        var ports = Set<Int>()
+        for shard in shards { ports.formUnion((try? await shard.eventLoop.submit { shard.udpPorts() }.get()) ?? []) }
+        outcome.health.addReceiveQueueDrops(SocketDrops.count(ports: ports))
+        outcome.healthSummary = outcome.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue)
+        await run.release(timeout: .seconds(2))
+        for shard in shards { await shard.closePeer() }
+        return outcome
+    }
+
+    /// Opens clients at the ramp rate, each on the next shard; in `pair`, two at a time.
+    private func ramp(_ setup: ClientSetup, into run: RunState) async {
+        let group = configuration.topology == .pair ? 2 : 1
+        let spacing = 1_000_000_000 * Int64(group) / Int64(max(1, configuration.rampPerSecond))
+        let start = monotonicNanoseconds()
+        var random = SystemRandomNumberGenerator()
+        await withTaskGroup(of: Void.self) { tasks in
+            for first in stride(from: 0, to: configuration.clients, by: group) {
+                let due = start + Int64(first / group) * spacing
+                let wait = due - monotonicNanoseconds()
+                if wait > 0 { try? await Task.sleep(for: .nanoseconds(wait)) }
+                if Task.isCancelled { break }
+                let shard = run.shard(for: first / group)
+                let streams = (0..<min(group, configuration.clients - first)).map { _ in
+                    RTPStreamState.random(using: &random, libraryCount: library.count)
+                }
+                tasks.addTask { await self.start(first, streams, on: shard, setup, into: run) }
+            }
+            await tasks.waitForAll()
+        }
+        await run.markRampDone()
+    }
+
+    /// Allocates, binds the channel each client sends on and joins the clients to the pacing.
+    private func start(_ first: Int, _ streams: [RTPStreamState], on shard: Shard, _ setup: ClientSetup,
+                       into run: RunState) async {
+        var allocated: [ClientSetup.Allocated] = []
+        for _ in streams {
+            do {
+                let client = try await setup.allocate(on: shard.eventLoop)
+                allocated.append(client)
+                await run.allocated(client.allocateNanoseconds, software: client.allocation.software)
+            } catch {
+                await run.failed(error)
+            }
+        }
+        guard allocated.count == streams.count else {
+            for client in allocated { await client.connection.close() }
+            return
+        }
+        let destinations = configuration.topology == .pair
+            ? [allocated[1].allocation.relayed, allocated[0].allocation.relayed]
+            : [shard.peerAddress!]
+        var clients: [SimulatedClient] = []
+        for (offset, client) in allocated.enumerated() {
+            let channel: ChannelNumber
+            do { channel = try await client.connection.bindChannel(to: destinations[offset]) } catch {
+                await run.failed(SetupFailure(error, step: "channel bind"))
+                for client in allocated { await client.connection.close() }
+                return
+            }
+            let index = first + offset
+            let simulated = SimulatedClient(
+                index: index, connection: client.connection, channelNumber: channel, destination: destinations[offset],
+                phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
+                library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, shard: shard)
+            clients.append(simulated)
+        }
+        if clients.count == 2 {
+            clients[0].partner = clients[1]
+            clients[1].partner = clients[0]
+        }
+        for client in clients {
+            try? await client.connection.insertBeforeSession(client)
+        }
+        try? await shard.eventLoop.submit { for client in clients { shard.add(client) } }.get()
+        await run.joined(clients)
+    }
+
+    /// Phases spread evenly over the frame interval however many clients there are: the
+    /// golden-ratio sequence leaves no two close together and no gap twice the mean.
+    static func phase(_ index: Int, interval: Int64) -> Int64 {
+        let fraction = (Double(index) * 0.618_033_988_749_895).truncatingRemainder(dividingBy: 1)
+        return Int64(fraction * Double(interval))
+    }
+}
+
+public struct LoadError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+public enum RunStatus: String, Codable, Sendable {
+    case complete
+    /// Stopped by SIGINT or SIGTERM before its end.
+    case interrupted
+    /// The endpoint stopped answering (or closed every connection) mid-run.
+    case endpointFailed = "endpoint-failed"
+}

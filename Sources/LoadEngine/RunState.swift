@@ -1,0 +1,139 @@
+import Measurement
+import Media
+import NIOCore
+
+/// The run's bookkeeping off the hot path: which clients are up, how allocations went, and the
+/// shards' figures gathered once a second and at the end.
+actor RunState {
+    let shards: [Shard]
+    private var clients: [SimulatedClient] = []
+    private var allocationLatency = Distribution()
+    private var failures: [String: Int] = [:]
+    private var failureExamples: [String: String] = [:]
+    private var software: String?
+    private(set) var rampDone = false
+    private var cumulative = ShardTally()
+    private var totalErrors = 0
+    private var errorsReported = 0
+
+    init(shards: [Shard]) {
+        self.shards = shards
+    }
+
+    nonisolated func shard(for index: Int) -> Shard { shards[index % shards.count] }
+
+    func allocated(_ nanoseconds: Int64, software: String?) {
+        allocationLatency.record(nanoseconds)
+        if self.software == nil { self.software = software }
+    }
+
+    func failed(_ failure: SetupFailure) {
+        failures[failure.reason, default: 0] += 1
+        if failureExamples[failure.reason] == nil { failureExamples[failure.reason] = failure.detail }
+        totalErrors += 1
+    }
+
+    func joined(_ new: [SimulatedClient]) { clients += new }
+
+    func markRampDone() { rampDone = true }
+
+    /// CPU seconds of the shards' threads so far.
+    func threadCPU() async -> Double {
+        var total = 0.0
+        for shard in shards { total += (try? await shard.eventLoop.submit { CPUTime.currentThread() }.get()) ?? 0 }
+        return total
+    }
+
+    /// The second that just ended, from every shard; `lost` is the run's so far, as far as
+    /// the counts tell while packets are in flight.
+    func second(index: Int) async -> SecondSample {
+        var tally = ShardTally()
+        var jitter = Distribution()
+        var closed = 0
+        for shard in shards {
+            guard let (second, shardClosed, shardJitter) = try? await shard.eventLoop.submit({
+                (shard.takeSecond(), shard.closedClients, shard.currentJitter())
+            }).get() else { continue }
+            tally.merge(second)
+            closed += shardClosed
+            jitter.merge(shardJitter)
+        }
+        cumulative.merge(tally)
+        var delay = tally.towardPeer.oneWayDelay
+        delay.merge(tally.towardClient.oneWayDelay)
+        let sent = tally.towardPeer.sent + tally.towardClient.sent
+        let received = tally.towardPeer.oneWayDelay.count + tally.towardClient.oneWayDelay.count
+        let cumulativeSent = cumulative.towardPeer.sent + cumulative.towardClient.sent
+        let cumulativeReceived = cumulative.towardPeer.oneWayDelay.count + cumulative.towardClient.oneWayDelay.count
+        let sample = SecondSample(
+            second: index, sent: sent, received: received, lost: max(0, cumulativeSent - cumulativeReceived),
+            bytesSent: tally.towardPeer.wireBytesSent + tally.towardClient.wireBytesSent,
+            bytesReceived: tally.towardPeer.wireBytesReceived + tally.towardClient.wireBytesReceived,
+            delay: delay, rtt: tally.rtt, jitter: jitter, activeClients: clients.count - closed,
+            errors: totalErrors - errorsReported)
+        errorsReported = totalErrors
+        return sample
+    }
+
+    /// The run's figures, once sending has stopped and the drain is over.
+    func outcome(status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
+                 series: [SecondSample]) async -> LoadOutcome {
+        var tally = ShardTally()
+        var towardPeerStreams: [StreamTotals] = []
+        var towardClientStreams: [StreamTotals] = []
+        for shard in shards {
+            guard let (shardTally, peer, client) = try? await shard.eventLoop.submit({ () -> (ShardTally, [StreamTotals], [StreamTotals]) in
+                let peer = shard.clients.map { $0.towardPeer.finish(sent: $0.sent, firstSequence: $0.firstSequence) }
+                let client = shard.clients.map { $0.towardClient.finish(sent: $0.echoed, firstSequence: $0.firstEchoed ?? $0.firstSequence) }
+                return (shard.tally, peer, client)
+            }).get() else { continue }
+            tally.merge(shardTally)
+            towardPeerStreams += peer
+            towardClientStreams += client
+        }
+        for stream in towardPeerStreams { tally.towardPeer.add(stream) }
+        let echo = configuration.topology == .echo
+        if echo { for stream in towardClientStreams { tally.towardClient.add(stream) } }
+        let requested = configuration.clients
+        let allocated = allocationLatency.count
+        return LoadOutcome(
+            status: status, endpointSoftware: software,
+            clients: ClientFigures(requested: requested, allocated: allocated, failures: failures,
+                                   failureExamples: failureExamples, allocationLatency: allocationLatency,
+                                   allocationSuccessPercent: requested > 0 ? 100 * Double(allocated) / Double(requested) : 0),
+            sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
+            rtt: echo ? tally.rtt : nil,
+            quality: CallQuality(streams: towardPeerStreams, echoes: echo ? towardClientStreams : [],
+                                 oneWayDelay: tally.towardPeer.oneWayDelay, configuration: configuration),
+            health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),
+            series: series)
+    }
+
+    /// Releases every allocation (Refresh with lifetime 0) and closes the sockets, many at a time.
+    func release(timeout: Duration) async {
+        let all = clients
+        await withTaskGroup(of: Void.self) { group in
+            for (index, client) in all.enumerated() {
+                if index >= 256 { await group.next() }
+                group.addTask {
+                    _ = try? await withTimeout(timeout) { try await client.connection.release() }
+                    await client.connection.close()
+                }
+            }
+        }
+    }
+}
+
+/// The body's result, or nil when it takes longer than `limit`.
+func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}

@@ -1,0 +1,104 @@
+import Measurement
+import Media
+import NIOCore
+import TURNClient
+import TURNProtocol
+
+/// One simulated call's media, on its shard's event loop (and only there, hence the unchecked
+/// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. It is
+/// also the channel handler in front of the client's TURN session, so that media frames never
+/// reach the session's request machinery.
+final class SimulatedClient: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = TURNFrame
+    typealias OutboundOut = ByteBuffer
+
+    let index: Int
+    let connection: TURNClientConnection
+    let channelNumber: ChannelNumber
+    /// Where this client's packets go after the relay: the shard's peer socket, or the partner's
+    /// relayed address.
+    let destination: TransportAddress
+    /// When in each frame interval this client sends, in nanoseconds after the interval starts.
+    let phase: Int64
+    private let padded: Bool
+    private let library: OpusPacketLibrary
+    private unowned let shard: Shard
+    private var context: ChannelHandlerContext?
+    private var outgoing: ByteBuffer
+
+    var rtp: RTPStreamState
+    /// When each packet left, by sequence number: one-way delay and RTT without timestamps in
+    /// the payload.
+    var sendLog = SendLog()
+    /// When the peer echoed each packet back (echo topology).
+    var echoLog = SendLog()
+    /// This client's stream as the peer socket (or the partner) receives it.
+    var towardPeer: StreamReceiver
+    /// What comes back to this client: the echo, or the partner's stream.
+    var towardClient: StreamReceiver
+    /// In a pair, the client whose stream this one receives.
+    weak var partner: SimulatedClient?
+    private(set) var sent = 0
+    private(set) var echoed = 0
+    /// The sequence numbers the first packet each way carried, for tail losses at the end.
+    let firstSequence: UInt16
+    private(set) var firstEchoed: UInt16?
+    var ssrc: UInt32 { rtp.ssrc }
+
+    init(index: Int, connection: TURNClientConnection, channelNumber: ChannelNumber, destination: TransportAddress,
+         phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
+        self.index = index
+        self.connection = connection
+        self.channelNumber = channelNumber
+        self.destination = destination
+        self.phase = phase
+        self.rtp = rtp
+        firstSequence = rtp.sequenceNumber
+        self.library = library
+        self.shard = shard
+        padded = connection.transport.isStream
+        outgoing = ByteBufferAllocator().buffer(capacity: 1500)
+        towardPeer = StreamReceiver(jitterBuffer: jitterBuffer)
+        towardClient = StreamReceiver(jitterBuffer: jitterBuffer)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    /// Sends the next frame of the call, unless it is DTX silence. The buffer is reused: the
+    /// datagram is written before `writeAndFlush` returns, so it is unique again next time.
+    func sendNextFrame(now: Int64) {
+        guard let context, let packet = rtp.next(in: library) else { return }
+        outgoing.clear()
+        let payloadLength = library.withPayload(packet.index) { payload in
+            outgoing.writeChannelDataRTP(channel: channelNumber, header: packet.header, payload: payload, padded: padded)
+            return payload.count
+        }
+        sendLog.record(sequence: packet.header.sequenceNumber, at: now)
+        sent += 1
+        shard.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
+        context.writeAndFlush(wrapOutboundOut(outgoing), promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard case .channelData(let frame) = unwrapInboundIn(data), frame.channel == channelNumber,
+              let header = try? frame.payload.peekRTPFixedHeader() else {
+            context.fireChannelRead(data)
+            return
+        }
+        shard.receivedAtClient(self, header: header, frameBytes: ChannelData.headerLength + frame.payload.readableBytes)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        shard.clientClosed(self)
+        context.fireChannelInactive()
+    }
+
+    /// The peer socket is about to echo this packet: later it is the send time of the way back.
+    func echoing(sequence: UInt16, at now: Int64) {
+        echoLog.record(sequence: sequence, at: now)
+        if echoed == 0 { firstEchoed = sequence }
+        echoed += 1
+    }
+}

@@ -1,0 +1,31 @@
+import Measurement
+
+/// The one line a second a run shows while it goes: clients up, packets and megabits a second
+/// each way, loss, jitter, RTT, errors, and whether the harness keeps its schedule.
+public enum ProgressLine {
+    public static func render(_ sample: SecondSample, clients: Int) -> String {
+        let delay = try? Distribution(sample.delay)
+        let rtt = try? Distribution(sample.rtt)
+        let jitter = try? Distribution(sample.jitter)
+        let loss = sample.sent > 0 ? max(0, 100 * Double(sample.sent - sample.received) / Double(sample.sent)) : 0
+        var parts = [
+            "\(sample.second)s",
+            "clients \(sample.activeClients)/\(clients)",
+            "sent \(sample.sent) pkt/s \(megabits(sample.bytesSent)) Mbit/s",
+            "received \(sample.received) pkt/s \(megabits(sample.bytesReceived)) Mbit/s",
+            "loss \(DecimalText.fixed(loss, decimals: 2))%",
+        ]
+        if let jitter, jitter.count > 0 { parts.append("jitter p99 \(milliseconds(jitter.percentile(99))) ms") }
+        if let rtt, rtt.count > 0 {
+            parts.append("RTT p50/p99 \(milliseconds(rtt.percentile(50)))/\(milliseconds(rtt.percentile(99))) ms")
+        } else if let delay, delay.count > 0 {
+            parts.append("delay p50/p99 \(milliseconds(delay.percentile(50)))/\(milliseconds(delay.percentile(99))) ms")
+        }
+        if sample.errors > 0 { parts.append("errors \(sample.errors)") }
+        return parts.joined(separator: "  ")
+    }
+
+    static func megabits(_ bytes: Int) -> String { DecimalText.fixed(Double(bytes) * 8 / 1e6, decimals: 2) }
+
+    static func milliseconds(_ nanoseconds: Int64) -> String { DecimalText.fixed(Double(nanoseconds) / 1e6, decimals: 2) }
+}

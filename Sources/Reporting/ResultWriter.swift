@@ -1,0 +1,45 @@
+import Foundation
+
+/// Writes a run's files: `result.json` (the whole result, versioned) and `timeseries.csv`
+/// (one row a second), into a folder made for them.
+public enum ResultWriter {
+    public static func write(_ result: RunResult, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try encode(result).write(to: URL(fileURLWithPath: folder).appendingPathComponent("result.json"))
+        try Data(try TimeSeriesCSV.render(result.outcome.series).utf8)
+            .write(to: URL(fileURLWithPath: folder).appendingPathComponent("timeseries.csv"))
+    }
+
+    public static func encode(_ result: RunResult) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try encoder.encode(result)
+    }
+
+    public static func decode(_ data: Data) throws -> RunResult {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return try decoder.decode(RunResult.self, from: data)
+    }
+
+    /// `20261124-141502`, in UTC, sorting as time does.
+    public static func timestamp(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: date)
+    }
+
+    /// A target as a folder name: `turns:relay.example.com:443?transport=tcp` becomes
+    /// `turns-relay.example.com-443-tcp`.
+    public static func folderName(for target: String) -> String {
+        let kept = target.replacingOccurrences(of: "transport=", with: "").map { character -> Character in
+            character.isLetter || character.isNumber || character == "." || character == "_" ? character : "-"
+        }
+        return String(kept).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-")
+    }
+}

@@ -1,0 +1,48 @@
+import LoadEngine
+import Measurement
+
+/// The few lines a person reads after a run; the files hold the rest.
+public enum RunSummary {
+    public static func render(_ result: RunResult, folder: String) -> String {
+        let outcome = result.outcome
+        let clients = outcome.clients
+        var lines = ["\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
+            + (clients.allocated > 0 ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, p99 \(ms(clients.allocationLatency.percentile(99))) ms)" : "")]
+        for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
+            lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
+        }
+        let seconds = Int64(outcome.sendingSeconds * 1e9)
+        let outbound = result.configuration.topology == .pair ? "client → client" : "client → peer"
+        lines.append("  \(outbound): " + direction(outcome.towardPeer.summary(duration: seconds)))
+        if let echo = outcome.towardClient { lines.append("  peer → client: " + direction(echo.summary(duration: seconds))) }
+        if let rtt = outcome.rtt, rtt.count > 0 {
+            lines.append("  RTT p50 \(ms(rtt.percentile(50))) ms, p99 \(ms(rtt.percentile(99))) ms, max \(ms(rtt.max)) ms")
+        }
+        let quality = outcome.quality
+        lines.append("  quality (E-model): MOS mean \(fixed(quality.meanMOS, 2)), worst \(fixed(quality.worstMOS, 2)); "
+            + "\(fixed(quality.callsAtOrAbove4Percent, 1))% of calls at 4.0 or better")
+        let health = outcome.healthSummary
+        switch health.verdict {
+        case .healthy:
+            lines.append("  harness: kept its schedule (send lateness p99 \(fixed(health.sendLateness.p99, 2)) ms, "
+                + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
+                + "\(health.receiveQueueDrops) socket drops)")
+        case .saturated(let reasons):
+            lines.append("  HARNESS SATURATED: these figures measure turnload, not the endpoint")
+            lines += reasons.map { "    - \($0)" }
+        }
+        lines.append("  results: \(folder)/")
+        return lines.joined(separator: "\n")
+    }
+
+    static func direction(_ figures: DirectionSummary) -> String {
+        "\(figures.sent) sent, \(figures.lost) lost (\(fixed(figures.lossPercent, 3))%), \(figures.duplicated) duplicated, "
+            + "\(figures.reordered) reordered, \(figures.late) late; delay p50 \(fixed(figures.oneWayDelay.p50, 2)) ms, "
+            + "p99 \(fixed(figures.oneWayDelay.p99, 2)) ms; jitter p99 \(fixed(figures.jitter.p99, 2)) ms; "
+            + "\(fixed(figures.sentWireBitsPerSecond / 1e6, 2)) Mbit/s on the wire"
+    }
+
+    static func ms(_ nanoseconds: Int64) -> String { fixed(Double(nanoseconds) / 1e6, 2) }
+
+    static func fixed(_ value: Double, _ decimals: Int) -> String { DecimalText.fixed(value, decimals: decimals) }
+}

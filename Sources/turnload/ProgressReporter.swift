@@ -1,0 +1,67 @@
+import Foundation
+import LoadEngine
+import Measurement
+import Media
+import Reporting
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Shows a run as it goes: on a terminal one line rewritten each second, else plain lines, or
+/// with --json one JSON object a line on standard output. Diagnostics stay on standard error.
+final class ProgressReporter: Sendable {
+    let json: Bool
+    let clients: Int
+    let terminal = isatty(STDERR_FILENO) == 1
+
+    init(json: Bool, clients: Int) {
+        self.json = json
+        self.clients = clients
+    }
+
+    func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
+        guard !json else { return }
+        let media = library.settings
+        printError("\(target): \(configuration.clients) clients, \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
+            + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
+            + "ramp \(configuration.rampPerSecond)/s, then \(configuration.duration) at full load")
+    }
+
+    func second(_ sample: SecondSample) {
+        if json {
+            emit(["event": "second", "sample": sample])
+            return
+        }
+        let line = ProgressLine.render(sample, clients: clients)
+        if terminal {
+            let text = Array("\r\u{1B}[2K\(line)".utf8)
+            _ = text.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        } else {
+            printError(line)
+        }
+    }
+
+    func finished(_ result: RunResult, folder: String) {
+        if json {
+            emit(["event": "result", "folder": folder, "result": result] as [String: any Encodable])
+            return
+        }
+        if terminal { _ = write(STDERR_FILENO, "\n", 1) }
+        print(RunSummary.render(result, folder: folder))
+    }
+
+    private func emit(_ object: [String: any Encodable]) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        let wrapped = object.mapValues(AnyEncodable.init)
+        if let data = try? encoder.encode(wrapped) { print(String(decoding: data, as: UTF8.self)) }
+    }
+}
+
+private struct AnyEncodable: Encodable {
+    let value: any Encodable
+    func encode(to encoder: Encoder) throws { try value.encode(to: encoder) }
+}
