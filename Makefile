@@ -14,14 +14,16 @@ deps:
 release: deps
 	$(SWIFT) build -c release --product turnload
 
+# The demo: 300 simulated calls for 30 s through turnload's own relay on loopback.
 run: release
-	.build/release/turnload --help
+	.build/release/turnload run --clients 300 --duration 30s
 
 build: deps
 	@scripts/install-deps.sh $(TEST_APT_PACKAGES)
 	@test -x .build/venv/bin/python || python3 -m venv .build/venv
 	@.build/venv/bin/python -c 'import aioice' 2>/dev/null || .build/venv/bin/pip install -q $(AIOICE)
 	$(SWIFT) build --build-tests
+	$(SWIFT) build -c release --product turnload
 
 # Serially: the suites measure loss, delay and timing on a 2-core machine, and a suite that
 # floods the relay beside them would turn the harness's own saturation into their result.

@@ -70,7 +70,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(name: "Reporting", dependencies: ["LoadEngine", "Measurement", "Media"]),
+        .target(name: "Reporting", dependencies: ["LoadEngine", "Measurement", "Media", "TURNRelay"]),
         .executableTarget(
             name: "turnload",
             dependencies: [
@@ -112,6 +112,7 @@ let package = Package(
         ),
         .testTarget(name: "MediaTests", dependencies: ["Media", "COpus", "TURNProtocol"]),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",
             dependencies: [
@@ -123,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "turnload", "TURNClient", "TURNProtocol", "TURNRelay", "TestSupport",
+                "turnload", "TURNClient", "TURNProtocol", "TURNRelay", "TestSupport", "Reporting",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

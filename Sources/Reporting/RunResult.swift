@@ -2,6 +2,7 @@ import Foundation
 import LoadEngine
 import Measurement
 import Media
+import TURNRelay
 
 /// One run against one endpoint, as `result.json` holds it: what was asked, where it ran, and
 /// everything measured. Versioned: readers check `schemaVersion` (see results/README.md).
@@ -18,9 +19,12 @@ public struct RunResult: Sendable, Codable {
     public var media: MediaFacts
     public var environment: RunEnvironment
     public var outcome: LoadOutcome
+    /// The in-process relay's own counters, when it was the target: the ground truth of the
+    /// impairment it injected (packets dropped, copies made).
+    public var embeddedRelay: RelayCounters?
 
     public init(turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,
-                library: OpusPacketLibrary, outcome: LoadOutcome) {
+                library: OpusPacketLibrary, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil) {
         self.turnloadVersion = turnloadVersion
         self.target = target
         self.startedAt = startedAt
@@ -28,6 +32,7 @@ public struct RunResult: Sendable, Codable {
         media = MediaFacts(library)
         environment = RunEnvironment.current()
         self.outcome = outcome
+        self.embeddedRelay = embeddedRelay
     }
 }
 

@@ -290,7 +290,7 @@ public struct RelayCore: Sendable {
 }
 
 /// Requests the relay refused or dropped, by why; the server logs what grew each second.
-public struct RelayRejections: Sendable, Hashable {
+public struct RelayRejections: Sendable, Hashable, Codable {
     /// Unparseable STUN, missing USERNAME/NONCE/REALM, unknown comprehension-required attributes.
     public var malformed = 0
     /// Challenged with 401 or 438: no credentials yet, or a stale nonce; every client's first

@@ -1,5 +1,5 @@
 /// What the relay has done since it started; payload bytes, without headers.
-public struct RelayCounters: Sendable, Hashable {
+public struct RelayCounters: Sendable, Hashable, Codable {
     public var allocations = 0
     public var packetsToPeers = 0
     public var bytesToPeers = 0
@@ -11,6 +11,9 @@ public struct RelayCounters: Sendable, Hashable {
     public var droppedBandwidth = 0
     /// Lost to `--impair loss=`.
     public var droppedImpairment = 0
+    /// Extra copies sent for `--impair duplicate=`: the ground truth a measurement of
+    /// duplicates is checked against.
+    public var duplicatedImpairment = 0
     /// No allocation, channel or permission for it.
     public var droppedUnroutable = 0
     /// Neither STUN nor ChannelData, a broken TCP/TLS stream, a failed DTLS handshake.

@@ -360,6 +360,7 @@ public final class RelayServer: @unchecked Sendable {
         }
         let fate = impairer.fate()
         if fate.isEmpty { totals.droppedImpairment += 1 }
+        totals.duplicatedImpairment += max(0, fate.count - 1)
         for delay in fate {
             if delay == .zero {
                 send(bytes, to: destination)

@@ -187,7 +187,7 @@ struct Run: AsyncParsableCommand {
             let record = RunConfiguration(configuration, transport: target.uri.transport.rawValue, embeddedRelay: embedded,
                                           relayImpairment: relayImpair, relayMaxPps: relayMaxPps)
             let result = RunResult(turnloadVersion: turnloadVersion, target: name, startedAt: startedAt, configuration: record,
-                                   library: library, outcome: outcome)
+                                   library: library, outcome: outcome, embeddedRelay: await relay?.server.counters)
             let folder = out.map { loadTargets.count > 1 ? "\($0)/\(ResultWriter.folderName(for: name))" : $0 }
                 ?? "results/\(ResultWriter.timestamp(startedAt))-\(ResultWriter.folderName(for: name))"
             do { try ResultWriter.write(result, to: folder) } catch {

@@ -1,0 +1,35 @@
+import Foundation
+import Reporting
+import TestSupport
+import Testing
+
+/// `turnload run` against a real coturn on loopback: hundreds of clients over UDP, and over
+/// TCP and TLS, and not one packet unaccounted for.
+@Suite("load against coturn", .serialized)
+struct LoadInteropTests {
+    @Test(arguments: [("turn", "udp", 300, 20), ("turn", "tcp", 100, 10), ("turns", "tcp", 100, 10)])
+    func loadThroughCoturn(scheme: String, transport: String, clients: Int, seconds: Int) async throws {
+        let coturn = try Coturn()
+        let port = scheme == "turns" ? coturn.tlsPort : coturn.udpPort
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run(
+            ["run", "--target", "\(scheme):127.0.0.1:\(port)?transport=\(transport)", "--user", Coturn.user,
+             "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--clients", "\(clients)",
+             "--ramp", "200", "--duration", "\(seconds)s", "--out", folder.path],
+            environment: ["COTURN_PASSWORD": Coturn.password], limit: .seconds(Int64(seconds) + 60))
+        #expect(outcome.status == 0, "\(outcome.errors.suffix(2000))")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))
+        let result = try ResultWriter.decode(data)
+        #expect(result.outcome.clients.allocated == clients)
+        #expect(result.outcome.endpointSoftware?.hasPrefix("Coturn") == true, "\(result.outcome.endpointSoftware ?? "-")")
+        let toPeer = result.outcome.towardPeer
+        let toClient = try #require(result.outcome.towardClient)
+        #expect(toPeer.expected >= clients * 50 * seconds)
+        for direction in [toPeer, toClient] {
+            #expect(direction.lost == 0 && direction.received == direction.expected, "\(direction.summary(duration: 1))")
+        }
+        #expect(toClient.expected == toPeer.received)
+        #expect(!outcome.output.contains(Coturn.password) && !outcome.errors.contains(Coturn.password))
+    }
+}

@@ -1,0 +1,71 @@
+import Measurement
+import Reporting
+import Testing
+
+/// turnload measures what its relay injects: the tolerances, over 20,000 packets or
+/// more each way (100 clients × 50 packets/s × 5 s).
+@Suite("measurement fidelity", .serialized)
+struct FidelityTests {
+    static let load = ["--clients", "100", "--ramp", "200", "--duration", "5s"]
+
+    func run(impair: String?) async throws -> RunResult {
+        let run = try await LoadRun.start(Self.load + (impair.map { ["--relay-impair", $0] } ?? []))
+        #expect(run.outcome.status == 0, "\(run.outcome.errors)")
+        return try #require(run.result, "no result.json:\n\(run.outcome.errors)")
+    }
+
+    @Test func noImpairmentNoLossNoReorderAt200Clients() async throws {
+        let run = try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
+        let result = try #require(run.result, "\(run.outcome.errors)")
+        let toPeer = result.outcome.towardPeer
+        let toClient = try #require(result.outcome.towardClient)
+        #expect(result.outcome.clients.allocated == 200)
+        #expect(toPeer.expected > 40_000)
+        for direction in [toPeer, toClient] {
+            #expect(direction.lost == 0 && direction.reordered == 0 && direction.duplicated == 0)
+            #expect(direction.received == direction.expected)
+        }
+        #expect(toClient.expected == toPeer.received, "the peer echoes every packet it receives once")
+        #expect(result.outcome.healthSummary.verdict == .healthy, "\(result.outcome.healthSummary)")
+    }
+
+    @Test func lossOfTwoPercentMeasuredWithinPointThree() async throws {
+        let result = try await run(impair: "loss=2%")
+        let relay = try #require(result.embeddedRelay)
+        let toPeer = result.outcome.towardPeer
+        let toClient = try #require(result.outcome.towardClient)
+        for direction in [toPeer, toClient] {
+            let percent = 100 * Double(direction.lost) / Double(direction.expected)
+            #expect(abs(percent - 2) <= 0.3, "measured \(percent)% of \(direction.expected)")
+        }
+        // Exactly: every packet the relay dropped is one the harness counts lost, and no more.
+        #expect(toPeer.lost + toClient.lost == relay.droppedImpairment)
+    }
+
+    @Test func delayOfTwentyMillisecondsMeasuredWithinOne() async throws {
+        let result = try await run(impair: "delay=20ms")
+        for direction in [result.outcome.towardPeer, try #require(result.outcome.towardClient)] {
+            let median = Double(direction.oneWayDelay.percentile(50)) / 1e6
+            #expect(abs(median - 20) <= 1, "one-way delay median \(median) ms")
+        }
+        let rtt = Double(try #require(result.outcome.rtt).percentile(50)) / 1e6
+        #expect(abs(rtt - 40) <= 2, "RTT median \(rtt) ms")
+    }
+
+    /// Uniform ±5 ms on each packet: consecutive transit times differ by |U1 − U2|, mean
+    /// 10/3 ms, which RFC 3550's estimator tracks; without jitter it stays near zero.
+    @Test func jitterRaisesRFC3550Jitter() async throws {
+        let result = try await run(impair: "jitter=5ms,delay=10ms")
+        let jitter = result.outcome.towardPeer.jitter.percentile(50)
+        #expect(Double(jitter) / 1e6 > 2.5 && Double(jitter) / 1e6 < 4.5, "RFC 3550 jitter median \(Double(jitter) / 1e6) ms")
+    }
+
+    @Test func duplicatesCountedExactly() async throws {
+        let result = try await run(impair: "duplicate=1%")
+        let relay = try #require(result.embeddedRelay)
+        let measured = result.outcome.towardPeer.duplicated + (result.outcome.towardClient?.duplicated ?? 0)
+        #expect(relay.duplicatedImpairment > 300)
+        #expect(measured == relay.duplicatedImpairment)
+        #expect(result.outcome.towardPeer.lost == 0)
+    }
+}
