@@ -110,7 +110,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "MediaTests", dependencies: ["Media", "COpus", "TURNProtocol"]),
+        .testTarget(
+            name: "MediaTests",
+            dependencies: ["Media", "COpus", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+        ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(

@@ -60,8 +60,9 @@ public final class TURNClientConnection: @unchecked Sendable {
         case .udp, .dtls:
             let local = try SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
             let dtls = transport == .dtls ? try DTLSClientHandler(server: server, hostname: hostname, options: tls) : nil
+            // No SO_REUSEADDR: with it the kernel may hand two sockets the same ephemeral port,
+            // and a relay keys allocations on the 5-tuple (437 for the second client).
             let bootstrap = DatagramBootstrap(group: group)
-                .channelOption(.socketOption(.so_reuseaddr), value: 1)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
                         if let dtls {

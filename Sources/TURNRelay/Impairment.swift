@@ -1,4 +1,5 @@
 import FoundationEssentials
+import TURNProtocol
 
 /// Network impairment the relay injects on relayed packets, so that users can check that
 /// turnload measures a known loss, delay or jitter exactly: `loss=1%,delay=20ms,jitter=5ms,
@@ -86,27 +87,5 @@ public struct Impairer: Sendable {
             delay += max(.milliseconds(1), impairment.delay + impairment.jitter)
         }
         return delay
-    }
-}
-
-/// SplitMix64: small, fast, and the same sequence for the same seed on every platform.
-struct SplitMix64: Sendable {
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in [0, 1).
-    mutating func unit() -> Double {
-        Double(next() >> 11) / Double(1 << 53)
     }
 }

@@ -1,0 +1,29 @@
+/// SplitMix64: tiny, fast, and the same sequence for the same seed on every platform and Swift
+/// version, which `SystemRandomNumberGenerator` and the standard `random(in:)` do not promise.
+/// The relay's impairment and the synthetic speech draw from it, so a seed repeats a run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1), computed here rather than by `Double.random(in:using:)` so that the
+    /// sequence stays bit-identical across toolchains.
+    public mutating func unit() -> Double {
+        Double(next() >> 11) * 0x1p-53
+    }
+
+    /// Uniform in `range`.
+    public mutating func uniform(_ range: ClosedRange<Double>) -> Double {
+        range.lowerBound + unit() * (range.upperBound - range.lowerBound)
+    }
+}
