@@ -114,7 +114,7 @@ let package = Package(
             name: "MediaTests",
             dependencies: ["Media", "COpus", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",

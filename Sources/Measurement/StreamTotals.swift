@@ -1,0 +1,35 @@
+/// One stream direction's final figures, from `StreamReceiver.finish(sent:firstSequence:)`,
+/// to add into `DirectionMetrics`.
+public struct StreamTotals: Sendable, Equatable {
+    /// Packets the sender sent.
+    public var sent: Int
+    /// Distinct packets received.
+    public var received: Int
+    public var duplicated: Int
+    public var reordered: Int
+    /// Received but after the fixed playout buffer's deadline.
+    public var late: Int
+    /// Received after the duplicate window had passed them; counted in `lost`.
+    public var stale: Int
+    /// sent − received.
+    public var lost: Int
+    /// Runs of consecutive lost packets; their lengths add up to `lost`.
+    public var lossBursts: LossBursts
+    /// The final RFC 3550 interarrival jitter in nanoseconds; `nil` with fewer than two packets.
+    public var jitter: Int64?
+
+    public init(
+        sent: Int, received: Int, duplicated: Int, reordered: Int, late: Int, stale: Int, lost: Int,
+        lossBursts: LossBursts, jitter: Int64?
+    ) {
+        self.sent = sent
+        self.received = received
+        self.duplicated = duplicated
+        self.reordered = reordered
+        self.late = late
+        self.stale = stale
+        self.lost = lost
+        self.lossBursts = lossBursts
+        self.jitter = jitter
+    }
+}
