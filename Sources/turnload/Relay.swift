@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import Logging
 import NIOCore
@@ -215,30 +214,4 @@ struct Relay: AsyncParsableCommand {
         let bits = Int(value * Double(multiplier))
         return bits > 0 ? bits : nil
     }
-}
-
-/// Becomes true on SIGINT or SIGTERM. The signals are unblocked first: a process started by
-/// a test runner inherits a mask that blocks them.
-final class StopSignal: @unchecked Sendable {
-    private var sources: [DispatchSourceSignal] = []
-    private let lock = NSLock()
-    private var flag = false
-
-    init() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for signalNumber in [SIGINT, SIGTERM] {
-            sigaddset(&set, signalNumber)
-            signal(signalNumber, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
-            source.setEventHandler { [weak self] in self?.set() }
-            source.resume()
-            sources.append(source)
-        }
-        pthread_sigmask(SIG_UNBLOCK, &set, nil)
-    }
-
-    var received: Bool { lock.withLock { flag } }
-
-    private func set() { lock.withLock { flag = true } }
 }

@@ -39,13 +39,13 @@ struct RelayInteropTests {
         let peerPort = try Coturn.freePort()
         let peer = try Self.spawn("/usr/bin/turnutils_peer", ["-L", "127.0.0.1", "-p", "\(peerPort)"])
         defer { Self.kill(peer) }
-        let client = try Self.spawn("/usr/bin/turnutils_uclient", [
+        let client = try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
             "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
             "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
-        ] + flags + ["127.0.0.1"])
-        let output = try await Self.output(of: client, within: .seconds(90))
+        ] + flags + ["127.0.0.1"], limit: .seconds(90))
+        let output = client.output + client.errors
         let summary = output.split(separator: "\n").filter { $0.contains("tot_send_msgs") || $0.contains("Total lost packets") }
-        #expect(client.terminationStatus == 0, "uclient over \(transport) failed:\n\(output.suffix(2000))")
+        #expect(client.status == 0, "uclient over \(transport) failed:\n\(output.suffix(2000))")
         #expect(output.contains("tot_send_msgs=25000, tot_recv_msgs=25000"), "\(summary)")
         #expect(output.contains("Total lost packets 0 (0.000000%)"), "\(summary)")
         let counters = await relay.counters
@@ -64,9 +64,10 @@ struct RelayInteropTests {
         let certificate = try ThrowawayCertificate()
         let (relay, plain, _) = try await startRelay(certificate)
         let script = Self.packageRoot.appendingPathComponent("Tests/InteropTests/aioice_relay.py").path
-        let client = try Self.spawn(python, [script, "127.0.0.1:\(plain)", "alice", "1000"], environment: ["TURN_PASSWORD": Self.password])
-        let output = try await Self.output(of: client, within: .seconds(30))
-        #expect(client.terminationStatus == 0, "\(output)")
+        let client = try await TestProcess.run(URL(fileURLWithPath: python), [script, "127.0.0.1:\(plain)", "alice", "1000"],
+                                               environment: ["TURN_PASSWORD": Self.password], limit: .seconds(30))
+        let output = client.output + client.errors
+        #expect(client.status == 0, "\(output)")
         #expect(output.contains("\"sent\": 1000, \"received\": 1000"), "\(output)")
         #expect(await relay.counters.packetsToPeers == 1000)
         await relay.stop()
@@ -75,33 +76,17 @@ struct RelayInteropTests {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    static func spawn(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Process {
+    /// A helper that runs beside a test (turnutils_peer), its output discarded.
+    static func spawn(_ executable: String, _ arguments: [String]) throws -> Process {
         guard FileManager.default.isExecutableFile(atPath: executable) else { throw CoturnMissing() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.standardOutput = Pipe()
-        process.standardError = process.standardOutput
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
         return process
-    }
-
-    /// Everything the process printed, once it exits; killed (and the test failed) if it
-    /// outlives `limit`.
-    static func output(of process: Process, within limit: Duration) async throws -> String {
-        let pipe = process.standardOutput as! Pipe
-        let reader = Task.detached { pipe.fileHandleForReading.readDataToEndOfFile() }
-        let deadline = ContinuousClock.now + limit
-        while process.isRunning, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        if process.isRunning {
-            kill(process)
-            Issue.record("\(process.executableURL?.lastPathComponent ?? "?") did not finish within \(limit)")
-        }
-        return String(decoding: await reader.value, as: UTF8.self)
     }
 
     /// SIGKILL: children of the test runner inherit its blocked SIGTERM.

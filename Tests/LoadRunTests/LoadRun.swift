@@ -4,7 +4,7 @@ import TestSupport
 
 /// One `turnload run` against its in-process relay, in a throw-away results folder.
 struct LoadRun {
-    let outcome: TurnloadBinary.Outcome
+    let outcome: TestProcess.Outcome
     let result: RunResult?
 
     static func start(_ arguments: [String], interruptAfter: Duration? = nil) async throws -> LoadRun {
