@@ -8,8 +8,9 @@ public struct Impairment: Hashable, Sendable {
     public var loss: Double = 0
     public var delay: Duration = .zero
     public var jitter: Duration = .zero
-    /// Share of packets held back by an extra `delay + jitter` (at least 1 ms), so that later
-    /// ones overtake them.
+    /// Share of packets held back until the next packet to the same place has gone: each
+    /// swaps places with its successor, as a reordering path does, so that a receiver sees
+    /// exactly one packet out of order per packet held, at any packet rate.
     public var reorder: Double = 0
     public var duplicate: Double = 0
 
@@ -57,6 +58,14 @@ public enum ImpairmentError: Error, Hashable, Sendable, CustomStringConvertible 
     }
 }
 
+/// What happens to one packet.
+public struct Fate: Hashable, Sendable {
+    /// When to send each copy: none when it is lost, two when it is duplicated.
+    public var delays: [Duration]
+    /// Held back until the next packet of its flow has gone.
+    public var heldBack: Bool
+}
+
 /// Decides each packet's fate, deterministically from a seed so that a run can be repeated.
 public struct Impairer: Sendable {
     public let impairment: Impairment
@@ -67,25 +76,17 @@ public struct Impairer: Sendable {
         random = SplitMix64(seed: seed)
     }
 
-    /// The delays after which to send copies of a packet: none when it is lost, two when it is
-    /// duplicated.
-    public mutating func fate() -> [Duration] {
-        if random.unit() < impairment.loss { return [] }
-        var copies = [delay()]
-        if random.unit() < impairment.duplicate { copies.append(delay()) }
-        return copies
+    public mutating func fate() -> Fate {
+        if random.unit() < impairment.loss { return Fate(delays: [], heldBack: false) }
+        var delays = [delay()]
+        if random.unit() < impairment.duplicate { delays.append(delay()) }
+        return Fate(delays: delays, heldBack: random.unit() < impairment.reorder)
     }
 
     private mutating func delay() -> Duration {
-        var delay = impairment.delay
-        if impairment.jitter > .zero {
-            // Uniform in ±jitter, never below zero.
-            let offset = (random.unit() * 2 - 1) * (impairment.jitter / .nanoseconds(1))
-            delay = max(.zero, delay + .nanoseconds(Int64(offset)))
-        }
-        if random.unit() < impairment.reorder {
-            delay += max(.milliseconds(1), impairment.delay + impairment.jitter)
-        }
-        return delay
+        guard impairment.jitter > .zero else { return impairment.delay }
+        // Uniform in ±jitter, never below zero.
+        let offset = (random.unit() * 2 - 1) * (impairment.jitter / .nanoseconds(1))
+        return max(.zero, impairment.delay + .nanoseconds(Int64(offset)))
     }
 }

@@ -14,6 +14,8 @@ public struct RelayCounters: Sendable, Hashable, Codable {
     /// Extra copies sent for `--impair duplicate=`: the ground truth a measurement of
     /// duplicates is checked against.
     public var duplicatedImpairment = 0
+    /// Packets held back by `--impair reorder=` and sent after their successor.
+    public var reorderedImpairment = 0
     /// No allocation, channel or permission for it.
     public var droppedUnroutable = 0
     /// Neither STUN nor ChannelData, a broken TCP/TLS stream, a failed DTLS handshake.

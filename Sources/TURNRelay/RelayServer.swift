@@ -51,6 +51,8 @@ public final class RelayServer: @unchecked Sendable {
     private var housekeeping: RepeatedTask?
     private let origin = NIODeadline.now()
     private var impairer: Impairer
+    /// Packets `--impair reorder=` holds until their flow's next packet.
+    private var heldBack: [Flow: HeldPacket] = [:]
     private var rateLimit: TokenBucket?
     private var totals = RelayCounters()
     private var logged = RelayCounters()
@@ -331,6 +333,24 @@ public final class RelayServer: @unchecked Sendable {
         case client(RelayClient)
     }
 
+    /// Where a packet goes, as a key: reordering swaps packets within one flow.
+    private enum Flow: Hashable {
+        case peer(ObjectIdentifier, SocketAddress)
+        case client(RelayClient)
+
+        init(_ destination: Destination) {
+            switch destination {
+            case .peer(let channel, let address): self = .peer(ObjectIdentifier(channel), address)
+            case .client(let client): self = .client(client)
+            }
+        }
+    }
+
+    private struct HeldPacket {
+        let bytes: ByteBuffer
+        let release: Scheduled<Void>
+    }
+
     /// The relay's capacity and the allocation's bandwidth, both ways.
     private func admit(_ bytes: Int, through relayed: TransportAddress) -> Bool {
         if var limit = rateLimit {
@@ -359,14 +379,33 @@ public final class RelayServer: @unchecked Sendable {
             return
         }
         let fate = impairer.fate()
-        if fate.isEmpty { totals.droppedImpairment += 1 }
-        totals.duplicatedImpairment += max(0, fate.count - 1)
-        for delay in fate {
-            if delay == .zero {
-                send(bytes, to: destination)
-            } else {
-                eventLoop.scheduleTask(in: TimeAmount(delay)) { self.send(bytes, to: destination) }
+        guard let last = fate.delays.max() else {
+            totals.droppedImpairment += 1
+            return
+        }
+        totals.duplicatedImpairment += fate.delays.count - 1
+        let flow = Flow(destination)
+        if let held = heldBack.removeValue(forKey: flow) {
+            // After this packet's last copy: the successor has overtaken it.
+            held.release.cancel()
+            totals.reorderedImpairment += 1
+            sendAfter(last + .microseconds(1), held.bytes, to: destination)
+        } else if fate.heldBack {
+            let release = eventLoop.scheduleTask(in: .milliseconds(500)) {
+                // No successor came (the stream ended): the packet goes late, not reordered.
+                if let held = self.heldBack.removeValue(forKey: flow) { self.send(held.bytes, to: destination) }
             }
+            heldBack[flow] = HeldPacket(bytes: bytes, release: release)
+            return
+        }
+        for delay in fate.delays { sendAfter(delay, bytes, to: destination) }
+    }
+
+    private func sendAfter(_ delay: Duration, _ bytes: ByteBuffer, to destination: Destination) {
+        if delay == .zero {
+            send(bytes, to: destination)
+        } else {
+            eventLoop.scheduleTask(in: TimeAmount(delay)) { self.send(bytes, to: destination) }
         }
     }
 

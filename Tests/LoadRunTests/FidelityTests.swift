@@ -8,8 +8,8 @@ import Testing
 struct FidelityTests {
     static let load = ["--clients", "100", "--ramp", "200", "--duration", "5s"]
 
-    func run(impair: String?) async throws -> RunResult {
-        let run = try await LoadRun.start(Self.load + (impair.map { ["--relay-impair", $0] } ?? []))
+    func run(impair: String?, topology: String = "echo") async throws -> RunResult {
+        let run = try await LoadRun.start(Self.load + ["--topology", topology] + (impair.map { ["--relay-impair", $0] } ?? []))
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         return try #require(run.result, "no result.json:\n\(run.outcome.errors)")
     }
@@ -67,5 +67,15 @@ struct FidelityTests {
         #expect(relay.duplicatedImpairment > 300)
         #expect(measured == relay.duplicatedImpairment)
         #expect(result.outcome.towardPeer.lost == 0)
+    }
+
+    /// One way only (sink), so that no echo carries the reordering a second time: every
+    /// packet the relay held back behind its successor is one the peer counts out of order.
+    @Test func reorderingCountedExactly() async throws {
+        let result = try await run(impair: "reorder=1%", topology: "sink")
+        let relay = try #require(result.embeddedRelay)
+        #expect(relay.reorderedImpairment > 150)
+        #expect(result.outcome.towardPeer.reordered == relay.reorderedImpairment)
+        #expect(result.outcome.towardPeer.lost == 0 && result.outcome.towardPeer.duplicated == 0)
     }
 }

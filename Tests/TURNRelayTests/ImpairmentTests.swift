@@ -24,7 +24,7 @@ struct ImpairmentTests {
         var lost = 0
         var delays: [Duration] = []
         for _ in 0..<20_000 {
-            let copies = impairer.fate()
+            let copies = impairer.fate().delays
             if copies.isEmpty { lost += 1 } else { delays += copies }
         }
         let lossPercent = Double(lost) / 200
@@ -40,8 +40,9 @@ struct ImpairmentTests {
         var held = 0
         for _ in 0..<20_000 {
             let fate = impairer.fate()
-            copies += fate.count
-            held += fate.filter { $0 > .milliseconds(10) }.count
+            copies += fate.delays.count
+            if fate.heldBack { held += 1 }
+            #expect(fate.delays.allSatisfy { $0 == .milliseconds(10) })
         }
         #expect(abs(Double(copies - 20_000) / 200 - 1) <= 0.3)
         #expect(abs(Double(held) / 200 - 1) <= 0.3)
