@@ -153,9 +153,7 @@ public final class LoadEngine: Sendable {
             clients[0].partner = clients[1]
             clients[1].partner = clients[0]
         }
-        for client in clients {
-            try? await client.connection.insertBeforeSession(client)
-        }
+        for client in clients { try? await client.insertTap() }
         try? await shard.eventLoop.submit { for client in clients { shard.add(client) } }.get()
         await run.joined(clients)
     }

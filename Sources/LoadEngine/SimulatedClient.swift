@@ -5,13 +5,9 @@ import TURNClient
 import TURNProtocol
 
 /// One simulated call's media, on its shard's event loop (and only there, hence the unchecked
-/// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. It is
-/// also the channel handler in front of the client's TURN session, so that media frames never
-/// reach the session's request machinery.
-final class SimulatedClient: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
-    typealias InboundIn = TURNFrame
-    typealias OutboundOut = ByteBuffer
-
+/// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. A tap
+/// in its connection's pipeline (`MediaTaps`) hands it media before the TURN session sees it.
+final class SimulatedClient: @unchecked Sendable {
     let index: Int
     let connection: TURNClientConnection
     let channelNumber: ChannelNumber
@@ -23,7 +19,7 @@ final class SimulatedClient: ChannelInboundHandler, RemovableChannelHandler, @un
     private let padded: Bool
     private let library: OpusPacketLibrary
     private unowned let shard: Shard
-    private var context: ChannelHandlerContext?
+    var link: MediaLink?
     private var outgoing: ByteBuffer
 
     var rtp: RTPStreamState
@@ -62,14 +58,20 @@ final class SimulatedClient: ChannelInboundHandler, RemovableChannelHandler, @un
         towardClient = StreamReceiver(jitterBuffer: jitterBuffer)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
-
-    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+    /// Puts this client's tap into its connection's pipeline: at the head of a UDP socket,
+    /// in front of the session behind a decoder otherwise.
+    func insertTap() async throws {
+        if connection.transport == .udp {
+            try await connection.insertAtHead(DatagramMediaTap(self, server: connection.server))
+        } else {
+            try await connection.insertBeforeSession(FrameMediaTap(self))
+        }
+    }
 
     /// Sends the next frame of the call, unless it is DTX silence. The buffer is reused: the
     /// datagram is written before `writeAndFlush` returns, so it is unique again next time.
     func sendNextFrame(now: Int64) {
-        guard let context, let packet = rtp.next(in: library) else { return }
+        guard let link, let packet = rtp.next(in: library) else { return }
         outgoing.clear()
         let payloadLength = library.withPayload(packet.index) { payload in
             outgoing.writeChannelDataRTP(channel: channelNumber, header: packet.header, payload: payload, padded: padded)
@@ -78,22 +80,31 @@ final class SimulatedClient: ChannelInboundHandler, RemovableChannelHandler, @un
         sendLog.record(sequence: packet.header.sequenceNumber, at: now)
         sent += 1
         shard.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
-        context.writeAndFlush(wrapOutboundOut(outgoing), promise: nil)
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .channelData(let frame) = unwrapInboundIn(data), frame.channel == channelNumber,
-              let header = try? frame.payload.peekRTPFixedHeader() else {
-            context.fireChannelRead(data)
-            return
+        switch link {
+        case .datagram(let context, let server):
+            context.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: server, data: outgoing)), promise: nil)
+        case .frames(let context):
+            context.writeAndFlush(NIOAny(outgoing), promise: nil)
         }
-        shard.receivedAtClient(self, header: header, frameBytes: ChannelData.headerLength + frame.payload.readableBytes)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
-        shard.clientClosed(self)
-        context.fireChannelInactive()
+    /// A datagram at the UDP tap: true when it was this client's media. Only the server
+    /// sends to this socket, so the channel number is check enough.
+    func receivedDatagram(_ datagram: ByteBuffer) -> Bool {
+        guard let (channel, length) = try? datagram.peekChannelDataHeader(padded: false), channel == channelNumber,
+              let header = try? datagram.peekRTPFixedHeader(at: ChannelData.headerLength) else { return false }
+        shard.receivedAtClient(self, header: header, frameBytes: ChannelData.headerLength + length)
+        return true
     }
+
+    /// A ChannelData payload on this client's channel: true when it was RTP.
+    func receivedMedia(_ payload: ByteBuffer, frameBytes: Int) -> Bool {
+        guard let header = try? payload.peekRTPFixedHeader() else { return false }
+        shard.receivedAtClient(self, header: header, frameBytes: frameBytes)
+        return true
+    }
+
+    func closed() { shard.clientClosed(self) }
 
     /// The peer socket is about to echo this packet: later it is the send time of the way back.
     func echoing(sequence: UInt16, at now: Int64) {

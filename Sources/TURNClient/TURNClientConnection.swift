@@ -41,11 +41,14 @@ public enum TURNConnectionError: Error, Sendable, CustomStringConvertible {
 public final class TURNClientConnection: @unchecked Sendable {
     public let channel: Channel
     public let transport: TURNTransport
+    /// The TURN server's address, where a datagram socket's frames go.
+    public let server: SocketAddress
     private let handler: TURNSessionHandler
 
-    private init(channel: Channel, transport: TURNTransport, handler: TURNSessionHandler) {
+    private init(channel: Channel, transport: TURNTransport, server: SocketAddress, handler: TURNSessionHandler) {
         self.channel = channel
         self.transport = transport
+        self.server = server
         self.handler = handler
     }
 
@@ -112,7 +115,7 @@ public final class TURNClientConnection: @unchecked Sendable {
         let handler = try await channel.eventLoop.submit {
             try channel.pipeline.syncOperations.handler(type: TURNSessionHandler.self)
         }.get()
-        return TURNClientConnection(channel: channel, transport: transport, handler: handler)
+        return TURNClientConnection(channel: channel, transport: transport, server: server, handler: handler)
     }
 
     private static func describe(_ error: ChannelError, server: SocketAddress, transport: TURNTransport) -> String {
@@ -249,10 +252,20 @@ public final class TURNClientConnection: @unchecked Sendable {
 
     /// Puts `handler` in front of the session, on the channel's event loop: it sees every
     /// `TURNFrame` first (passing on what is not its own) and writes frames to the server
-    /// through the same codec as the session. The load engine's media path lives there.
+    /// through the same codec (TLS, DTLS) as the session. The load engine's media path.
     public func insertBeforeSession(_ handler: ChannelHandler & Sendable) async throws {
         try await channel.eventLoop.submit {
             try self.channel.pipeline.syncOperations.addHandler(handler, position: .before(self.handler))
+        }.get()
+    }
+
+    /// Puts `handler` at the head of a plain UDP socket's pipeline: it sees each datagram as
+    /// the socket read it (`AddressedEnvelope<ByteBuffer>`) and writes envelopes to `server`,
+    /// skipping the codec, the per-frame enum and its boxing on the hottest path.
+    public func insertAtHead(_ handler: ChannelHandler & Sendable) async throws {
+        precondition(transport == .udp, "only a plain UDP socket carries TURN datagrams at its head")
+        try await channel.eventLoop.submit {
+            try self.channel.pipeline.syncOperations.addHandler(handler, position: .first)
         }.get()
     }
 
