@@ -12,7 +12,6 @@ actor RunState {
     private var failureExamples: [String: String] = [:]
     private var software: String?
     private(set) var rampDone = false
-    private var cumulative = ShardTally()
     private var totalErrors = 0
     private var errorsReported = 0
 
@@ -44,29 +43,31 @@ actor RunState {
         return total
     }
 
-    /// The second that just ended, from every shard; `lost` is the run's so far, as far as
-    /// the counts tell while packets are in flight.
+    /// The second that just ended, from every shard; `lost` is the run's so far (see
+    /// `Shard.lostSoFar`).
     func second(index: Int) async -> SecondSample {
         var tally = ShardTally()
         var jitter = Distribution()
         var closed = 0
+        var lost = 0
         for shard in shards {
-            guard let (second, shardClosed, shardJitter) = try? await shard.eventLoop.submit({
-                (shard.takeSecond(), shard.closedClients, shard.currentJitter())
+            guard let (second, shardClosed, shardJitter, shardLost) = try? await shard.eventLoop.submit({
+                (shard.takeSecond(), shard.closedClients, shard.currentJitter(), shard.lostSoFar())
             }).get() else { continue }
             tally.merge(second)
             closed += shardClosed
             jitter.merge(shardJitter)
+            lost += shardLost
         }
-        cumulative.merge(tally)
         var delay = tally.towardPeer.oneWayDelay
         delay.merge(tally.towardClient.oneWayDelay)
-        let sent = tally.towardPeer.sent + tally.towardClient.sent
-        let received = tally.towardPeer.oneWayDelay.count + tally.towardClient.oneWayDelay.count
-        let cumulativeSent = cumulative.towardPeer.sent + cumulative.towardClient.sent
-        let cumulativeReceived = cumulative.towardPeer.oneWayDelay.count + cumulative.towardClient.oneWayDelay.count
+        // The calls' packets: what clients sent, and what reached the end of its way (back at
+        // the client in echo, at the far end otherwise).
+        let echo = shards.first?.topology == .echo
+        let sent = tally.towardPeer.sent
+        let received = (echo ? tally.towardClient : tally.towardPeer).oneWayDelay.count
         let sample = SecondSample(
-            second: index, sent: sent, received: received, lost: max(0, cumulativeSent - cumulativeReceived),
+            second: index, sent: sent, received: received, lost: lost,
             bytesSent: tally.towardPeer.wireBytesSent + tally.towardClient.wireBytesSent,
             bytesReceived: tally.towardPeer.wireBytesReceived + tally.towardClient.wireBytesReceived,
             delay: delay, rtt: tally.rtt, jitter: jitter, activeClients: clients.count - closed,

@@ -181,6 +181,13 @@ final class Shard: @unchecked Sendable {
         return jitter
     }
 
+    /// Packets missing so far below the highest sequence each stream has delivered to its end
+    /// of the call: the echo's gaps in `echo` (lost either way), the far end's otherwise.
+    /// Packets still in flight are not counted, however long the delay.
+    func lostSoFar() -> Int {
+        clients.reduce(0) { $0 + (topology == .echo ? $1.towardClient.lostSoFar : $1.towardPeer.lostSoFar) }
+    }
+
     /// The local ports of the shard's UDP sockets, for their drop counters.
     func udpPorts() -> [Int] {
         clients.compactMap { $0.connection.transport == .udp ? $0.connection.localAddress?.port : nil }

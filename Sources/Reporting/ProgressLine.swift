@@ -3,11 +3,12 @@ import Measurement
 /// The one line a second a run shows while it goes: clients up, packets and megabits a second
 /// each way, loss, jitter, RTT, errors, and whether the harness keeps its schedule.
 public enum ProgressLine {
-    public static func render(_ sample: SecondSample, clients: Int) -> String {
+    /// `lostBefore`: the previous sample's `lost`, so that the loss shown is this second's.
+    public static func render(_ sample: SecondSample, lostBefore: Int, clients: Int) -> String {
         let delay = try? Distribution(sample.delay)
         let rtt = try? Distribution(sample.rtt)
         let jitter = try? Distribution(sample.jitter)
-        let loss = sample.sent > 0 ? max(0, 100 * Double(sample.sent - sample.received) / Double(sample.sent)) : 0
+        let loss = sample.sent > 0 ? max(0, 100 * Double(sample.lost - lostBefore) / Double(sample.sent)) : 0
         var parts = [
             "\(sample.second)s",
             "clients \(sample.activeClients)/\(clients)",

@@ -10,10 +10,12 @@ import Glibc
 
 /// Shows a run as it goes: on a terminal one line rewritten each second, else plain lines, or
 /// with --json one JSON object a line on standard output. Diagnostics stay on standard error.
-final class ProgressReporter: Sendable {
+final class ProgressReporter: @unchecked Sendable {
     let json: Bool
     let clients: Int
     let terminal = isatty(STDERR_FILENO) == 1
+    /// The previous second's `lost`; `second` is called from one task at a time.
+    private var lostBefore = 0
 
     init(json: Bool, clients: Int) {
         self.json = json
@@ -21,6 +23,7 @@ final class ProgressReporter: Sendable {
     }
 
     func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
+        lostBefore = 0
         guard !json else { return }
         let media = library.settings
         printError("\(target): \(configuration.clients) clients, \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
@@ -33,7 +36,8 @@ final class ProgressReporter: Sendable {
             emit(["event": "second", "sample": sample])
             return
         }
-        let line = ProgressLine.render(sample, clients: clients)
+        let line = ProgressLine.render(sample, lostBefore: lostBefore, clients: clients)
+        lostBefore = sample.lost
         if terminal {
             let text = Array("\r\u{1B}[2K\(line)".utf8)
             _ = text.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
