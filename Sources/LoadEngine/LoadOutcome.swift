@@ -20,6 +20,17 @@ public struct LoadOutcome: Sendable, Codable {
     /// The verdict and figures of `health`, for readers.
     public var healthSummary: HarnessHealthSummary
     public var series: [SecondSample]
+    /// Every call on its own, to find the bad ones among thousands.
+    public var calls: [CallFigures]
+}
+
+/// One call: its stream at the far end, its echo back, and its E-model rating.
+public struct CallFigures: Sendable, Codable {
+    public var client: Int
+    public var ssrc: UInt32
+    public var towardPeer: StreamTotals
+    public var towardClient: StreamTotals?
+    public var mos: Double
 }
 
 /// How the clients got going.
@@ -48,21 +59,24 @@ public struct CallQuality: Sendable, Codable {
 }
 
 extension CallQuality {
-    /// Rates each call by the worse of its directions: its own loss and late packets (missed
-    /// playout) at the run's median one-way delay.
-    init(streams: [StreamTotals], echoes: [StreamTotals], oneWayDelay: Distribution, configuration: LoadConfiguration) {
-        let frameMilliseconds = Double(configuration.media.frameMilliseconds)
-        let model = EModel(jitterBufferMilliseconds: Double(configuration.jitterBuffer.nanosecondsValue) / 1e6,
-                       // Opus's algorithmic delay: the frame and 6.5 ms of look-ahead (RFC 6716 §2).
-                       codecDelayMilliseconds: frameMilliseconds + 6.5)
-        let delay = Double(oneWayDelay.percentile(50)) / 1e6
+    /// The E-model for the run's media and playout buffer.
+    static func model(for configuration: LoadConfiguration) -> EModel {
+        EModel(jitterBufferMilliseconds: Double(configuration.jitterBuffer.nanosecondsValue) / 1e6,
+               // Opus's algorithmic delay: the frame and 6.5 ms of look-ahead (RFC 6716 §2).
+               codecDelayMilliseconds: Double(configuration.media.frameMilliseconds) + 6.5)
+    }
+
+    /// A call's rating: the worse of its directions' loss and late packets (missed playout)
+    /// at the run's median one-way delay.
+    static func mos(_ model: EModel, towardPeer: StreamTotals, towardClient: StreamTotals?, delayMilliseconds: Double) -> (r: Double, mos: Double) {
         func playoutLoss(_ stream: StreamTotals) -> Double {
             stream.sent > 0 ? 100 * Double(stream.lost + stream.late) / Double(stream.sent) : 0
         }
-        let ratings = streams.indices.map { index in
-            let loss = max(playoutLoss(streams[index]), echoes.indices.contains(index) ? playoutLoss(echoes[index]) : 0)
-            return model.rating(oneWayDelayMilliseconds: delay, lossPercent: loss)
-        }
+        let loss = max(playoutLoss(towardPeer), towardClient.map(playoutLoss) ?? 0)
+        return model.rating(oneWayDelayMilliseconds: delayMilliseconds, lossPercent: loss)
+    }
+
+    init(model: EModel, ratings: [(r: Double, mos: Double)]) {
         self.model = model
         let scores = ratings.map(\.mos).sorted()
         meanMOS = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)

@@ -80,21 +80,31 @@ actor RunState {
     func outcome(status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
                  series: [SecondSample]) async -> LoadOutcome {
         var tally = ShardTally()
-        var towardPeerStreams: [StreamTotals] = []
-        var towardClientStreams: [StreamTotals] = []
+        var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
         for shard in shards {
-            guard let (shardTally, peer, client) = try? await shard.eventLoop.submit({ () -> (ShardTally, [StreamTotals], [StreamTotals]) in
-                let peer = shard.clients.map { $0.towardPeer.finish(sent: $0.sent, firstSequence: $0.firstSequence) }
-                let client = shard.clients.map { $0.towardClient.finish(sent: $0.echoed, firstSequence: $0.firstEchoed ?? $0.firstSequence) }
-                return (shard.tally, peer, client)
+            guard let (shardTally, shardStreams) = try? await shard.eventLoop.submit({
+                (shard.tally, shard.clients.map { client in
+                    (client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
+                     client.towardClient.finish(sent: client.echoed, firstSequence: client.firstEchoed ?? client.firstSequence))
+                })
             }).get() else { continue }
             tally.merge(shardTally)
-            towardPeerStreams += peer
-            towardClientStreams += client
+            streams += shardStreams
         }
-        for stream in towardPeerStreams { tally.towardPeer.add(stream) }
         let echo = configuration.topology == .echo
-        if echo { for stream in towardClientStreams { tally.towardClient.add(stream) } }
+        for stream in streams {
+            tally.towardPeer.add(stream.towardPeer)
+            if echo { tally.towardClient.add(stream.towardClient) }
+        }
+        let model = CallQuality.model(for: configuration)
+        let delay = Double(tally.towardPeer.oneWayDelay.percentile(50)) / 1e6
+        let ratings = streams.map {
+            CallQuality.mos(model, towardPeer: $0.towardPeer, towardClient: echo ? $0.towardClient : nil, delayMilliseconds: delay)
+        }
+        let calls = zip(streams, ratings).map { stream, rating in
+            CallFigures(client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
+                        towardClient: echo ? stream.towardClient : nil, mos: rating.mos)
+        }.sorted { $0.client < $1.client }
         let requested = configuration.clients
         let allocated = allocationLatency.count
         return LoadOutcome(
@@ -103,11 +113,9 @@ actor RunState {
                                    failureExamples: failureExamples, allocationLatency: allocationLatency,
                                    allocationSuccessPercent: requested > 0 ? 100 * Double(allocated) / Double(requested) : 0),
             sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
-            rtt: echo ? tally.rtt : nil,
-            quality: CallQuality(streams: towardPeerStreams, echoes: echo ? towardClientStreams : [],
-                                 oneWayDelay: tally.towardPeer.oneWayDelay, configuration: configuration),
+            rtt: echo ? tally.rtt : nil, quality: CallQuality(model: model, ratings: ratings),
             health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),
-            series: series)
+            series: series, calls: calls)
     }
 
     /// Releases every allocation (Refresh with lifetime 0) and closes the sockets, many at a time.

@@ -1,6 +1,6 @@
 /// One stream direction's final figures, from `StreamReceiver.finish(sent:firstSequence:)`,
 /// to add into `DirectionMetrics`.
-public struct StreamTotals: Sendable, Equatable {
+public struct StreamTotals: Sendable, Equatable, Codable {
     /// Packets the sender sent.
     public var sent: Int
     /// Distinct packets received.

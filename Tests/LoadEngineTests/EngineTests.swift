@@ -48,3 +48,30 @@ struct EngineTests {
         #expect(outcome.status == .endpointFailed)
     }
 }
+
+/// An endpoint that dies mid-run: the run notices within seconds, stops, and still returns
+/// everything measured until then, marked endpoint-failed.
+@Suite("load engine against a dying endpoint")
+struct DyingEndpointTests {
+    @Test func relayStoppedMidRunEndsTheRunAsEndpointFailed() async throws {
+        let relay = try await EmbeddedRelay.start(clients: 5)
+        var configuration = LoadConfiguration()
+        configuration.clients = 5
+        configuration.duration = .seconds(60)
+        configuration.drain = .milliseconds(200)
+        let library = try OpusPacketLibrary.encode(OpusSettings(), seconds: 1)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let killer = Task {
+            try await Task.sleep(for: .seconds(3))
+            await relay.stop()
+        }
+        let started = ContinuousClock.now
+        let outcome = try await LoadEngine(target: relay.target, configuration: configuration, library: library).run(group: group)
+        try await killer.value
+        try await group.shutdownGracefully()
+        #expect(outcome.status == .endpointFailed)
+        #expect(ContinuousClock.now - started < .seconds(20), "noticed within seconds, not at the end of the 60 s")
+        #expect(outcome.towardPeer.received > 5 * 50, "what was measured before the relay died is kept")
+        #expect(outcome.calls.count == 5)
+    }
+}
