@@ -204,9 +204,3 @@ final class Shard: @unchecked Sendable {
         try? await peerChannel?.close()
     }
 }
-
-extension Duration {
-    var nanosecondsValue: Int64 {
-        components.seconds * 1_000_000_000 + components.attoseconds / 1_000_000_000
-    }
-}

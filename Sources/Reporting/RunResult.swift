@@ -54,14 +54,13 @@ public struct RunConfiguration: Sendable, Codable {
 
     public init(_ load: LoadConfiguration, transport: String, embeddedRelay: Bool, relayImpairment: String?, relayMaxPps: Int?) {
         clients = load.clients
-        durationSeconds = Double(load.duration.components.seconds) + Double(load.duration.components.attoseconds) / 1e18
+        durationSeconds = load.duration / .seconds(1)
         rampPerSecond = load.rampPerSecond
         topology = load.topology
         self.transport = transport
         media = load.media
-        jitterBufferMilliseconds = Double(load.jitterBuffer.components.seconds) * 1000
-            + Double(load.jitterBuffer.components.attoseconds) / 1e15
-        drainSeconds = Double(load.drain.components.seconds) + Double(load.drain.components.attoseconds) / 1e18
+        jitterBufferMilliseconds = load.jitterBuffer / .milliseconds(1)
+        drainSeconds = load.drain / .seconds(1)
         threads = load.threads
         self.embeddedRelay = embeddedRelay
         self.relayImpairment = relayImpairment

@@ -3,23 +3,32 @@ import Media
 import NIOPosix
 import Testing
 
+/// Runs `clients` for `duration` against `target` on a thread of its own.
+func runLoad(_ target: LoadTarget, clients: Int, duration: Duration, drain: Duration = .seconds(1),
+             timeout: Duration = .seconds(10), during: @escaping @Sendable () async throws -> Void = {}) async throws -> LoadOutcome {
+    var configuration = LoadConfiguration()
+    configuration.clients = clients
+    configuration.duration = duration
+    configuration.drain = drain
+    configuration.requestTimeout = timeout
+    let library = try OpusPacketLibrary.encode(OpusSettings(), seconds: 1)
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    let sideline = Task { try await during() }
+    let outcome = try await LoadEngine(target: target, configuration: configuration, library: library).run(group: group)
+    try await sideline.value
+    try await group.shutdownGracefully()
+    return outcome
+}
+
 /// The engine in this process against the in-process relay, small enough for a debug build:
 /// every packet accounted for, each way.
 @Suite("load engine")
 struct EngineTests {
     @Test func everyPacketAccountedForThroughTheEmbeddedRelay() async throws {
         let relay = try await EmbeddedRelay.start(clients: 10)
-        var configuration = LoadConfiguration()
-        configuration.clients = 10
-        configuration.duration = .seconds(2)
-        configuration.drain = .seconds(1)
-        let library = try OpusPacketLibrary.encode(OpusSettings(), seconds: 2)
-        let engine = LoadEngine(target: relay.target, configuration: configuration, library: library)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let outcome = try await engine.run(group: group)
+        let outcome = try await runLoad(relay.target, clients: 10, duration: .seconds(2))
         let leftOpen = await relay.server.allocationCount
         await relay.stop()
-        try await group.shutdownGracefully()
         #expect(outcome.status == .complete)
         #expect(outcome.clients.allocated == 10)
         #expect(outcome.endpointSoftware == "turnload relay")
@@ -33,16 +42,9 @@ struct EngineTests {
     }
 
     @Test func unreachableEndpointFailsEveryAllocationWithItsReason() async throws {
-        var configuration = LoadConfiguration()
-        configuration.clients = 3
-        configuration.duration = .seconds(1)
-        configuration.requestTimeout = .seconds(1)
-        let library = try OpusPacketLibrary.encode(OpusSettings(), seconds: 1)
         // A port nothing listens on: Allocate goes unanswered.
         let target = LoadTarget(uri: try .init("turn:127.0.0.1:9"), credential: .staticPassword(username: "u", password: "p"))
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let outcome = try await LoadEngine(target: target, configuration: configuration, library: library).run(group: group)
-        try await group.shutdownGracefully()
+        let outcome = try await runLoad(target, clients: 3, duration: .seconds(1), timeout: .seconds(1))
         #expect(outcome.clients.allocated == 0)
         #expect(outcome.clients.failures["timeout"] == 3)
         #expect(outcome.status == .endpointFailed)
@@ -55,20 +57,11 @@ struct EngineTests {
 struct DyingEndpointTests {
     @Test func relayStoppedMidRunEndsTheRunAsEndpointFailed() async throws {
         let relay = try await EmbeddedRelay.start(clients: 5)
-        var configuration = LoadConfiguration()
-        configuration.clients = 5
-        configuration.duration = .seconds(60)
-        configuration.drain = .milliseconds(200)
-        let library = try OpusPacketLibrary.encode(OpusSettings(), seconds: 1)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let killer = Task {
+        let started = ContinuousClock.now
+        let outcome = try await runLoad(relay.target, clients: 5, duration: .seconds(60), drain: .milliseconds(200)) {
             try await Task.sleep(for: .seconds(3))
             await relay.stop()
         }
-        let started = ContinuousClock.now
-        let outcome = try await LoadEngine(target: relay.target, configuration: configuration, library: library).run(group: group)
-        try await killer.value
-        try await group.shutdownGracefully()
         #expect(outcome.status == .endpointFailed)
         #expect(ContinuousClock.now - started < .seconds(20), "noticed within seconds, not at the end of the 60 s")
         #expect(outcome.towardPeer.received > 5 * 50, "what was measured before the relay died is kept")
