@@ -78,4 +78,18 @@ struct FidelityTests {
         #expect(result.outcome.towardPeer.reordered == relay.reorderedImpairment)
         #expect(result.outcome.towardPeer.lost == 0 && result.outcome.towardPeer.duplicated == 0)
     }
+
+    /// --relay-max-pps places a capacity where a cliff is to be found: offered 5,000 packets a
+    /// second (100 clients, one way), the relay passes 2,000 a second within 3% (the token
+    /// bucket's own bound is 2%; the rest is the run's start and end) and the harness counts
+    /// exactly what it dropped.
+    @Test func capacityHoldsTheRelayedRate() async throws {
+        let run = try await LoadRun.start(["--clients", "100", "--ramp", "1000", "--duration", "8s", "--topology", "sink",
+                                           "--relay-max-pps", "2000", "--drain", "500ms"])
+        let result = try #require(run.result, "\(run.outcome.errors)")
+        let relay = try #require(result.embeddedRelay)
+        let rate = Double(relay.packetsToPeers) / result.outcome.sendingSeconds
+        #expect(abs(rate - 2000) <= 60, "relayed \(rate) packets a second")
+        #expect(result.outcome.towardPeer.lost == relay.droppedCapacity)
+    }
 }
