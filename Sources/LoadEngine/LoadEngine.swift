@@ -37,6 +37,7 @@ public final class LoadEngine: Sendable {
             let host = try configuration.peerHost ?? LocalRoute.address(toward: server)
             for shard in shards {
                 do { try await shard.openPeer(host: host) } catch {
+                    for opened in shards { await opened.closePeer() }
                     throw LoadError("cannot open the peer socket on \(host): \(error)")
                 }
             }
@@ -74,6 +75,7 @@ public final class LoadEngine: Sendable {
             if let fullLoadAt, monotonicNanoseconds() - fullLoadAt >= configuration.duration.nanosecondsValue { break }
         }
         ramp.cancel()
+        await run.stop()
         for shard in shards { try? await shard.eventLoop.submit { shard.stopPacing() }.get() }
         let sendingEnded = monotonicNanoseconds()
         try? await Task.sleep(for: status == .complete ? configuration.drain : .milliseconds(500))
@@ -87,6 +89,8 @@ public final class LoadEngine: Sendable {
         outcome.health.addReceiveQueueDrops(SocketDrops.count(ports: ports))
         outcome.healthSummary = outcome.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue)
         await run.release(timeout: .seconds(2))
+        // Setups still under way at the stop close what they opened themselves.
+        await ramp.value
         for shard in shards { await shard.closePeer() }
         return outcome
     }
@@ -96,7 +100,10 @@ public final class LoadEngine: Sendable {
         let group = configuration.topology == .pair ? 2 : 1
         let spacing = 1_000_000_000 * Int64(group) / Int64(max(1, configuration.rampPerSecond))
         let start = monotonicNanoseconds()
-        var random = SystemRandomNumberGenerator()
+        // Seeded, so that --seed repeats the streams; SSRCs unique, as the peer tells streams
+        // apart by them.
+        var random = SplitMix64(seed: configuration.seed)
+        var ssrcs = Set<UInt32>()
         await withTaskGroup(of: Void.self) { tasks in
             for first in stride(from: 0, to: configuration.clients, by: group) {
                 let due = start + Int64(first / group) * spacing
@@ -105,7 +112,11 @@ public final class LoadEngine: Sendable {
                 if Task.isCancelled { break }
                 let shard = run.shard(for: first / group)
                 let streams = (0..<min(group, configuration.clients - first)).map { _ in
-                    RTPStreamState.random(using: &random, libraryCount: library.count)
+                    var stream = RTPStreamState.random(using: &random, libraryCount: library.count)
+                    while !ssrcs.insert(stream.ssrc).inserted {
+                        stream = RTPStreamState.random(using: &random, libraryCount: library.count)
+                    }
+                    return stream
                 }
                 tasks.addTask { await self.start(first, streams, on: shard, setup, into: run) }
             }
@@ -128,7 +139,7 @@ public final class LoadEngine: Sendable {
             }
         }
         guard allocated.count == streams.count else {
-            for client in allocated { await client.connection.close() }
+            for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
             return
         }
         let destinations = configuration.topology == .pair
@@ -139,7 +150,7 @@ public final class LoadEngine: Sendable {
             let channel: ChannelNumber
             do { channel = try await client.connection.bindChannel(to: destinations[offset]) } catch {
                 await run.failed(SetupFailure(error, step: "channel bind"))
-                for client in allocated { await client.connection.close() }
+                for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
                 return
             }
             let index = first + offset
@@ -153,9 +164,12 @@ public final class LoadEngine: Sendable {
             clients[0].partner = clients[1]
             clients[1].partner = clients[0]
         }
+        guard await run.joined(clients) else {
+            for client in clients { await RunState.release(client.connection, timeout: .seconds(2)) }
+            return
+        }
         for client in clients { try? await client.insertTap() }
         try? await shard.eventLoop.submit { for client in clients { shard.add(client) } }.get()
-        await run.joined(clients)
     }
 
     /// Phases spread evenly over the frame interval however many clients there are: the

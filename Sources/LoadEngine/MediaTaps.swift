@@ -13,7 +13,8 @@ enum MediaLink {
 /// goes on to the codec and the session.
 final class DatagramMediaTap: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    private unowned let client: SimulatedClient
+    /// Weak: a connection may outlive its run (closed while the shard is gone).
+    private weak var client: SimulatedClient?
     private let server: SocketAddress
 
     init(_ client: SimulatedClient, server: SocketAddress) {
@@ -21,16 +22,16 @@ final class DatagramMediaTap: ChannelInboundHandler, RemovableChannelHandler, @u
         self.server = server
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { client.link = .datagram(context, server: server) }
+    func handlerAdded(context: ChannelHandlerContext) { client?.link = .datagram(context, server: server) }
 
-    func handlerRemoved(context: ChannelHandlerContext) { client.link = nil }
+    func handlerRemoved(context: ChannelHandlerContext) { client?.link = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if !client.receivedDatagram(unwrapInboundIn(data).data) { context.fireChannelRead(data) }
+        if client?.receivedDatagram(unwrapInboundIn(data).data) != true { context.fireChannelRead(data) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        client.closed()
+        client?.closed()
         context.fireChannelInactive()
     }
 }
@@ -38,26 +39,28 @@ final class DatagramMediaTap: ChannelInboundHandler, RemovableChannelHandler, @u
 /// The tap for TCP, TLS and DTLS, where frames come out of a decoder.
 final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = TURNFrame
-    private unowned let client: SimulatedClient
+    private weak var client: SimulatedClient?
 
     init(_ client: SimulatedClient) {
         self.client = client
     }
 
-    func handlerAdded(context: ChannelHandlerContext) { client.link = .frames(context) }
+    func handlerAdded(context: ChannelHandlerContext) { client?.link = .frames(context) }
 
-    func handlerRemoved(context: ChannelHandlerContext) { client.link = nil }
+    func handlerRemoved(context: ChannelHandlerContext) { client?.link = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .channelData(let frame) = unwrapInboundIn(data), frame.channel == client.channelNumber,
-              client.receivedMedia(frame.payload, frameBytes: ChannelData.headerLength + frame.payload.readableBytes) else {
+        // Streams pad ChannelData to 4 bytes: the frame's length on the wire, as sent.
+        guard let client, case .channelData(let frame) = unwrapInboundIn(data), frame.channel == client.channelNumber,
+              client.receivedMedia(frame.payload, frameBytes: ChannelData.headerLength + (frame.payload.readableBytes + 3) & ~3)
+        else {
             context.fireChannelRead(data)
             return
         }
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        client.closed()
+        client?.closed()
         context.fireChannelInactive()
     }
 }

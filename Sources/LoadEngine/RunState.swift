@@ -1,6 +1,7 @@
 import Measurement
 import Media
 import NIOCore
+import TURNClient
 
 /// The run's bookkeeping off the hot path: which clients are up, how allocations went, and the
 /// shards' figures gathered once a second and at the end.
@@ -12,6 +13,7 @@ actor RunState {
     private var failureExamples: [String: String] = [:]
     private var software: String?
     private(set) var rampDone = false
+    private var stopping = false
     private var totalErrors = 0
     private var errorsReported = 0
 
@@ -32,7 +34,14 @@ actor RunState {
         totalErrors += 1
     }
 
-    func joined(_ new: [SimulatedClient]) { clients += new }
+    /// False once the run is stopping: a setup that finishes then must close what it opened.
+    func joined(_ new: [SimulatedClient]) -> Bool {
+        guard !stopping else { return false }
+        clients += new
+        return true
+    }
+
+    func stop() { stopping = true }
 
     func markRampDone() { rampDone = true }
 
@@ -85,7 +94,9 @@ actor RunState {
             guard let (shardTally, shardStreams) = try? await shard.eventLoop.submit({
                 (shard.tally, shard.clients.map { client in
                     (client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
-                     client.towardClient.finish(sent: client.echoed, firstSequence: client.firstEchoed ?? client.firstSequence))
+                     // From the client's first sequence number: the echo carries the way out's
+                     // numbers, gaps included, and its first packet may have been overtaken.
+                     client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence))
                 })
             }).get() else { continue }
             tally.merge(shardTally)
@@ -124,25 +135,20 @@ actor RunState {
         await withTaskGroup(of: Void.self) { group in
             for (index, client) in all.enumerated() {
                 if index >= 256 { await group.next() }
-                group.addTask {
-                    _ = try? await withTimeout(timeout) { try await client.connection.release() }
-                    await client.connection.close()
-                }
+                group.addTask { await Self.release(client.connection, timeout: timeout) }
             }
         }
     }
-}
 
-/// The body's result, or nil when it takes longer than `limit`.
-func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T? {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            return nil
+    /// Refresh with lifetime 0, then close; closing fails the request when the endpoint does
+    /// not answer within `timeout`, so a dead endpoint does not hold the run's end.
+    static func release(_ connection: TURNClientConnection, timeout: Duration) async {
+        let deadline = Task {
+            try await Task.sleep(for: timeout)
+            await connection.close()
         }
-        let first = try await group.next() ?? nil
-        group.cancelAll()
-        return first
+        _ = try? await connection.release()
+        deadline.cancel()
+        await connection.close()
     }
 }

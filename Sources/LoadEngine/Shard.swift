@@ -54,6 +54,13 @@ final class Shard: @unchecked Sendable {
 
     /// Joins the pacing at the client's phase, from its next slot on. Call on the event loop.
     func add(_ client: SimulatedClient) {
+        if schedule.isEmpty {
+            // The rounds stood still while no one was paced: resume at the current one, or the
+            // newcomer would send every frame it "missed" since.
+            let now = monotonicNanoseconds()
+            roundStart += max(0, (now - roundStart) / interval) * interval
+            cursor = 0
+        }
         clients.append(client)
         bySSRC[client.ssrc] = client
         let position = schedule.firstIndex { $0.phase > client.phase } ?? schedule.count
@@ -74,16 +81,18 @@ final class Shard: @unchecked Sendable {
     }
 
     private func tick() {
-        let now = monotonicNanoseconds()
+        var now = monotonicNanoseconds()
         // One round at most per wakeup, so that a harness far behind still reads its sockets.
         var budget = schedule.count
-        while pacing, budget > 0 {
-            if cursor == schedule.count {
+        while pacing, budget > 0, !schedule.isEmpty {
+            if cursor >= schedule.count {
                 cursor = 0
                 roundStart += interval
             }
             let client = schedule[cursor]
             let due = roundStart + client.phase
+            // Each send reads the clock: its send time and lateness are its own, not the batch's.
+            now = monotonicNanoseconds()
             if due > now { break }
             let lateness = now - due
             tally.health.recordSend(lateness: lateness)
@@ -92,14 +101,16 @@ final class Shard: @unchecked Sendable {
                 tally.health.recordMissedTimers()
                 second.health.recordMissedTimers()
             }
-            client.sendNextFrame(now: now)
+            // Past this client before sending: a failed write may close it, and its removal
+            // from the schedule then keeps the cursor on the next one.
             cursor += 1
             budget -= 1
+            client.sendNextFrame(now: now)
         }
         guard pacing else { return }
         var next = now + Self.quantum
         if !schedule.isEmpty, budget > 0 {
-            let due = (cursor == schedule.count ? roundStart + interval + schedule[0].phase : roundStart + schedule[cursor].phase)
+            let due = cursor >= schedule.count ? roundStart + interval + schedule[0].phase : roundStart + schedule[cursor].phase
             next = max(due, next)
         }
         wakeup = eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(next))) { [self] in tick() }

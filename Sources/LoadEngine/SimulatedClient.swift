@@ -38,7 +38,6 @@ final class SimulatedClient: @unchecked Sendable {
     private(set) var echoed = 0
     /// The sequence numbers the first packet each way carried, for tail losses at the end.
     let firstSequence: UInt16
-    private(set) var firstEchoed: UInt16?
     var ssrc: UInt32 { rtp.ssrc }
 
     init(index: Int, connection: TURNClientConnection, channelNumber: ChannelNumber, destination: TransportAddress,
@@ -109,7 +108,6 @@ final class SimulatedClient: @unchecked Sendable {
     /// The peer socket is about to echo this packet: later it is the send time of the way back.
     func echoing(sequence: UInt16, at now: Int64) {
         echoLog.record(sequence: sequence, at: now)
-        if echoed == 0 { firstEchoed = sequence }
         echoed += 1
     }
 }

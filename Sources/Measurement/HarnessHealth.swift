@@ -6,9 +6,11 @@
 public struct HarnessHealth: Sendable, Codable, Equatable {
     /// How late each send left against its scheduled moment, in nanoseconds.
     public var sendLateness = Distribution()
-    /// Sends skipped because their timer fired more than one frame interval late.
+    /// Sends that left more than one frame interval after their scheduled moment (they are
+    /// still sent, late, as the schedule is absolute; this counts how far behind it fell).
     public var missedTimers = 0
-    /// Datagrams the kernel dropped from full socket receive queues (SO_RXQ_OVFL counts).
+    /// Datagrams the kernel dropped from the harness's full socket receive queues (the per-socket
+    /// counter SO_RXQ_OVFL reports).
     public var receiveQueueDrops = 0
     /// Process CPU time and the wall time it was measured over, in nanoseconds, and the cores
     /// the process could use.
@@ -43,10 +45,9 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
     /// Sends made on schedule (late or not).
     public var sends: Int { sendLateness.count }
 
-    /// Skipped sends as a fraction of all scheduled ones.
+    /// Sends more than a frame interval late, as a fraction of all sends.
     public var missedTimerFraction: Double {
-        let scheduled = sends + missedTimers
-        return scheduled == 0 ? 0 : Double(missedTimers) / Double(scheduled)
+        sends == 0 ? 0 : Double(missedTimers) / Double(sends)
     }
 
     /// CPU used as a fraction of all available cores over the elapsed time (1 = every core busy).
@@ -69,7 +70,7 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
 
     /// Saturated when any of these holds, each reported as a sentence with its figures:
     /// send lateness p99 above a quarter of the frame interval; more than 0.1 % of scheduled
-    /// sends skipped; any receive-queue drop; CPU above 90 % of the available cores.
+    /// sends more than a frame interval late; any receive-queue drop; CPU above 90 % of the available cores.
     public func verdict(frameInterval: Int64) -> HarnessVerdict {
         var reasons: [String] = []
 
@@ -82,13 +83,12 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
         }
         if missedTimerFraction > 0.001 {
             reasons.append(
-                "\(missedTimers) of \(sends + missedTimers) scheduled sends "
-                    + "(\(DecimalText.short(100 * missedTimerFraction, decimals: 2))%) were skipped because their timer "
-                    + "fired more than one frame interval late, above the 0.1% limit")
+                "\(missedTimers) of \(sends) sends (\(DecimalText.short(100 * missedTimerFraction, decimals: 2))%) "
+                    + "left more than one frame interval late, above the 0.1% limit")
         }
         if receiveQueueDrops > 0 {
             reasons.append(
-                "the kernel dropped \(receiveQueueDrops) received datagrams from full socket receive queues (SO_RXQ_OVFL)")
+                "the kernel dropped \(receiveQueueDrops) received datagrams from the harness's full socket receive queues")
         }
         if cpuUtilization > 0.9 {
             let coresUsed = Double(cpuTime) / Double(elapsed)
