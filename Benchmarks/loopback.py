@@ -3,6 +3,8 @@ wait4, free ports, a STUN readiness check, and a paced turnutils_uclient load.""
 import ctypes, os, re, signal, socket, subprocess, sys, time
 from pathlib import Path
 
+NAME = Path(sys.argv[0]).name  # the benchmark running, for its messages
+
 INTERVAL_MS = 20  # uclient's -z: 50 packets/s per session
 PER_CLIENT = 50  # sessions per uclient, see above
 SECRET = "north-wind-shared-secret"
@@ -62,14 +64,14 @@ def wait_for_stun(port, process, seconds=10):
         s.settimeout(0.2)
         while time.monotonic() < deadline:
             if process.poll() is not None:
-                sys.exit(f"relay-cpu: {process.args[0]} exited at start (status {process.returncode})")
+                sys.exit(f"{NAME}: {process.args[0]} exited at start (status {process.returncode})")
             s.sendto(request, ("127.0.0.1", port))
             try:
                 if s.recv(1500)[8:20] == request[8:20]:
                     return
             except OSError:
                 pass
-    sys.exit(f"relay-cpu: nothing answered STUN on 127.0.0.1:{port} within {seconds} s")
+    sys.exit(f"{NAME}: nothing answered STUN on 127.0.0.1:{port} within {seconds} s")
 
 
 def run_load(args, port, peer_port, peer, relay, workdir, name):
@@ -96,7 +98,7 @@ def run_load(args, port, peer_port, peer, relay, workdir, name):
                 client_cpu += usage.ru_utime + usage.ru_stime
                 break
             if time.monotonic() > deadline:
-                sys.exit(f"relay-cpu: uclient against {name} ran past {args.seconds + 60} s")
+                sys.exit(f"{NAME}: uclient against {name} ran past {args.seconds + 60} s")
             time.sleep(0.05)
     result = dict(relay_cpu=cpu_seconds(relay.pid) - relay0, peer_cpu=cpu_seconds(peer.pid) - peer0,
                   client_cpu=client_cpu, sent=0, received=0, lost=0)
@@ -105,7 +107,7 @@ def run_load(args, port, peer_port, peer, relay, workdir, name):
         totals = re.findall(r"start_mclient: tot_send_msgs=(\d+), tot_recv_msgs=(\d+)$", out, re.M)
         lost = re.search(r"Total lost packets (\d+) ", out)
         if client.returncode != 0 or not totals or not lost:
-            sys.exit(f"relay-cpu: uclient against {name} failed (status {client.returncode}):\n{out[-2000:]}")
+            sys.exit(f"{NAME}: uclient against {name} failed (status {client.returncode}):\n{out[-2000:]}")
         result["sent"] += int(totals[-1][0])
         result["received"] += int(totals[-1][1])
         result["lost"] += int(lost[1])
@@ -118,6 +120,7 @@ def run_load(args, port, peer_port, peer, relay, workdir, name):
 def start_coturn(workdir):
     """coturn on 127.0.0.1 with the shared SECRET (TURN REST), verbose so that it logs each
     allocation's counters; returns the process, its port and its log file."""
+    workdir.mkdir(parents=True, exist_ok=True)
     port, log = free_port(), workdir / "coturn.log"
     relay = spawn(["turnserver", "-n", "-v", "--simple-log", "--listening-ip=127.0.0.1",
                    "--relay-ip=127.0.0.1", f"--listening-port={port}", "--no-tls", "--no-dtls",
