@@ -155,8 +155,7 @@ public final class LoadEngine: Sendable {
             }
             let index = first + offset
             let simulated = SimulatedClient(
-                index: index, connection: client.connection, channelNumber: channel, destination: destinations[offset],
-                phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
+                index: index, connection: client.connection, channelNumber: channel, phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
                 library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, shard: shard)
             clients.append(simulated)
         }
@@ -169,7 +168,7 @@ public final class LoadEngine: Sendable {
             return
         }
         for client in clients { try? await client.insertTap() }
-        try? await shard.eventLoop.submit { for client in clients { shard.add(client) } }.get()
+        try? await shard.eventLoop.submit { [clients] in for client in clients { shard.add(client) } }.get()
     }
 
     /// Phases spread evenly over the frame interval however many clients there are: the

@@ -50,9 +50,8 @@ final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler, @unch
     func handlerRemoved(context: ChannelHandlerContext) { client?.link = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        // Streams pad ChannelData to 4 bytes: the frame's length on the wire, as sent.
         guard let client, case .channelData(let frame) = unwrapInboundIn(data), frame.channel == client.channelNumber,
-              client.receivedMedia(frame.payload, frameBytes: ChannelData.headerLength + (frame.payload.readableBytes + 3) & ~3)
+              client.receivedMedia(frame.payload)
         else {
             context.fireChannelRead(data)
             return

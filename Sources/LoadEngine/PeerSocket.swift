@@ -32,10 +32,7 @@ final class PeerSocket: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
-        guard let header = try? envelope.data.peekRTPFixedHeader() else {
-            shard.unknownAtPeer += 1
-            return
-        }
+        guard let header = try? envelope.data.peekRTPFixedHeader() else { return }
         if shard.receivedAtPeer(header: header, rtpBytes: envelope.data.readableBytes) {
             context.write(wrapOutboundOut(envelope), promise: nil)
             pendingFlush = true

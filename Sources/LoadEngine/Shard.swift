@@ -28,7 +28,6 @@ final class Shard: @unchecked Sendable {
 
     var tally = ShardTally()
     private(set) var second = ShardTally()
-    var unknownAtPeer = 0
     private(set) var closedClients = 0
 
     private let clientOverhead: WireOverhead
@@ -126,10 +125,7 @@ final class Shard: @unchecked Sendable {
 
     /// A client's packet at the peer socket; true when it is to be echoed.
     func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int) -> Bool {
-        guard let client = bySSRC[header.ssrc] else {
-            unknownAtPeer += 1
-            return false
-        }
+        guard let client = bySSRC[header.ssrc] else { return false }
         let now = monotonicNanoseconds()
         let arrival = client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                 sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
@@ -146,10 +142,9 @@ final class Shard: @unchecked Sendable {
 
     /// A media frame from the relay on a client's socket: the echo of its own stream, or its
     /// partner's stream.
-    func receivedAtClient(_ client: SimulatedClient, header: RTPFixedHeader, frameBytes: Int) {
+    func receivedAtClient(_ client: SimulatedClient, header: RTPFixedHeader, rtpBytes: Int) {
         let now = monotonicNanoseconds()
-        let rtpBytes = frameBytes - ChannelData.headerLength
-        let wire = frameBytes + clientOverhead.perPacket
+        let wire = client.frameBytes(rtpBytes: rtpBytes) + clientOverhead.perPacket
         switch topology {
         case .echo:
             guard header.ssrc == client.ssrc else { return }

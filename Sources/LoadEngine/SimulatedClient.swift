@@ -11,11 +11,9 @@ final class SimulatedClient: @unchecked Sendable {
     let index: Int
     let connection: TURNClientConnection
     let channelNumber: ChannelNumber
-    /// Where this client's packets go after the relay: the shard's peer socket, or the partner's
-    /// relayed address.
-    let destination: TransportAddress
     /// When in each frame interval this client sends, in nanoseconds after the interval starts.
     let phase: Int64
+    /// Streams pad ChannelData to 4 bytes; datagrams (UDP, DTLS) do not.
     private let padded: Bool
     private let library: OpusPacketLibrary
     private unowned let shard: Shard
@@ -40,12 +38,10 @@ final class SimulatedClient: @unchecked Sendable {
     let firstSequence: UInt16
     var ssrc: UInt32 { rtp.ssrc }
 
-    init(index: Int, connection: TURNClientConnection, channelNumber: ChannelNumber, destination: TransportAddress,
-         phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
+    init(index: Int, connection: TURNClientConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
         self.index = index
         self.connection = connection
         self.channelNumber = channelNumber
-        self.destination = destination
         self.phase = phase
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
@@ -92,16 +88,19 @@ final class SimulatedClient: @unchecked Sendable {
     func receivedDatagram(_ datagram: ByteBuffer) -> Bool {
         guard let (channel, length) = try? datagram.peekChannelDataHeader(padded: false), channel == channelNumber,
               let header = try? datagram.peekRTPFixedHeader(at: ChannelData.headerLength) else { return false }
-        shard.receivedAtClient(self, header: header, frameBytes: ChannelData.headerLength + length)
+        shard.receivedAtClient(self, header: header, rtpBytes: length)
         return true
     }
 
     /// A ChannelData payload on this client's channel: true when it was RTP.
-    func receivedMedia(_ payload: ByteBuffer, frameBytes: Int) -> Bool {
+    func receivedMedia(_ payload: ByteBuffer) -> Bool {
         guard let header = try? payload.peekRTPFixedHeader() else { return false }
-        shard.receivedAtClient(self, header: header, frameBytes: frameBytes)
+        shard.receivedAtClient(self, header: header, rtpBytes: payload.readableBytes)
         return true
     }
+
+    /// The ChannelData message that carries `rtpBytes` on this client's connection, as sent.
+    func frameBytes(rtpBytes: Int) -> Int { ChannelData.frameLength(dataLength: rtpBytes, padded: padded) }
 
     func closed() { shard.clientClosed(self) }
 

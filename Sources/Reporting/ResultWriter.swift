@@ -11,11 +11,17 @@ public enum ResultWriter {
     }
 
     public static func encode(_ result: RunResult) throws -> Data {
+        try encoder(pretty: true).encode(result)
+    }
+
+    /// Results as JSON, in files (`pretty`) or one object a line: ISO 8601 dates, and
+    /// non-finite numbers as strings, as `decode` reads them.
+    public static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try encoder.encode(result)
+        return encoder
     }
 
     public static func decode(_ data: Data) throws -> RunResult {

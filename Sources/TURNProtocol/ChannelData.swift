@@ -12,6 +12,13 @@ public struct ChannelData: Hashable, Sendable {
     }
 
     public static let headerLength = 4
+
+    /// Bytes a ChannelData message with `length` bytes of data takes: the header, the data
+    /// and, on streams (`padded`), the padding to 4 bytes.
+    @inlinable
+    public static func frameLength(dataLength length: Int, padded: Bool) -> Int {
+        headerLength + (padded ? paddedLength(length) : length)
+    }
 }
 
 public enum ChannelDataError: Error, Hashable, Sendable {
@@ -58,7 +65,7 @@ extension ByteBuffer {
         writeChannelDataHeader(channel: frame.channel, length: length)
         writeImmutableBuffer(frame.payload)
         if padded { writeChannelDataPadding(length: length) }
-        return ChannelData.headerLength + (padded ? paddedLength(length) : length)
+        return ChannelData.frameLength(dataLength: length, padded: padded)
     }
 
     /// The channel and data length of the ChannelData message at the reader index, checked to

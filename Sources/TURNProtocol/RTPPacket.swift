@@ -112,7 +112,7 @@ extension ByteBuffer {
         channel: ChannelNumber, header: RTPHeader, payload: UnsafeRawBufferPointer, padded: Bool
     ) -> Int {
         let length = header.encodedLength + payload.count
-        let total = ChannelData.headerLength + (padded ? paddedLength(length) : length)
+        let total = ChannelData.frameLength(dataLength: length, padded: padded)
         writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
             let channelHeader = UInt32(channel.rawValue) << 16 | UInt32(truncatingIfNeeded: length)
             out.storeBytes(of: channelHeader.bigEndian, toByteOffset: 0, as: UInt32.self)

@@ -56,12 +56,8 @@ final class ProgressReporter: @unchecked Sendable {
     }
 
     private func emit(_ object: [String: any Encodable]) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let wrapped = object.mapValues(AnyEncodable.init)
-        if let data = try? encoder.encode(wrapped) { print(String(decoding: data, as: UTF8.self)) }
+        if let data = try? ResultWriter.encoder(pretty: false).encode(wrapped) { print(String(decoding: data, as: UTF8.self)) }
     }
 }
 
