@@ -12,18 +12,18 @@ import Glibc
 /// with --json one JSON object a line on standard output. Diagnostics stay on standard error.
 final class ProgressReporter: @unchecked Sendable {
     let json: Bool
-    let clients: Int
     let terminal = isatty(STDERR_FILENO) == 1
     /// The previous second's `lost`; `second` is called from one task at a time.
     private var lostBefore = 0
+    private var clients = 0
 
-    init(json: Bool, clients: Int) {
+    init(json: Bool) {
         self.json = json
-        self.clients = clients
     }
 
     func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
         lostBefore = 0
+        clients = configuration.clients
         guard !json else { return }
         let media = library.settings
         printError("\(target): \(configuration.clients) clients, \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "

@@ -1,0 +1,66 @@
+/// The headline figures of one run or one saturation step: what thresholds, the cliff finder,
+/// gates, comparisons and reports read. Percentages are 0–100, times in milliseconds.
+public struct LoadFigures: Sendable, Codable, Equatable {
+    /// Clients asked for: the offered load.
+    public var clients: Int
+    public var allocated: Int
+    public var allocationSuccessPercent: Double
+    /// The worse direction's loss.
+    public var lossPercent: Double
+    /// The worse direction's loss plus packets too late for the playout buffer.
+    public var playoutLossPercent: Double
+    /// The worse direction's p99 of per-stream RFC 3550 jitter.
+    public var jitterP99Milliseconds: Double
+    /// The worse direction's p99 one-way delay.
+    public var delayP99Milliseconds: Double
+    /// Round trip p99, echo only.
+    public var rttP99Milliseconds: Double?
+    public var meanMOS: Double
+    /// The MOS that 90 % of calls reach or beat.
+    public var mos10thPercentile: Double
+    /// Packets sent a second, all directions: the load offered to the endpoint.
+    public var offeredPacketsPerSecond: Double
+    /// Distinct packets delivered a second, all directions.
+    public var deliveredPacketsPerSecond: Double
+    /// Wire bits a second the harness received, all directions, overhead included.
+    public var deliveredWireBitsPerSecond: Double
+    /// The harness's own verdict: when it was the bottleneck, the figures are its, not the endpoint's.
+    public var harnessSaturated: Bool
+    public var harnessReasons: [String]
+
+    public init(clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
+                jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
+                mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
+                deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String]) {
+        self.clients = clients
+        self.allocated = allocated
+        self.allocationSuccessPercent = allocationSuccessPercent
+        self.lossPercent = lossPercent
+        self.playoutLossPercent = playoutLossPercent
+        self.jitterP99Milliseconds = jitterP99Milliseconds
+        self.delayP99Milliseconds = delayP99Milliseconds
+        self.rttP99Milliseconds = rttP99Milliseconds
+        self.meanMOS = meanMOS
+        self.mos10thPercentile = mos10thPercentile
+        self.offeredPacketsPerSecond = offeredPacketsPerSecond
+        self.deliveredPacketsPerSecond = deliveredPacketsPerSecond
+        self.deliveredWireBitsPerSecond = deliveredWireBitsPerSecond
+        self.harnessSaturated = harnessSaturated
+        self.harnessReasons = harnessReasons
+    }
+
+    /// The value of `metric`, or nil when this run did not measure it (RTT without echo).
+    public func value(of metric: Metric) -> Double? {
+        switch metric {
+        case .loss: lossPercent
+        case .playoutLoss: playoutLossPercent
+        case .jitterP99: jitterP99Milliseconds
+        case .delayP99: delayP99Milliseconds
+        case .rttP99: rttP99Milliseconds
+        case .allocationSuccess: allocationSuccessPercent
+        case .mos: meanMOS
+        case .mosP10: mos10thPercentile
+        case .throughput: deliveredPacketsPerSecond
+        }
+    }
+}

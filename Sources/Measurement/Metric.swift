@@ -1,0 +1,73 @@
+/// A headline figure that thresholds, gates and comparisons name, as users write it:
+/// `loss`, `jitter-p99`, `rtt-p99`, `allocation-success`, `mos`.
+public enum Metric: String, Sendable, Codable, CaseIterable {
+    case loss
+    case playoutLoss = "playout-loss"
+    case jitterP99 = "jitter-p99"
+    case delayP99 = "delay-p99"
+    case rttP99 = "rtt-p99"
+    case allocationSuccess = "allocation-success"
+    case mos
+    case mosP10 = "mos-p10"
+    case throughput
+
+    public var unit: Unit {
+        switch self {
+        case .loss, .playoutLoss, .allocationSuccess: .percent
+        case .jitterP99, .delayP99, .rttP99: .milliseconds
+        case .mos, .mosP10: .score
+        case .throughput: .packetsPerSecond
+        }
+    }
+
+    /// Whether a larger value is the better one (success, MOS, throughput) or the worse one.
+    public var higherIsBetter: Bool {
+        switch self {
+        case .allocationSuccess, .mos, .mosP10, .throughput: true
+        case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99: false
+        }
+    }
+
+    /// The smallest change that is not measurement noise, in the metric's unit: a regression
+    /// smaller than this is not called one, however large in relative terms (0.01 % loss
+    /// doubling to 0.02 % is not a regression).
+    public var noiseFloor: Double {
+        switch self {
+        case .loss, .playoutLoss, .allocationSuccess: 0.1
+        case .jitterP99, .delayP99, .rttP99: 1
+        case .mos, .mosP10: 0.05
+        case .throughput: 1
+        }
+    }
+
+    public var title: String {
+        switch self {
+        case .loss: "loss"
+        case .playoutLoss: "playout loss"
+        case .jitterP99: "jitter p99"
+        case .delayP99: "one-way delay p99"
+        case .rttP99: "RTT p99"
+        case .allocationSuccess: "allocation success"
+        case .mos: "mean MOS"
+        case .mosP10: "MOS 10th percentile"
+        case .throughput: "delivered packets/s"
+        }
+    }
+
+    public enum Unit: String, Sendable, Codable {
+        case percent = "%"
+        case milliseconds = "ms"
+        case score = ""
+        case packetsPerSecond = "pkt/s"
+    }
+
+    /// `value` with its unit: `0.52%`, `31.2 ms`, `4.12`.
+    public func format(_ value: Double) -> String {
+        switch unit {
+        case .percent: DecimalText.short(value, decimals: value < 1 ? 3 : 2) + "%"
+        case .milliseconds: DecimalText.short(value, decimals: 1) + " ms"
+        case .score: DecimalText.short(value, decimals: 2)
+        case .packetsPerSecond: DecimalText.short(value, decimals: 0) + " pkt/s"
+        }
+    }
+}

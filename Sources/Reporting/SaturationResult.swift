@@ -1,0 +1,79 @@
+import Foundation
+import LoadEngine
+import Measurement
+
+/// A saturation run, as `saturation.json` holds it: the steps of rising load, each a whole run
+/// with its own `result.json` in a folder beside it, their headline figures, and what they show.
+public struct SaturationResult: Sendable, Codable {
+    public static let currentSchemaVersion = 1
+    public static let fileName = "saturation.json"
+
+    public var schemaVersion = SaturationResult.currentSchemaVersion
+    public var turnloadVersion: String
+    /// The endpoint's URI, or "in-process relay".
+    public var target: String
+    public var startedAt: Date
+    /// `complete` when stepping ended by itself (past the cliff, at the last step, or after the
+    /// hold); otherwise why it was cut short.
+    public var status: RunStatus
+    public var thresholds: [Threshold]
+    public var steps: [SaturationStep]
+    public var finding: SaturationFinding
+    /// The long run at a share of the clean capacity, when one was asked for.
+    public var hold: SaturationHold?
+
+    public init(turnloadVersion: String, target: String, startedAt: Date, status: RunStatus, thresholds: [Threshold],
+                steps: [SaturationStep], finding: SaturationFinding, hold: SaturationHold? = nil) {
+        self.turnloadVersion = turnloadVersion
+        self.target = target
+        self.startedAt = startedAt
+        self.status = status
+        self.thresholds = thresholds
+        self.steps = steps
+        self.finding = finding
+        self.hold = hold
+    }
+}
+
+/// One step: its load, where its whole result is, and its headline figures.
+public struct SaturationStep: Sendable, Codable {
+    public var clients: Int
+    /// The folder of the step's `result.json`, relative to `saturation.json`.
+    public var folder: String
+    public var status: RunStatus
+    public var figures: LoadFigures
+    /// Every threshold held against this step.
+    public var checks: [ThresholdCheck]
+
+    public init(clients: Int, folder: String, status: RunStatus, figures: LoadFigures, checks: [ThresholdCheck]) {
+        self.clients = clients
+        self.folder = folder
+        self.status = status
+        self.figures = figures
+        self.checks = checks
+    }
+}
+
+/// The hold after the search: a share of the clean capacity, long enough to push a volume.
+public struct SaturationHold: Sendable, Codable {
+    public var clients: Int
+    /// The bytes it was to push through the endpoint, both ways on the wire.
+    public var targetBytes: Double
+    /// The bytes it did push.
+    public var bytes: Double
+    public var folder: String
+    public var status: RunStatus
+    public var figures: LoadFigures
+    public var checks: [ThresholdCheck]
+
+    public init(clients: Int, targetBytes: Double, bytes: Double, folder: String, status: RunStatus, figures: LoadFigures,
+                checks: [ThresholdCheck]) {
+        self.clients = clients
+        self.targetBytes = targetBytes
+        self.bytes = bytes
+        self.folder = folder
+        self.status = status
+        self.figures = figures
+        self.checks = checks
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import LoadEngine
+import Media
+import TURNClient
+import TURNProtocol
+import TURNRelay
+
+/// Everything that shapes a load, shared by `run` and `saturate`: targets and credentials, the
+/// clients and their media, the in-process relay's shaping, and where results go. Each option
+/// is also a scenario key of the same name (see `Scenario`).
+struct LoadOptions: ParsableArguments {
+    @Option(name: .customLong("target"), help: ArgumentHelp("A turn: or turns: URI to load; repeat for several (default: turnload's own relay).",
+                                                             valueName: "URI"))
+    var targets: [String] = []
+
+    @OptionGroup var credentials: CredentialOptions
+    @OptionGroup var tls: TLSOptionGroup
+
+    @Option(help: "Simulated clients (calls), each with its own allocation.")
+    var clients = 100
+
+    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h.", valueName: "TIME"))
+    var duration = DurationArgument(argument: "30s")!
+
+    @Option(help: ArgumentHelp("New allocations a second.", valueName: "N"))
+    var ramp = 100
+
+    @Option(help: "echo (both ways and RTT), pair (client to client) or sink (one way).")
+    var topology = Topology.echo
+
+    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k.", valueName: "RATE"))
+    var bitrate = "32k"
+
+    @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms.")
+    var frameMilliseconds = 20
+
+    @Flag(help: "Variable (default) or constant bitrate.")
+    var bitrateMode = BitrateMode.vbr
+
+    @Flag(help: "Discontinuous transmission: no packets in pauses, as WebRTC senders with DTX.")
+    var dtx = false
+
+    @Flag(help: "Opus in-band forward error correction.")
+    var fec = false
+
+    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late.", valueName: "TIME"))
+    var jitterBuffer = DurationArgument(argument: "60ms")!
+
+    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight.", valueName: "TIME"))
+    var drain = DurationArgument(argument: "2s")!
+
+    @Option(help: ArgumentHelp("Where the relay sees the harness's peer sockets (default: the local address routing to the target).",
+                               valueName: "IP"))
+    var peerHost: String?
+
+    @Option(help: "Event-loop threads for the simulated clients.")
+    var threads = 1
+
+    @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
+    var out: String?
+
+    @Flag(help: "Progress and the summary as JSON lines on stdout.")
+    var json = false
+
+    @Option(help: ArgumentHelp("Impair the in-process relay: loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
+                               valueName: "SPEC"))
+    var relayImpair: String?
+
+    @Option(help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"))
+    var relayMaxPps: Int?
+
+    @Option(help: "Seed of the in-process relay's impairment and of the media.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...100_000).contains(clients) else { throw ValidationError("--clients must be from 1 to 100000") }
+        guard (1...100_000).contains(ramp) else { throw ValidationError("--ramp must be from 1 to 100000 allocations a second") }
+        guard (1...64).contains(threads) else { throw ValidationError("--threads must be from 1 to 64") }
+        if topology == .pair, clients % 2 == 1 { throw ValidationError("--topology pair needs an even --clients") }
+        guard Relay.bitrate(bitrate) != nil else { throw ValidationError("--bitrate must be a rate such as 32000 or 32k, not \(bitrate)") }
+        do { _ = try mediaSettings.validated() } catch { throw ValidationError("\(error)") }
+        for target in targets {
+            do { _ = try TURNURI(target) } catch { throw ValidationError("--target \(target): \(error)") }
+        }
+        if targets.isEmpty, credentials.iceServers == nil {
+            if credentials.secrets.hasPassword || credentials.secrets.hasSecret {
+                throw ValidationError("credentials go with --target: the in-process relay makes its own")
+            }
+        } else if relayImpair != nil || relayMaxPps != nil {
+            throw ValidationError("--relay-impair and --relay-max-pps shape turnload's own relay, which runs only without --target")
+        }
+        if let relayImpair {
+            do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }
+        }
+        if let relayMaxPps, relayMaxPps < 1 { throw ValidationError("--relay-max-pps must be at least 1") }
+        if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
+        if duration.duration == .zero { throw ValidationError("--duration must be more than 0") }
+    }
+
+    /// No target given: turnload's own relay.
+    var inProcessRelay: Bool { targets.isEmpty && credentials.iceServers == nil }
+
+    var mediaSettings: OpusSettings {
+        OpusSettings(bitrate: Relay.bitrate(bitrate) ?? 32_000, frameMilliseconds: frameMilliseconds,
+                     variableBitrate: bitrateMode == .vbr, discontinuousTransmission: dtx, forwardErrorCorrection: fec)
+    }
+
+    var loadConfiguration: LoadConfiguration {
+        var configuration = LoadConfiguration()
+        configuration.clients = clients
+        configuration.duration = duration.duration
+        configuration.rampPerSecond = ramp
+        configuration.topology = topology
+        configuration.media = mediaSettings
+        configuration.jitterBuffer = jitterBuffer.duration
+        configuration.drain = drain.duration
+        configuration.peerHost = peerHost.flatMap(IPAddress.init)
+        configuration.threads = threads
+        configuration.seed = seed
+        return configuration
+    }
+}
+
+enum BitrateMode: String, EnumerableFlag {
+    case vbr, cbr
+}
+
+extension Topology: ExpressibleByArgument {}

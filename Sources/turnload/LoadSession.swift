@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import LoadEngine
+import Media
+import NIOPosix
+import Reporting
+
+/// What a load command sets up once and runs loads on: the Opus packet library, the event
+/// loops, the in-process relay or the named targets, the progress display and Ctrl-C.
+final class LoadSession {
+    struct Target {
+        /// "in-process relay" or the URI, as results name it.
+        var name: String
+        var load: LoadTarget
+    }
+
+    let options: LoadOptions
+    let library: OpusPacketLibrary
+    let targets: [Target]
+    let stop = StopSignal()
+    private let group: MultiThreadedEventLoopGroup
+    private let relay: EmbeddedRelay?
+    private let reporter: ProgressReporter
+
+    /// `maxClients`: the most clients any load of this session will open at once.
+    init(_ options: LoadOptions, maxClients: Int) async throws {
+        self.options = options
+        let available = FileDescriptorLimit.raise()
+        let needed = FileDescriptorLimit.needed(clients: maxClients, inProcessRelay: options.inProcessRelay)
+        if needed > available {
+            throw ValidationError("\(maxClients) clients need about \(needed) open files but the limit is \(available) (ulimit -n): "
+                + "lower the number of clients or raise the hard limit")
+        }
+        do { library = try OpusPacketLibrary.encode(options.mediaSettings, seed: options.seed) } catch {
+            throw ValidationError("\(error)")
+        }
+        if options.inProcessRelay {
+            let started = try await EmbeddedRelay.start(clients: maxClients, impairment: options.relayImpair,
+                                                        maxPps: options.relayMaxPps, seed: options.seed)
+            relay = started
+            targets = [Target(name: "in-process relay", load: started.target)]
+        } else {
+            relay = nil
+            targets = try options.credentials.targets(options.targets).map {
+                Target(name: $0.0.description, load: LoadTarget(uri: $0.0, credential: $0.1, tls: options.tls.options))
+            }
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: options.threads)
+        reporter = ProgressReporter(json: options.json)
+    }
+
+    /// Runs one load against `target` and writes its results into `folder`. Nil when the load
+    /// could not start at all (the reason is printed).
+    func run(_ target: Target, configuration: LoadConfiguration, folder: String) async -> RunResult? {
+        reporter.starting(target.name, library: library, configuration: configuration)
+        let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
+        let startedAt = Date()
+        let outcome: LoadOutcome
+        do {
+            outcome = try await engine.run(group: group, progress: { [reporter] in reporter.second($0) },
+                                           shouldStop: { [stop] in stop.received })
+        } catch {
+            printError("\(target.name): \(error)")
+            return nil
+        }
+        let record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+                                      relayImpairment: options.relayImpair, relayMaxPps: options.relayMaxPps)
+        let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
+                               library: library, outcome: outcome, embeddedRelay: await relay?.server.counters)
+        do { try ResultWriter.write(result, to: folder) } catch {
+            printError("cannot write results to \(folder): \(error)")
+        }
+        reporter.finished(result, folder: folder)
+        return result
+    }
+
+    /// The folder for a load: `--out` (with one subfolder per target when there are several),
+    /// else `results/<time>-<target>`.
+    func folder(for target: Target, startedAt: Date, suffix: String = "") -> String {
+        if let out = options.out {
+            return targets.count > 1 ? "\(out)/\(ResultWriter.folderName(for: target.name))\(suffix)" : "\(out)\(suffix)"
+        }
+        return "results/\(ResultWriter.timestamp(startedAt))-\(ResultWriter.folderName(for: target.name))\(suffix)"
+    }
+
+    func shutdown() async {
+        await relay?.stop()
+        try? await group.shutdownGracefully()
+    }
+}
