@@ -1,9 +1,11 @@
 # The two commands of the README are `make run` and `make test`; the rest serve them.
 SWIFT ?= swift
 APT_PACKAGES := libopus-dev libssl-dev pkg-config
-TEST_APT_PACKAGES := coturn openssl python3-venv
-# aioice, a second TURN client for the interop tests, from PyPI into a venv of our own.
-AIOICE := aioice==0.13.0
+# chromium renders the HTML reports in a test.
+TEST_APT_PACKAGES := coturn openssl python3-venv chromium
+# From PyPI into a venv of our own: aioice, a second TURN client for the interop tests, and
+# kubernetes-validate, which checks the manifests under deploy/kubernetes.
+PIP_PACKAGES := aioice==0.13.0 kubernetes-validate==1.37.0
 FUZZ_SECONDS ?= 60
 
 .PHONY: run test deps build release fuzz bench clean
@@ -21,7 +23,7 @@ run: release
 build: deps
 	@scripts/install-deps.sh $(TEST_APT_PACKAGES)
 	@test -x .build/venv/bin/python || python3 -m venv .build/venv
-	@.build/venv/bin/python -c 'import aioice' 2>/dev/null || .build/venv/bin/pip install -q $(AIOICE)
+	@.build/venv/bin/python -c 'import aioice, kubernetes_validate' 2>/dev/null || .build/venv/bin/pip install -q $(PIP_PACKAGES)
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product turnload
 

@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .target(
@@ -77,6 +78,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "Reporting", dependencies: ["LoadEngine", "Measurement", "Media", "TURNRelay"]),
+        .target(name: "Scenario", dependencies: ["Measurement", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "turnload",
             dependencies: [
@@ -85,6 +87,7 @@ let package = Package(
                 "TURNRelay",
                 "LoadEngine",
                 "Reporting",
+                "Scenario",
                 "Media",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -121,6 +124,8 @@ let package = Package(
             dependencies: ["Media", "COpus", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
+        .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",
