@@ -165,3 +165,13 @@ public struct CostProjection: Sendable, Codable, Equatable {
         return nil
     }
 }
+
+extension PriceOption {
+    /// The options priced when a scenario gives none: a hosted relay billing what it sends to
+    /// clients ($0.05/GB after 1,000 GB free a month, as the largest one publishes), and
+    /// self-hosted cloud instances (an m6i.large-class VM at $0.096/h plus $0.09/GB egress).
+    public static let defaults: [PriceOption] = [
+        PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
+        PriceOption(name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
+    ]
+}

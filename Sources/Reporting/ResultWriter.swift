@@ -25,10 +25,25 @@ public enum ResultWriter {
     }
 
     public static func decode(_ data: Data) throws -> RunResult {
+        try decoder.decode(RunResult.self, from: data)
+    }
+
+    public static func decodeSaturation(_ data: Data) throws -> SaturationResult {
+        try decoder.decode(SaturationResult.self, from: data)
+    }
+
+    /// Writes `saturation.json` into `folder`; the steps' own folders are already there.
+    public static func write(_ saturation: SaturationResult, to folder: String) throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try encoder(pretty: true).encode(saturation)
+            .write(to: URL(fileURLWithPath: folder).appendingPathComponent(SaturationResult.fileName))
+    }
+
+    private static var decoder: JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(RunResult.self, from: data)
+        return decoder
     }
 
     /// `20261124-141502`, in UTC, sorting as time does.

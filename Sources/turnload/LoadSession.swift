@@ -74,13 +74,12 @@ final class LoadSession {
         return result
     }
 
-    /// The folder for a load: `--out` (with one subfolder per target when there are several),
-    /// else `results/<time>-<target>`.
-    func folder(for target: Target, startedAt: Date, suffix: String = "") -> String {
-        if let out = options.out {
-            return targets.count > 1 ? "\(out)/\(ResultWriter.folderName(for: target.name))\(suffix)" : "\(out)\(suffix)"
-        }
-        return "results/\(ResultWriter.timestamp(startedAt))-\(ResultWriter.folderName(for: target.name))\(suffix)"
+    /// The folder for a load: `--out`, with a subfolder per target when there are several (or
+    /// `subfolders`), else `results/<time>-<target><suffix>`.
+    func folder(for target: Target, startedAt: Date, suffix: String = "", subfolders: Bool = false) -> String {
+        let name = ResultWriter.folderName(for: target.name) + suffix
+        if let out = options.out { return targets.count > 1 || subfolders ? "\(out)/\(name)" : out }
+        return "results/\(ResultWriter.timestamp(startedAt))-\(name)"
     }
 
     func shutdown() async {

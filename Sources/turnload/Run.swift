@@ -37,6 +37,11 @@ struct Run: AsyncParsableCommand {
     )
 
     @OptionGroup var load: LoadOptions
+    @OptionGroup var gate: GateOptions
+    @OptionGroup var cost: CostOptions
+
+    @Flag(name: .customLong("gate"), help: "Gate each result: exit 1 when a threshold or regression fails, 2 when the run is invalid; writes junit.xml and gate.md.")
+    var gateResult = false
 
     @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise.", valueName: "N"))
     var rounds = 1
@@ -47,25 +52,36 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let session = try await LoadSession(load, maxClients: load.clients)
-        var failed = false
+        let baseline = try gate.baselineData().map { data -> RunResult in
+            guard case let .run(result) = try ResultFiles.decode(data, path: gate.baseline ?? "") else {
+                throw ValidationError("--baseline of run must be a result.json")
+            }
+            return result
+        }
+        var exitCode: Int32 = 0
         var interrupted = false
         rounds: for round in 1...rounds {
             for target in session.targets {
                 let suffix = rounds > 1 ? "-round\(round)" : ""
-                let folder = session.folder(for: target, startedAt: Date(), suffix: suffix)
+                let folder = session.folder(for: target, startedAt: Date(), suffix: suffix, subfolders: rounds > 1)
                 guard let result = await session.run(target, configuration: load.loadConfiguration, folder: folder) else {
-                    failed = true
+                    exitCode = max(exitCode, 1)
                     continue
                 }
                 if result.outcome.status == .interrupted {
                     interrupted = true
                     break rounds
                 }
-                if result.outcome.status != .complete || result.outcome.clients.allocated == 0 { failed = true }
+                if result.outcome.status != .complete || result.outcome.clients.allocated == 0 { exitCode = max(exitCode, 1) }
+                if gateResult {
+                    let report = Reporting.Gate.evaluate(result, thresholds: gate.thresholds, baseline: baseline,
+                                                         maxRegressionPercent: gate.maxRegressionPercent)
+                    exitCode = max(exitCode, GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md"))
+                }
             }
         }
         await session.shutdown()
         if interrupted { throw ExitCode(130) }
-        if failed { throw ExitCode(1) }
+        if exitCode != 0 { throw ExitCode(exitCode) }
     }
 }

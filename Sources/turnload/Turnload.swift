@@ -19,6 +19,6 @@ struct Turnload: AsyncParsableCommand {
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Run.self, Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Saturate.self, GateCommand.self, Probe.self, Relay.self, Decode.self]
     )
 }

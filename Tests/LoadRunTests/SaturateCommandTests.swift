@@ -1,0 +1,91 @@
+import Foundation
+import Measurement
+import Reporting
+import Testing
+import TestSupport
+
+/// `turnload saturate` against its own relay with a capacity placed by `--relay-max-pps`.
+@Suite("saturate and gate", .serialized)
+struct SaturateCommandTests {
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+    }
+
+    /// Echo relays each call's 50 packets a second twice (out and back): a cap of 6,000 packets
+    /// a second carries 60 calls. The cliff must be found within one step of it.
+    @Test func findsAPlacedCliffWithinOneStep() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run([
+            "saturate", "--out", folder.path, "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140",
+            "--step-duration", "3s", "--ramp", "200", "--drain", "1s",
+        ], limit: .seconds(150))
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
+        let saturation = try ResultWriter.decodeSaturation(data)
+        let finding = saturation.finding
+        let cliff = try #require(finding.cliff, "\(finding)")
+        #expect((60...80).contains(cliff.clients), "cliff at \(cliff.clients), placed at 60")
+        #expect(cliff.breaches.contains { $0.threshold.metric == .loss })
+        let clean = try #require(finding.cleanCapacity)
+        #expect((40...60).contains(clean), "clean capacity \(clean)")
+        #expect(finding.harnessBoundAt == nil)
+        let knee = try #require(finding.knee)
+        #expect((40...80).contains(knee), "knee \(knee)")
+        // It stops at the cliff, and every step left its own result.
+        #expect(saturation.steps.last?.clients == cliff.clients)
+        for step in saturation.steps {
+            #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(step.folder)/result.json").path))
+        }
+        #expect(outcome.output.contains("cliff at \(cliff.clients) calls"))
+    }
+
+    @Test func holdsAShareOfTheCleanCapacityForAVolume() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run([
+            "saturate", "--out", folder.path, "--relay-max-pps", "4000", "--start", "20", "--step", "20", "--max-clients", "60",
+            "--step-duration", "2s", "--drain", "1s", "--hold-at", "50%", "--hold-volume", "3MB",
+        ], limit: .seconds(120))
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
+        let saturation = try ResultWriter.decodeSaturation(data)
+        #expect(saturation.finding.cleanCapacity == 40)
+        let hold = try #require(saturation.hold)
+        #expect(hold.clients == 20)
+        #expect(hold.bytes >= 3e6 * 0.9, "pushed \(hold.bytes) bytes of 3 MB")
+        #expect(hold.figures.lossPercent < 0.5)
+    }
+
+    /// A run that breaks a threshold fails its gate (exit 1) with a JUnit failure; `gate` on the
+    /// same result passes under a looser threshold, fails against a clean baseline, and refuses
+    /// a missing file (64).
+    @Test func gateExitCodesAndJUnit() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = try TurnloadBinary()
+        let lossy = folder.appendingPathComponent("lossy").path
+        let impaired = try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%",
+                                             "--gate"])
+        #expect(impaired.status == 1, "\(impaired.errors)")
+        let junit = try String(contentsOfFile: "\(lossy)/junit.xml", encoding: .utf8)
+        #expect(junit.contains(#"<testcase classname="turnload.threshold" name="loss &lt; 0.5%">"#))
+        #expect(junit.contains("<failure message="))
+        #expect(FileManager.default.fileExists(atPath: "\(lossy)/gate.md"))
+        #expect(impaired.output.contains("turnload gate: FAIL"))
+
+        let loose = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--junit", folder.appendingPathComponent("j.xml").path])
+        #expect(loose.status == 0, "\(loose.output)\(loose.errors)")
+
+        let clean = folder.appendingPathComponent("clean").path
+        let baseline = try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
+        #expect(baseline.status == 0, "\(baseline.output)\(baseline.errors)")
+        let regressed = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--baseline", clean])
+        #expect(regressed.status == 1)
+        #expect(regressed.output.contains("❌ | loss regression <= 10%"))
+
+        let missing = try await binary.run(["gate", folder.appendingPathComponent("nothing").path])
+        #expect(missing.status == 64)
+        #expect(missing.errors.contains("no such file or folder"))
+    }
+}
