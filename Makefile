@@ -16,9 +16,10 @@ deps:
 release: deps
 	$(SWIFT) build -c release --product turnload
 
-# The demo: 300 simulated calls for 30 s through turnload's own relay on loopback.
+# The demo: a saturation search through turnload's own relay on loopback, 200 calls more
+# every step until quality collapses; results and report.html under results/.
 run: release
-	.build/release/turnload run --clients 300 --duration 30s
+	.build/release/turnload saturate --start 200 --step 200 --max-clients 1600 --step-duration 10s --ramp 400
 
 build: deps
 	@scripts/install-deps.sh $(TEST_APT_PACKAGES)

@@ -84,6 +84,12 @@ struct SaturateCommandTests {
         #expect(regressed.status == 1)
         #expect(regressed.output.contains("❌ | loss regression <= 10%"))
 
+        let stopped = folder.appendingPathComponent("stopped").path
+        _ = try await binary.run(["run", "--out", stopped, "--clients", "10", "--duration", "30s"], interruptAfter: .seconds(3))
+        let invalid = try await binary.run(["gate", stopped])
+        #expect(invalid.status == 2, "\(invalid.output)\(invalid.errors)")
+        #expect(invalid.output.contains("the run was interrupted"))
+
         let missing = try await binary.run(["gate", folder.appendingPathComponent("nothing").path])
         #expect(missing.status == 64)
         #expect(missing.errors.contains("no such file or folder"))
