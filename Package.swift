@@ -89,6 +89,7 @@ let package = Package(
                 "Reporting",
                 "Scenario",
                 "Media",
+                "Measurement",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -134,7 +135,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["turnload", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "TestSupport"]),
         .testTarget(
             name: "InteropTests",
             dependencies: [

@@ -10,6 +10,12 @@ import TURNRelay
 /// clients and their media, the in-process relay's shaping, and where results go. Each option
 /// is also a scenario key of the same name (see `Scenario`).
 struct LoadOptions: ParsableArguments {
+    /// Read by `ScenarioExpansion` before parsing; here for the help and for what no option
+    /// holds (prices).
+    @Option(help: ArgumentHelp("Options, stages and thresholds from a YAML scenario (scenarios/*.yaml); options given here override it.",
+                               valueName: "FILE"))
+    var scenario: String?
+
     @Option(name: .customLong("target"), help: ArgumentHelp("A turn: or turns: URI to load; repeat for several (default: turnload's own relay).",
                                                              valueName: "URI"))
     var targets: [String] = []
@@ -35,7 +41,8 @@ struct LoadOptions: ParsableArguments {
     @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms.")
     var frameMilliseconds = 20
 
-    @Flag(help: "Variable (default) or constant bitrate.")
+    /// The last one given wins, so that the command line overrides a scenario's.
+    @Flag(exclusivity: .chooseLast, help: "Variable (default) or constant bitrate.")
     var bitrateMode = BitrateMode.vbr
 
     @Flag(help: "Discontinuous transmission: no packets in pauses, as WebRTC senders with DTX.")

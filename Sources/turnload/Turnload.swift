@@ -21,4 +21,16 @@ struct Turnload: AsyncParsableCommand {
         version: turnloadVersion,
         subcommands: [Run.self, Saturate.self, GateCommand.self, Probe.self, Relay.self, Decode.self]
     )
+
+    /// Expands `--scenario FILE` into the scenario's options before ArgumentParser parses.
+    static func main() async {
+        let arguments: [String]
+        do {
+            arguments = try ScenarioExpansion.expand(Array(CommandLine.arguments.dropFirst()))
+        } catch {
+            printError(error.description)
+            Self.exit(withError: ExitCode.validationFailure)
+        }
+        await main(arguments)
+    }
 }

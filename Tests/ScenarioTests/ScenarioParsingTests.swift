@@ -1,0 +1,87 @@
+import Measurement
+import Testing
+@testable import Scenario
+
+/// What a scenario file holds, and the line-numbered errors for what it must not.
+@Suite("scenario files")
+struct ScenarioParsingTests {
+    @Test func keysAreTheCommandsLongOptionsInFileOrder() throws {
+        let yaml = """
+            name: smoke
+            description: a small load
+            command: run
+            clients: 300
+            duration: 30s
+            dtx: true
+            cbr: false
+            target:
+              - turn:a.example:3478
+              - turns:b.example:443?transport=tcp
+            relay-impair: loss=1%,delay=20ms
+            """
+        let scenario = try Scenario(yaml: yaml, path: "s.yaml")
+        #expect(scenario.name == "smoke" && scenario.description == "a small load" && scenario.command == "run")
+        let options = try scenario.options(for: "run", catalog: TestCatalog.catalog)
+        #expect(options.flatMap(\.arguments) == [
+            "--clients=300", "--duration=30s", "--dtx", "--target=turn:a.example:3478",
+            "--target=turns:b.example:443?transport=tcp", "--relay-impair=loss=1%,delay=20ms",
+        ])
+        #expect(options.map(\.position.line) == [4, 5, 6, 9, 10, 11])
+    }
+
+    @Test func aValueStartingWithADashStaysAValue() throws {
+        #expect(try TestCatalog.arguments("clients: -5").get() == ["--clients=-5"])
+    }
+
+    @Test(arguments: [
+        ("clients: 100\nclinets: 3", "s.yaml:2:1: unknown key `clinets`; did you mean `clients`?"),
+        ("relay-impiar: loss=1%", "s.yaml:1:1: unknown key `relay-impiar`; did you mean `relay-impair`?"),
+        ("stagse:\n  - hold 30s", "s.yaml:1:1: unknown key `stagse`; did you mean `stages`?"),
+        ("frobnicate: 3", "s.yaml:1:1: unknown key `frobnicate`: the keys are the long options of `turnload run`"),
+        ("\n\nclients:\n  - 1\n  - 2", "s.yaml:3:1: `clients` takes one value, not a list"),
+        ("clients:\n  many: 3", "s.yaml:2:3: `clients` takes one value, not a mapping"),
+        ("clients:", "s.yaml:1:9: `clients` has no value"),
+        ("target:\n  - turn:a.example\n  - {uri: x}", "s.yaml:3:5: each item of `target` is one value, not a mapping"),
+        ("dtx: maybe", "s.yaml:1:6: `dtx` is a flag: write `dtx: true`, or false"),
+        ("clients: [1, 2\nramp: 3", "not valid YAML: did not find expected ',' or ']'"),
+        ("clients: 1\nclients: 2", "`clients` given more than once"),
+        ("- clients: 1", "s.yaml:1:1: a scenario is a list, not a mapping of keys to values"),
+        ("scenario: other.yaml", "s.yaml:1:1: a scenario cannot name another scenario"),
+        ("name: [a, b]", "s.yaml:1:7: `name` takes one value, not a list"),
+    ])
+    func errorsSayWhereAndWhat(_ yaml: String, _ message: String) {
+        let error = TestCatalog.error(yaml)
+        #expect(error?.hasPrefix(message) == true || error?.contains(message) == true, "\(error ?? "no error")")
+    }
+
+    @Test func anEmptyFileIsAnError() {
+        #expect(throws: ScenarioError(path: "s.yaml", position: nil, message: "the scenario is empty: write keys such as `clients: 100`")) {
+            try Scenario(yaml: "# nothing yet\n", path: "s.yaml")
+        }
+    }
+
+    @Test(arguments: ["password", "secret", "credential"])
+    func secretsAreRefused(_ key: String) {
+        let error = TestCatalog.error("clients: 10\n\(key): hunter2")
+        #expect(error?.hasPrefix("s.yaml:2:1: a scenario never holds a secret") == true, "\(error ?? "no error")")
+        #expect(error?.contains("password-env") == true && error?.contains("secret-file") == true)
+        #expect(error?.contains("hunter2") == false)
+    }
+
+    @Test func aScenarioForAnotherCommandSaysWhichToUse() {
+        #expect(TestCatalog.error("command: saturate\nclients: 10") ==
+            "s.yaml:1:10: this scenario is for `turnload saturate`: run it with `turnload saturate --scenario s.yaml`")
+        #expect(TestCatalog.error("command: saturat")?.hasPrefix(
+            "s.yaml:1:10: `saturat` is not a command that takes a scenario; did you mean `saturate`? these do: run, saturate") == true)
+    }
+
+    @Test func theUsersRepeatableOptionsReplaceTheScenarios() throws {
+        let yaml = "target: [turn:a.example, turn:b.example]\nclients: 5"
+        #expect(try TestCatalog.arguments(yaml, given: ["--target", "turn:c.example"]).get() == ["--clients=5"])
+        #expect(try TestCatalog.arguments(yaml, given: ["--target=turn:c.example"]).get() == ["--clients=5"])
+        // Single-value options stay: the user's, given after them, win as the last value.
+        #expect(try TestCatalog.arguments(yaml, given: ["--clients", "9"]).get()
+            == ["--target=turn:a.example", "--target=turn:b.example", "--clients=5"])
+        #expect(try TestCatalog.arguments(yaml, given: ["--", "--target"]).get().count == 3)
+    }
+}
