@@ -135,7 +135,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "TestSupport"]),
+        .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "Measurement", "TestSupport"]),
         .testTarget(
             name: "InteropTests",
             dependencies: [

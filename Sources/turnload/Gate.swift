@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Measurement
 import Reporting
+import Scenario
 
 struct GateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,6 +23,7 @@ struct GateCommand: ParsableCommand {
             Examples:
               turnload gate results/ci/result.json
               turnload gate results/ci --threshold "loss < 0.1%" --threshold "rtt-p99 < 50ms"
+              turnload gate results/ci --thresholds scenarios/ci-gate.yaml
               turnload gate results/ci --baseline baseline/result.json --max-regression 10%
               turnload gate results/quarterly --min-capacity 2000
             """
@@ -32,6 +34,11 @@ struct GateCommand: ParsableCommand {
 
     @OptionGroup var gate: GateOptions
 
+    @Option(name: .customLong("thresholds"),
+            help: ArgumentHelp("Hold the result to the thresholds of this scenario (scenarios/*.yaml) instead of --threshold.",
+                               valueName: "FILE"))
+    var scenario: String?
+
     @Option(help: ArgumentHelp("A saturation's clean capacity must reach this (the planned peak).", valueName: "CALLS"))
     var minCapacity: Int?
 
@@ -41,19 +48,35 @@ struct GateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the Markdown summary (default: gate.md beside the result).", valueName: "FILE"))
     var summary: String?
 
+    func validate() throws {
+        if scenario != nil, !gate.thresholdTexts.isEmpty { throw ValidationError("give --threshold or --thresholds FILE, not both") }
+    }
+
+    /// The scenario's thresholds (the defaults when it gives none), else `--threshold`'s.
+    func thresholds() throws -> [Threshold] {
+        guard let scenario else { return gate.thresholds }
+        do {
+            let thresholds = try Scenario.load(path: scenario).thresholds
+            return thresholds.isEmpty ? Threshold.defaults : thresholds
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
     func run() throws {
+        let thresholds = try thresholds()
         let data = try ResultFiles.read(result, kind: "RESULT")
         let baseline = try gate.baselineData().map { try ResultFiles.decode($0, path: gate.baseline ?? "") }
         let report: GateReport
         switch (try ResultFiles.decode(data, path: result), baseline) {
         case let (.run(run), nil):
-            report = Reporting.Gate.evaluate(run, thresholds: gate.thresholds, maxRegressionPercent: gate.maxRegressionPercent)
+            report = Reporting.Gate.evaluate(run, thresholds: thresholds, maxRegressionPercent: gate.maxRegressionPercent)
         case let (.run(run), .run(before)?):
-            report = Reporting.Gate.evaluate(run, thresholds: gate.thresholds, baseline: before, maxRegressionPercent: gate.maxRegressionPercent)
+            report = Reporting.Gate.evaluate(run, thresholds: thresholds, baseline: before, maxRegressionPercent: gate.maxRegressionPercent)
         case let (.saturation(saturation), nil):
-            report = Reporting.Gate.evaluate(saturation, thresholds: gate.thresholds, minimumCapacity: minCapacity)
+            report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity)
         case let (.saturation(saturation), .saturation(before)?):
-            report = Reporting.Gate.evaluate(saturation, thresholds: gate.thresholds, minimumCapacity: minCapacity, baseline: before,
+            report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity, baseline: before,
                                              maxRegressionPercent: gate.maxRegressionPercent)
         default:
             throw ValidationError("--baseline must be the same kind of result as RESULT (both result.json or both saturation.json)")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Measurement
 import Scenario
 import Testing
 import TestSupport
@@ -11,8 +12,8 @@ import TestSupport
 struct ScenarioCatalogTests {
     static let scenarios = TurnloadBinary.packageRoot.appendingPathComponent("scenarios")
 
-    func parse(_ arguments: [String]) throws -> Run {
-        try #require(try Turnload.parseAsRoot(try ScenarioExpansion.expand(arguments)) as? Run)
+    func parse<Command: ParsableCommand>(_ arguments: [String], as: Command.Type = Run.self) throws -> Command {
+        try #require(try Turnload.parseAsRoot(try ScenarioExpansion.expand(arguments)) as? Command)
     }
 
     func path(_ name: String) -> String { Self.scenarios.appendingPathComponent("\(name).yaml").path }
@@ -20,11 +21,13 @@ struct ScenarioCatalogTests {
     @Test func theCatalogComesFromTheCommandsOptions() throws {
         let catalog = try OptionCatalog(commandsOf: Turnload.self)
         let run = try #require(catalog.commands["run"])
-        #expect(catalog.commands["probe"] == nil && catalog.commands["relay"] == nil, "only commands with --scenario")
+        #expect(Set(catalog.commands.keys) == ["run", "saturate"], "only the commands with --scenario")
         let byName = Dictionary(uniqueKeysWithValues: run.map { ($0.name, $0) })
         #expect(byName["target"] == OptionCatalog.Option(name: "target", takesValue: true, repeatable: true))
         #expect(byName["clients"] == OptionCatalog.Option(name: "clients", takesValue: true, repeatable: false))
         #expect(byName["dtx"] == OptionCatalog.Option(name: "dtx", takesValue: false, repeatable: false))
+        #expect(byName["threshold"] == OptionCatalog.Option(name: "threshold", takesValue: true, repeatable: true))
+        #expect(byName["gate"] == OptionCatalog.Option(name: "gate", takesValue: false, repeatable: false))
         for name in ["cbr", "vbr", "credential-ttl", "password-env", "secret-file", "ca-file", "insecure", "relay-impair", "repeat"] {
             #expect(byName[name] != nil, "\(name)")
         }
@@ -39,10 +42,24 @@ struct ScenarioCatalogTests {
         #expect(run.load.scenario == path("quick-probe"))
     }
 
-    @Test func ciGateStagesBecomeClientsRampAndDuration() throws {
+    @Test func ciGateStagesThresholdsAndGate() throws {
         let run = try parse(["run", "--scenario", path("ci-gate")])
         #expect(run.load.clients == 200 && run.load.ramp == 40 && run.load.duration.description == "30s")
-        #expect(run.load.drain.description == "2s")
+        #expect(run.load.drain.description == "2s" && run.load.credentials.secrets.secretEnv == "TURN_SECRET")
+        #expect(run.gateResult && run.gate.thresholds == Threshold.defaults)
+    }
+
+    @Test func quarterlySaturationStepsHoldsAndProjects() throws {
+        let saturate = try parse(["saturate", "--scenario", path("quarterly-saturation")], as: Saturate.self)
+        #expect(saturate.start == 100 && saturate.load.ramp == 10 && saturate.step == 100 && saturate.maxClients == 3000)
+        #expect(saturate.stepDuration.description == "30s" && saturate.holdAt.fraction == 0.8)
+        #expect(saturate.holdVolume?.bytes == 90e9 && saturate.cost.minutesPerMonth == 1_000_000)
+        #expect(saturate.gate.thresholds == Threshold.defaults)
+        #expect(saturate.load.scenario == path("quarterly-saturation"))
+    }
+
+    @Test func aScenarioForRunIsNotForSaturate() {
+        #expect(throws: ScenarioError.self) { try ScenarioExpansion.expand(["saturate", "--scenario", path("quick-probe")]) }
     }
 
     @Test func fallbackPathsLoadsEachTransport() throws {

@@ -15,16 +15,21 @@ struct ScenarioCommandTests {
         var outcome: TestProcess.Outcome
         /// One per target, in no particular order.
         var results: [RunResult]
+        /// Every file written, relative to the results folder.
+        var files: [String]
+        var folder: URL
     }
 
+    /// `turnload run --scenario` into a throw-away results folder, removed by the caller.
     func run(_ scenario: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
         let outcome = try await TurnloadBinary().run(["run", "--scenario", scenario, "--out", folder.path] + arguments,
                                                      environment: environment, limit: .seconds(60))
-        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix("result.json") } ?? []
-        let results = try files.map { try ResultWriter.decode(try Data(contentsOf: folder.appendingPathComponent($0))) }
-        return Run(outcome: outcome, results: results)
+        let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
+        let results = try files.filter { $0.hasSuffix("result.json") }.map {
+            try ResultWriter.decode(try Data(contentsOf: folder.appendingPathComponent($0)))
+        }
+        return Run(outcome: outcome, results: results, files: files, folder: folder)
     }
 
     func shipped(_ name: String) -> String { Self.scenarios.appendingPathComponent("\(name).yaml").path }
@@ -42,6 +47,7 @@ struct ScenarioCommandTests {
                                       environment: ["TURN_PASSWORD": password])
         let run = try await run(shipped("quick-probe"), ["--target", "turn:127.0.0.1:\(relay.port)", "--duration", "3s"],
                                 environment: ["TURN_PASSWORD": password])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.results.first)
         #expect(run.results.count == 1 && result.target.contains("127.0.0.1:\(relay.port)"))
@@ -51,18 +57,43 @@ struct ScenarioCommandTests {
         #expect(!(run.outcome.output + run.outcome.errors).contains(password))
     }
 
-    @Test func ciGateScaledDown() async throws {
-        let password = "ci-\(UUID().uuidString)"
-        let relay = try TurnloadRelay(credentials: ["--user", "ci", "--password-env", "TURN_PASSWORD"],
-                                      environment: ["TURN_PASSWORD": password])
+    /// The scenario's stages, thresholds and gate, scaled down: it passes a clean relay, and
+    /// `turnload gate --thresholds` holds the result to the same thresholds afterwards.
+    @Test func ciGatePassesACleanRelay() async throws {
+        let secret = "ci-\(UUID().uuidString)"
+        let relay = try TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret])
         let run = try await run(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
-                                environment: ["TURN_PASSWORD": password])
+                                environment: ["TURN_SECRET": secret])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.results.first)
         // The stages' ramp rate stays; the command line's clients and duration win.
         #expect(result.configuration.clients == 10 && result.configuration.rampPerSecond == 40)
         #expect(result.configuration.durationSeconds == 3 && result.configuration.drainSeconds == 2)
         #expect(result.outcome.clients.allocated == 10 && result.outcome.towardPeer.lost == 0)
+        #expect(run.files.contains("junit.xml") && run.files.contains("gate.md"))
+        for threshold in ["loss < 0.5%", "jitter-p99 < 30", "rtt-p99 < 150", "allocation-success >= 99.9%", "mos >= 4"] {
+            #expect(run.outcome.output.contains(threshold), "\(threshold) in \(run.outcome.output)")
+        }
+        let gate = try await TurnloadBinary().run(["gate", run.folder.path, "--thresholds", shipped("ci-gate"),
+                                                   "--junit", run.folder.appendingPathComponent("again.xml").path,
+                                                   "--summary", run.folder.appendingPathComponent("again.md").path])
+        #expect(gate.status == 0, "\(gate.output)\(gate.errors)")
+        #expect(gate.output.contains("allocation-success >= 99.9%"))
+        #expect(!(run.outcome.output + run.outcome.errors).contains(secret))
+    }
+
+    /// A relay losing 3% of what it relays breaks the scenario's loss threshold: exit 1.
+    @Test func ciGateFailsALossyRelay() async throws {
+        let secret = "ci-\(UUID().uuidString)"
+        let relay = try TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET", "--impair", "loss=3%"],
+                                      environment: ["TURN_SECRET": secret])
+        let run = try await run(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
+                                environment: ["TURN_SECRET": secret])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
+        #expect(run.outcome.status == 1, "\(run.outcome.errors)")
+        let summary = try String(contentsOf: run.folder.appendingPathComponent("gate.md"), encoding: .utf8)
+        #expect(summary.contains("❌ | loss < 0.5%"), "\(summary)")
     }
 
     @Test func fallbackPathsOverUDPTCPAndTLS() async throws {
@@ -75,6 +106,7 @@ struct ScenarioCommandTests {
             "--target", "turns:127.0.0.1:\(tlsPort)?transport=tcp", "--ca-file", certificate.certificate,
             "--clients", "10", "--duration", "2s",
         ], environment: ["TURN_SECRET": secret])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         #expect(Set(run.results.map(\.configuration.transport)) == ["udp", "tcp", "tls"])
         for result in run.results {
@@ -90,6 +122,7 @@ struct ScenarioCommandTests {
         let file = try written("clients: 7\nduration: 1s\ncbr: true\n")
         defer { try? FileManager.default.removeItem(at: file) }
         let run = try await run(file.path, ["--clients", "4", "--vbr"])
+        defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.results.first)
         #expect(result.configuration.clients == 4 && result.configuration.durationSeconds == 1)
@@ -124,8 +157,8 @@ struct ScenarioCommandTests {
     @Test func aScenarioForAnotherCommandOrNoneAtAll() async throws {
         let saturation = try await TurnloadBinary().run(["run", "--scenario", shipped("quarterly-saturation")], limit: .seconds(20))
         #expect(saturation.status == 64)
-        #expect(saturation.errors.contains("quarterly-saturation.yaml:9:10: ") && saturation.errors.contains("saturate"),
-                "\(saturation.errors)")
+        #expect(saturation.errors.contains("quarterly-saturation.yaml:11:10: this scenario is for `turnload saturate`: "
+            + "run it with `turnload saturate --scenario "), "\(saturation.errors)")
         let missing = try await TurnloadBinary().run(["run", "--scenario", "/nonexistent.yaml"], limit: .seconds(20))
         #expect(missing.status == 64)
         #expect(missing.errors.contains("turnload: /nonexistent.yaml: cannot read the scenario"), "\(missing.errors)")
