@@ -22,12 +22,6 @@ extension Scenario {
             .sorted { $0.position < $1.position }
     }
 
-    /// The arguments of `options(for:catalog:overriddenBy:)`, flattened.
-    public func arguments(for command: String, catalog: OptionCatalog, overriddenBy given: [String] = []) throws(ScenarioError)
-        -> [String] {
-        try options(for: command, catalog: catalog, overriddenBy: given).flatMap(\.arguments)
-    }
-
     func error(_ message: String, at position: Position?) -> ScenarioError {
         ScenarioError(path: path, position: position, message: message)
     }

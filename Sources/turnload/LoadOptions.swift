@@ -10,8 +10,8 @@ import TURNRelay
 /// clients and their media, the in-process relay's shaping, and where results go. Each option
 /// is also a scenario key of the same name (see `Scenario`).
 struct LoadOptions: ParsableArguments {
-    /// Read by `ScenarioExpansion` before parsing; here for the help and for what no option
-    /// holds (prices).
+    /// Expanded by `ScenarioExpansion` before parsing; here for the help, and so that a command
+    /// can read what no option holds (the scenario's `pricing`) with `Scenario.load(path:)`.
     @Option(help: ArgumentHelp("Options, stages and thresholds from a YAML scenario (scenarios/*.yaml); options given here override it.",
                                valueName: "FILE"))
     var scenario: String?

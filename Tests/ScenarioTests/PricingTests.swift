@@ -48,7 +48,6 @@ struct PricingTests {
         ("pricing:\n  name: a", "s.yaml:2:3: `pricing` is a list of price options"),
     ])
     func pricingErrorsSayWhereAndWhat(_ yaml: String, _ message: String) {
-        let error = TestCatalog.error(yaml)
-        #expect(error?.hasPrefix(message) == true, "\(error ?? "no error")")
+        TestCatalog.expectError(yaml, message)
     }
 }

@@ -1,4 +1,5 @@
 import Scenario
+import Testing
 
 /// A hand-written catalog shaped like turnload's: `run` holds a load, `saturate` steps it.
 enum TestCatalog {
@@ -20,13 +21,25 @@ enum TestCatalog {
     /// The scenario's arguments for `command`, or the error's text.
     static func arguments(_ yaml: String, for command: String = "run", given: [String] = []) -> Result<[String], ScenarioError> {
         Result { () throws(ScenarioError) in
-            try Scenario(yaml: yaml, path: "s.yaml").arguments(for: command, catalog: catalog, overriddenBy: given)
+            try Scenario(yaml: yaml, path: "s.yaml").arguments(for: command, overriddenBy: given)
         }
     }
 
-    /// The message of the error `yaml` gives, or nil when it gives none.
-    static func error(_ yaml: String, for command: String = "run") -> String? {
-        if case let .failure(error) = arguments(yaml, for: command) { return error.description }
-        return nil
+    /// Expects `yaml` to fail for `command` with a message that starts with `message` (where, then what).
+    static func expectError(_ yaml: String, _ message: String, for command: String = "run",
+                            sourceLocation: SourceLocation = #_sourceLocation) {
+        guard case let .failure(error) = arguments(yaml, for: command) else {
+            Issue.record("no error for \(yaml)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(error.description.hasPrefix(message), "\(error)", sourceLocation: sourceLocation)
+    }
+}
+
+extension Scenario {
+    /// The command-line arguments of the options for `command` in the test catalog.
+    func arguments(for command: String, catalog: OptionCatalog = TestCatalog.catalog, overriddenBy given: [String] = [])
+        throws(ScenarioError) -> [String] {
+        try options(for: command, catalog: catalog, overriddenBy: given).flatMap(\.arguments)
     }
 }
