@@ -25,10 +25,15 @@ public enum ResultWriter {
     }
 
     public static func decode(_ data: Data) throws -> RunResult {
+        try decoder().decode(RunResult.self, from: data)
+    }
+
+    /// Reads what `encoder` writes, `result.json` and `saturation.json` alike.
+    public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return try decoder.decode(RunResult.self, from: data)
+        return decoder
     }
 
     /// `20261124-141502`, in UTC, sorting as time does.

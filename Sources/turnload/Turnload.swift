@@ -15,10 +15,11 @@ struct Turnload: AsyncParsableCommand {
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe --ice-servers ice.json --json
+              turnload compare results/coturn results/in-process-relay
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Run.self, Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Probe.self, Relay.self, Decode.self, Compare.self]
     )
 }
