@@ -16,7 +16,8 @@ enum RunCharts {
                 Figure(label: "sent", dashed: true) { $0.perSecond(\.sent) },
                 Figure(label: "received") { $0.perSecond(\.received) },
             ]),
-            chart("Loss per second", time, ChartAxis("lost (% of sent that second)"), runs, [
+            // In echo a packet is lost when it does not come back, whichever way it was lost.
+            chart("Loss per second, end to end", time, ChartAxis("lost (% of sent that second)"), runs, [
                 Figure(label: "loss") { $0.lossPercentPerSecond },
             ]),
             chart("One-way delay per second", time, ChartAxis("one-way delay (ms)"), runs, [
