@@ -1,4 +1,3 @@
-import Foundation
 import Measurement
 
 /// A run, or several runs of one target pooled, as the charts read it: per-second rows and the
@@ -57,18 +56,6 @@ struct ChartedRun {
         series.compactMap { sample in
             guard let distribution = try? Distribution(data(sample)), distribution.count > 0 else { return nil }
             return ChartPoint(Double(sample.second), Double(distribution.percentile(percentile)) / 1e6)
-        }
-    }
-}
-
-extension Distribution {
-    /// The percentile curve in milliseconds against percentiles spread evenly on the nines
-    /// axis (0 to 99.99 %), as HdrHistogram plots it; empty without samples.
-    var percentileCurve: [ChartPoint] {
-        guard count > 0 else { return [] }
-        return (0...80).map { step in
-            let percentile = 100 * (1 - pow(10, -Double(step) / 20))
-            return ChartPoint(percentile, Double(self.percentile(percentile)) / 1e6)
         }
     }
 }

@@ -36,6 +36,6 @@ public enum ComparedFigure: Sendable, Equatable {
 
     /// `+3.2 ms`, `-0.12%`: a difference in the figure's unit, signed.
     public func formatDifference(_ value: Double) -> String {
-        (value > 0 ? "+" : value < 0 ? "-" : "±") + format(abs(value))
+        (value > 0 ? "+" : value < 0 ? "-" : "") + format(abs(value))
     }
 }

@@ -150,21 +150,6 @@ public struct Comparison: Sendable {
     }
 }
 
-extension LoadedResult {
-    /// The run, or the saturation's steps that were read.
-    var runs: [RunResult] {
-        switch content {
-        case .run(let result): [result]
-        case .saturation(_, let steps): steps
-        }
-    }
-
-    var saturation: SaturationResult? {
-        if case .saturation(let result, _) = content { return result }
-        return nil
-    }
-}
-
 public struct ComparisonError: Error, Sendable, CustomStringConvertible {
     public var description: String
 }

@@ -31,8 +31,9 @@ public enum ComparisonReport {
         if groups.count < 2 {
             headline = "one target only: its runs' spread, nothing to compare against"
         } else if !worse.isEmpty || !better.isEmpty {
-            headline = (worse.isEmpty ? "" : "worse than \(groups[0].name) in " + unique(worse).joined(separator: ", "))
-                + (worse.isEmpty || better.isEmpty ? "" : "; ") + (better.isEmpty ? "" : "better in " + unique(better).joined(separator: ", "))
+            headline = [worse.isEmpty ? nil : "worse than \(groups[0].name) in " + unique(worse).joined(separator: ", "),
+                        better.isEmpty ? nil : "better than \(groups[0].name) in " + unique(better).joined(separator: ", ")]
+                .compactMap { $0 }.joined(separator: "; ")
         } else if verdicts.contains(where: { $0.1 == .untested }) {
             headline = "too few runs to tell a difference from noise"
         } else {
@@ -94,11 +95,11 @@ public enum ComparisonReport {
             rows.append(row(line.option + ", a month") { $0.lines[index].monthlyDollars.map(CostSection.dollars) ?? "—" })
         }
         let breakEvens = zip(comparison.groups, costs).flatMap { group, cost in
-            (cost?.breakEvens ?? []).map { "\(group.name): " + CostSection.breakEven($0, in: cost!) }
+            cost.map { cost in cost.breakEvens.compactMap { CostSection.breakEven($0, in: cost).map { "\(group.name): \($0)" } } } ?? []
         }
         return ReportDocument.Section("Cost for \(DecimalText.grouped(known.first?.minutesPerMonth ?? 0)) minutes a month", [
             .table(ReportTable(header: [""] + comparison.groups.map(\.name), rows: rows)),
-            .list(breakEvens),
+            .list(breakEvens + CostSection.unpriced(known.flatMap(\.lines))),
         ])
     }
 

@@ -14,7 +14,7 @@ enum CostSection {
                 + "For \(DecimalText.grouped(projection.minutesPerMonth)) minutes a month "
                 + "(\(DecimalText.grouped(projection.peakCalls, decimals: 1)) concurrent calls):"),
             .table(ReportTable(header: ["option", "per month", "how"], rows: rows)),
-            .list(projection.breakEvens.map { breakEven($0, in: projection) }),
+            .list(projection.breakEvens.compactMap { breakEven($0, in: projection) } + unpriced(projection.lines)),
         ])
     }
 
@@ -22,14 +22,21 @@ enum CostSection {
         "$" + DecimalText.grouped(value, decimals: value < 100 ? 2 : 0)
     }
 
-    static func breakEven(_ breakEven: CostProjection.BreakEven, in projection: CostProjection) -> String {
-        let unpriced = projection.lines.filter { $0.monthlyDollars == nil && [breakEven.first, breakEven.second].contains($0.option) }
-        if let option = unpriced.first {
-            return "\(breakEven.first) and \(breakEven.second): no break-even, \(option.option) \(option.detail)"
-        }
+    /// Where two priced options cost the same; nil when one of them cannot be priced.
+    static func breakEven(_ breakEven: CostProjection.BreakEven, in projection: CostProjection) -> String? {
+        let priced = projection.lines.filter { $0.monthlyDollars != nil }.map(\.option)
+        guard priced.contains(breakEven.first), priced.contains(breakEven.second) else { return nil }
         guard let minutes = breakEven.minutesPerMonth else {
             return "\(breakEven.first) and \(breakEven.second) do not break even below 10¹¹ minutes a month"
         }
         return "\(breakEven.first) and \(breakEven.second) cost the same at \(DecimalText.grouped(minutes)) minutes a month"
+    }
+
+    /// Why an option has no price, once per option.
+    static func unpriced(_ lines: [CostProjection.CostLine]) -> [String] {
+        lines.filter { $0.monthlyDollars == nil }.reduce(into: [String]()) { reasons, line in
+            let reason = "\(line.option): \(line.detail)"
+            if !reasons.contains(reason) { reasons.append(reason) }
+        }
     }
 }

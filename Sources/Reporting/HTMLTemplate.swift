@@ -32,7 +32,7 @@ enum HTMLTemplate {
         .table{overflow-x:auto}
         table{border-collapse:collapse;background:#fff;font-variant-numeric:tabular-nums;margin:8px 0}
         th,td{padding:4px 12px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}
-        th{background:#f3f4f6;font-weight:600;color:#374151}
+        th{background:#f3f4f6;font-weight:600;color:#374151;white-space:nowrap}
         .num{text-align:right;white-space:nowrap}
         td.pass{color:var(--pass);font-weight:600}td.fail{color:var(--fail);font-weight:600}td.warn{color:var(--warn);font-weight:600}
         .alert{margin:16px 0;padding:10px 16px;border-left:6px solid;border-radius:4px}

@@ -106,6 +106,21 @@ public struct LoadedResult: Sendable {
     }
 }
 
+extension LoadedResult {
+    /// The run, or the saturation's steps that were read.
+    var runs: [RunResult] {
+        switch content {
+        case .run(let result): [result]
+        case .saturation(_, let steps): steps
+        }
+    }
+
+    var saturation: SaturationResult? {
+        if case .saturation(let result, _) = content { return result }
+        return nil
+    }
+}
+
 public struct ResultFileError: Error, Sendable, CustomStringConvertible {
     public var path: String
     public var problem: String

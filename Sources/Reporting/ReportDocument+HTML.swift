@@ -15,8 +15,10 @@ extension ReportDocument {
                 case let .alert(text, details, tone):
                     body.append("<div class=\"alert \(tone.rawValue)\" role=\"alert\"><strong>\(Self.inline(text))</strong>"
                         + (details.isEmpty ? "" : "<ul>" + details.map { "<li>\(Self.inline($0))</li>" }.joined() + "</ul>") + "</div>")
-                case .list(let items):
+                case .list(let items) where !items.isEmpty:
                     body.append("<ul>" + items.map { "<li>\(Self.inline($0))</li>" }.joined() + "</ul>")
+                case .list:
+                    break
                 case .table(let table):
                     body.append(table.html)
                 case .charts(let charts):

@@ -5,8 +5,10 @@ extension ReportDocument {
         for section in sections {
             lines += ["", "## \(section.title)"]
             for block in section.blocks {
+                let rendered = Self.markdown(block)
+                guard !rendered.isEmpty else { continue }
                 lines.append("")
-                lines += Self.markdown(block)
+                lines += rendered
             }
         }
         return lines.joined(separator: "\n") + "\n"

@@ -38,11 +38,7 @@ public enum ResultWriter {
 
     /// `20261124-141502`, in UTC, sorting as time does.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: date)
+        DateFormatter.utc("yyyyMMdd-HHmmss").string(from: date)
     }
 
     /// A target as a folder name: `turns:relay.example.com:443?transport=tcp` becomes

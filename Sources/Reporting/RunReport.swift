@@ -32,7 +32,7 @@ public enum RunReport {
             || checks.contains { !$0.passed }
         return ReportDocument(
             title: "turnload run: \(result.target)",
-            facts: [reportDate(result.startedAt), outcome.status.rawValue,
+            facts: [ReportDocument.date(result.startedAt), outcome.status.rawValue,
                     "\(configuration.clients) clients, \(DecimalText.short(configuration.durationSeconds)) s, "
                         + "\(configuration.topology.rawValue) over \(configuration.transport)",
                     "turnload \(result.turnloadVersion)"],
@@ -137,14 +137,5 @@ public enum RunReport {
             ["receive-queue drops", .number(DecimalText.grouped(Double(health.receiveQueueDrops)))],
             ["CPU", .number("\(DecimalText.short(health.cpuPercentOfAvailable))% of \(health.coresAvailable) core(s)")],
         ])
-    }
-
-    /// `2026-11-24 14:15:02 UTC`.
-    static func reportDate(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'"
-        return formatter.string(from: date)
     }
 }

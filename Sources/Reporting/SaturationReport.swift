@@ -28,7 +28,7 @@ public enum SaturationReport {
             : finding.harnessBoundAt != nil ? .warn : .pass
         return ReportDocument(
             title: "turnload saturate: \(result.target)",
-            facts: [RunReport.reportDate(result.startedAt), result.status.rawValue,
+            facts: [ReportDocument.date(result.startedAt), result.status.rawValue,
                     "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(clients.max()!) calls"),
                     "turnload \(result.turnloadVersion)"],
             headline: finding.headline,

@@ -22,11 +22,11 @@ struct Compare: ParsableCommand {
             sized by the clean capacity, plus $0.09/GB egress).
 
             Examples:
-              turnload run --repeat 3 --target turn:a.example.com --target turn:b.example.com \\
-                  --secret-env TURN_SECRET --clients 200 --out results/ab
+              turnload run --repeat 3 --target turn:a.example.com \\
+                  --target turn:b.example.com --secret-env TURN_SECRET --out results/ab
               turnload compare results/ab
-              turnload compare results/*-coturn/result.json results/*-in-process-relay/result.json
-              turnload compare results/sat-a/saturation.json results/sat-b --minutes-per-month 5000000
+              turnload compare results/coturn/result.json results/relay/result.json
+              turnload compare results/sat-a results/sat-b --minutes-per-month 5000000
             """
     )
 
@@ -37,11 +37,11 @@ struct Compare: ParsableCommand {
     var out: String?
 
     @Option(help: ArgumentHelp("Call-minutes a month to project the cost for.", valueName: "N"))
-    var minutesPerMonth = 1_000_000.0
+    var minutesPerMonth = 1_000_000
 
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give the results to compare: result.json or saturation.json files, or their folders") }
-        guard minutesPerMonth > 0, minutesPerMonth.isFinite else { throw ValidationError("--minutes-per-month must be a positive number") }
+        guard minutesPerMonth > 0 else { throw ValidationError("--minutes-per-month must be a positive number") }
     }
 
     func run() throws {
@@ -52,7 +52,7 @@ struct Compare: ParsableCommand {
             guard results.count > 1 else {
                 throw ValidationError("\(results[0].path) is the only result: give at least two to compare")
             }
-            comparison = try Comparison(results, minutesPerMonth: minutesPerMonth)
+            comparison = try Comparison(results, minutesPerMonth: Double(minutesPerMonth))
         } catch let error as ResultFileError {
             throw ValidationError(error.description)
         } catch let error as ComparisonError {

@@ -115,6 +115,15 @@ struct ReportTests {
         #expect(markdown.contains("91.2 GB of the 90 GB asked for"))
     }
 
+    @Test func targetsCannotBreakTheMarkup() throws {
+        let result = try Fixtures.run(target: "turn:<b>evil</b>|x")
+        let document = RunReport.document(result)
+        #expect(!document.html.contains("<b>evil"))
+        #expect(document.html.contains("turn:&lt;b&gt;evil&lt;/b&gt;|x"))
+        let comparison = try Comparison([Fixtures.loaded(result, name: "a"), Fixtures.loaded(try Fixtures.run(), name: "b")])
+        #expect(ComparisonReport.document(comparison).markdown.contains("| figure | turn:<b>evil</b>\\|x (1 run) |"))
+    }
+
     @Test func writerPutsBothFilesInTheFolder() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-report-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
