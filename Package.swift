@@ -126,7 +126,8 @@ let package = Package(
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",

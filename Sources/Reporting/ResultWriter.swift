@@ -25,11 +25,11 @@ public enum ResultWriter {
     }
 
     public static func decode(_ data: Data) throws -> RunResult {
-        try decoder.decode(RunResult.self, from: data)
+        try decoder().decode(RunResult.self, from: data)
     }
 
     public static func decodeSaturation(_ data: Data) throws -> SaturationResult {
-        try decoder.decode(SaturationResult.self, from: data)
+        try decoder().decode(SaturationResult.self, from: data)
     }
 
     /// Writes `saturation.json` into `folder`; the steps' own folders are already there.
@@ -39,7 +39,8 @@ public enum ResultWriter {
             .write(to: URL(fileURLWithPath: folder).appendingPathComponent(SaturationResult.fileName))
     }
 
-    private static var decoder: JSONDecoder {
+    /// Reads what `encoder` writes, `result.json` and `saturation.json` alike.
+    public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -48,11 +49,7 @@ public enum ResultWriter {
 
     /// `20261124-141502`, in UTC, sorting as time does.
     public static func timestamp(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd-HHmmss"
-        return formatter.string(from: date)
+        DateFormatter.utc("yyyyMMdd-HHmmss").string(from: date)
     }
 
     /// A target as a folder name: `turns:relay.example.com:443?transport=tcp` becomes

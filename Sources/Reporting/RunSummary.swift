@@ -3,6 +3,8 @@ import Measurement
 
 /// The few lines a person reads after a run; the files hold the rest.
 public enum RunSummary {
+    static let harnessSaturated = "HARNESS SATURATED: these figures measure turnload, not the endpoint"
+
     public static func render(_ result: RunResult, folder: String) -> String {
         let outcome = result.outcome
         let clients = outcome.clients
@@ -12,7 +14,7 @@ public enum RunSummary {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }
         let seconds = Int64(outcome.sendingSeconds * 1e9)
-        let outbound = result.configuration.topology == .pair ? "client → client" : "client → peer"
+        let outbound = result.configuration.topology.outboundName
         lines.append("  \(outbound): " + direction(outcome.towardPeer.summary(duration: seconds)))
         if let echo = outcome.towardClient { lines.append("  peer → client: " + direction(echo.summary(duration: seconds))) }
         if let rtt = outcome.rtt, rtt.count > 0 {
@@ -28,7 +30,7 @@ public enum RunSummary {
                 + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
                 + "\(health.receiveQueueDrops) socket drops)")
         case .saturated(let reasons):
-            lines.append("  HARNESS SATURATED: these figures measure turnload, not the endpoint")
+            lines.append("  " + harnessSaturated)
             lines += reasons.map { "    - \($0)" }
         }
         lines.append("  results: \(folder)/")

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Measurement
+import Scenario
 
-/// The cost projection's inputs besides the measured bytes (prices come from a scenario's
-/// `pricing`, else `PriceOption.defaults`).
+/// The cost projection's inputs besides the measured bytes.
 struct CostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Relayed call-minutes a month to project the cost for.", valueName: "N"))
     var minutesPerMonth: Double = 1_000_000
@@ -10,9 +10,24 @@ struct CostOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Concurrent calls self-hosted instances must carry (default: the month's average).", valueName: "N"))
     var peakCalls: Double?
 
+    @Option(help: ArgumentHelp("A scenario whose pricing table to project the cost under (default: --scenario's, else a hosted and a self-hosted option).",
+                               valueName: "FILE"))
+    var pricing: String?
+
     func validate() throws {
         guard minutesPerMonth > 0, minutesPerMonth.isFinite else { throw ValidationError("--minutes-per-month must be more than 0") }
         if let peakCalls, !(peakCalls > 0) { throw ValidationError("--peak-calls must be more than 0") }
+    }
+
+    /// The price table: `--pricing`'s, else `scenario`'s, else `PriceOption.defaults`.
+    func prices(scenario: String? = nil) throws -> [PriceOption] {
+        guard let path = pricing ?? scenario else { return PriceOption.defaults }
+        do {
+            let prices = try Scenario.load(path: path).prices
+            return prices.isEmpty ? PriceOption.defaults : prices
+        } catch {
+            throw ValidationError(error.description)
+        }
     }
 
     func projection(_ volume: TrafficVolume, prices: [PriceOption], cleanCapacity: Int?) -> CostProjection {

@@ -65,31 +65,23 @@ struct GateCommand: ParsableCommand {
 
     func run() throws {
         let thresholds = try thresholds()
-        let data = try ResultFiles.read(result, kind: "RESULT")
-        let baseline = try gate.baselineData().map { try ResultFiles.decode($0, path: gate.baseline ?? "") }
+        let loaded = try LoadedResult.argument(result, what: "RESULT")
         let report: GateReport
-        switch (try ResultFiles.decode(data, path: result), baseline) {
+        switch (loaded.content, try gate.baselineResult()?.content) {
         case let (.run(run), nil):
             report = Reporting.Gate.evaluate(run, thresholds: thresholds, maxRegressionPercent: gate.maxRegressionPercent)
         case let (.run(run), .run(before)?):
             report = Reporting.Gate.evaluate(run, thresholds: thresholds, baseline: before, maxRegressionPercent: gate.maxRegressionPercent)
-        case let (.saturation(saturation), nil):
+        case let (.saturation(saturation, _), nil):
             report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity)
-        case let (.saturation(saturation), .saturation(before)?):
+        case let (.saturation(saturation, _), .saturation(before, _)?):
             report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity, baseline: before,
                                              maxRegressionPercent: gate.maxRegressionPercent)
         default:
             throw ValidationError("--baseline must be the same kind of result as RESULT (both result.json or both saturation.json)")
         }
-        let folder = FileManager.default.isDirectory(result) ? result : URL(fileURLWithPath: result).deletingLastPathComponent().path
+        let folder = URL(fileURLWithPath: loaded.path).deletingLastPathComponent().path
         let code = GateOptions.publish(report, junit: junit ?? "\(folder)/junit.xml", summary: summary ?? "\(folder)/gate.md")
         if code != 0 { throw ExitCode(code) }
-    }
-}
-
-extension FileManager {
-    func isDirectory(_ path: String) -> Bool {
-        var isFolder: ObjCBool = false
-        return fileExists(atPath: path, isDirectory: &isFolder) && isFolder.boolValue
     }
 }

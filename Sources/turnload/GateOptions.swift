@@ -29,9 +29,9 @@ struct GateOptions: ParsableArguments {
 
     var maxRegressionPercent: Double { maxRegression.fraction * 100 }
 
-    func baselineData() throws -> Data? {
-        guard let baseline else { return nil }
-        return try ResultFiles.read(baseline, kind: "--baseline")
+    /// The `--baseline` result, when given.
+    func baselineResult() throws -> LoadedResult? {
+        try baseline.map { try LoadedResult.argument($0, what: "--baseline") }
     }
 
     /// Prints the verdict, writes it as JUnit XML and Markdown, and gives its exit code (1 at
@@ -49,34 +49,9 @@ struct GateOptions: ParsableArguments {
     }
 }
 
-/// Finds and reads result files: a `result.json` or `saturation.json`, or a folder holding one.
-enum ResultFiles {
-    static func read(_ path: String, kind: String) throws -> Data {
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw ValidationError("\(kind) \(path): no such file or folder")
-        }
-        var file = path
-        if FileManager.default.isDirectory(path) {
-            let candidates = [SaturationResult.fileName, "result.json"].map { "\(path)/\($0)" }
-            guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-                throw ValidationError("\(kind) \(path): the folder holds neither saturation.json nor result.json")
-            }
-            file = found
-        }
-        guard let data = FileManager.default.contents(atPath: file) else { throw ValidationError("\(kind) \(file): cannot read it") }
-        return data
-    }
-
-    /// A run or a saturation, whichever the file holds.
-    static func decode(_ data: Data, path: String) throws -> Either {
-        if let saturation = try? ResultWriter.decodeSaturation(data) { return .saturation(saturation) }
-        do { return .run(try ResultWriter.decode(data)) } catch {
-            throw ValidationError("\(path) is neither a turnload result.json nor a saturation.json (\(error))")
-        }
-    }
-
-    enum Either {
-        case run(RunResult)
-        case saturation(SaturationResult)
+extension LoadedResult {
+    /// `single` for a command-line argument: a bad path is a usage error (exit 64).
+    static func argument(_ path: String, what: String) throws -> LoadedResult {
+        do { return try single(path, what: what) } catch { throw ValidationError(error.description) }
     }
 }

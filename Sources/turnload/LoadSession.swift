@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadEngine
+import Measurement
 import Media
 import NIOPosix
 import Reporting
@@ -15,6 +16,10 @@ final class LoadSession {
     }
 
     let options: LoadOptions
+    /// What each run's report holds it to and prices it under.
+    let thresholds: [Threshold]
+    let cost: CostOptions
+    let prices: [PriceOption]
     let library: OpusPacketLibrary
     let targets: [Target]
     let stop = StopSignal()
@@ -23,8 +28,11 @@ final class LoadSession {
     private let reporter: ProgressReporter
 
     /// `maxClients`: the most clients any load of this session will open at once.
-    init(_ options: LoadOptions, maxClients: Int) async throws {
+    init(_ options: LoadOptions, thresholds: [Threshold], cost: CostOptions, maxClients: Int) async throws {
         self.options = options
+        self.thresholds = thresholds
+        self.cost = cost
+        prices = try cost.prices(scenario: options.scenario)
         let available = FileDescriptorLimit.raise()
         let needed = FileDescriptorLimit.needed(clients: maxClients, inProcessRelay: options.inProcessRelay)
         if needed > available {
@@ -67,7 +75,12 @@ final class LoadSession {
                                       relayImpairment: options.relayImpair, relayMaxPps: options.relayMaxPps)
         let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
                                library: library, outcome: outcome, embeddedRelay: await relay?.server.counters)
-        do { try ResultWriter.write(result, to: folder) } catch {
+        do {
+            try ResultWriter.write(result, to: folder)
+            let figures = LoadFigures(result)
+            try ReportWriter.writeRun(result, checks: thresholds.map { $0.check(figures) },
+                                      cost: cost.projection(TrafficVolume(result), prices: prices, cleanCapacity: nil), to: folder)
+        } catch {
             printError("cannot write results to \(folder): \(error)")
         }
         reporter.finished(result, folder: folder)

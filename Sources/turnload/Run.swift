@@ -51,11 +51,9 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try await LoadSession(load, maxClients: load.clients)
-        let baseline = try gate.baselineData().map { data -> RunResult in
-            guard case let .run(result) = try ResultFiles.decode(data, path: gate.baseline ?? "") else {
-                throw ValidationError("--baseline of run must be a result.json")
-            }
+        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost, maxClients: load.clients)
+        let baseline = try gate.baselineResult().map { loaded -> RunResult in
+            guard case let .run(result) = loaded.content else { throw ValidationError("--baseline of run must be a result.json") }
             return result
         }
         var exitCode: Int32 = 0

@@ -79,9 +79,9 @@ struct Saturate: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try await LoadSession(load, maxClients: maxClients + maxClients % 2)
-        let baseline = try gate.baselineData().map { data -> SaturationResult in
-            guard case let .saturation(result) = try ResultFiles.decode(data, path: gate.baseline ?? "") else {
+        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost, maxClients: maxClients + maxClients % 2)
+        let baseline = try gate.baselineResult().map { loaded -> SaturationResult in
+            guard case let .saturation(result, _) = loaded.content else {
                 throw ValidationError("--baseline of saturate must be a saturation.json")
             }
             return result
@@ -112,6 +112,7 @@ struct Saturate: AsyncParsableCommand {
         var saturation = SaturationResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
                                           thresholds: thresholds, steps: [],
                                           finding: CliffFinder.find([], thresholds: thresholds))
+        var stepResults: [RunResult] = []
         var stepsPastCliff = 0
         for (index, clients) in stepLoads.enumerated() {
             var configuration = load.loadConfiguration
@@ -122,6 +123,7 @@ struct Saturate: AsyncParsableCommand {
                 saturation.status = .endpointFailed
                 break
             }
+            stepResults.append(result)
             let figures = LoadFigures(result)
             saturation.steps.append(SaturationStep(clients: clients, folder: stepFolder, status: result.outcome.status, figures: figures,
                                                    checks: thresholds.map { $0.check(figures) }))
@@ -142,7 +144,15 @@ struct Saturate: AsyncParsableCommand {
             if let hold = saturation.hold, hold.status != .complete { saturation.status = hold.status }
         }
         write(saturation, to: folder)
-        print("\(target.name): " + saturation.finding.headline + "\n  results: \(folder)/")
+        // Priced at the clean step's bytes per call-minute, or the last step's without one.
+        let priced = stepResults.last { $0.outcome.clients.requested == saturation.finding.cleanCapacity } ?? stepResults.last
+        let projection = priced.map {
+            cost.projection(TrafficVolume($0), prices: session.prices, cleanCapacity: saturation.finding.cleanCapacity)
+        }
+        do { try ReportWriter.writeSaturation(saturation, stepResults: stepResults, cost: projection, to: folder) } catch {
+            printError("cannot write the report to \(folder): \(error)")
+        }
+        print("\(target.name): " + saturation.finding.headline + "\n  results: \(folder)/ (report.html)")
         return saturation
     }
 

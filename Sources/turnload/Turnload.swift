@@ -15,11 +15,12 @@ struct Turnload: AsyncParsableCommand {
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe --ice-servers ice.json --json
+              turnload compare results/coturn results/in-process-relay
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Run.self, Saturate.self, GateCommand.self, Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Saturate.self, GateCommand.self, Compare.self, Probe.self, Relay.self, Decode.self]
     )
 
     /// Expands `--scenario FILE` into the scenario's options before ArgumentParser parses.

@@ -1,0 +1,6 @@
+import LoadEngine
+
+extension Topology {
+    /// The outbound stream by its far end: the harness's peer socket, or in `pair` the partner.
+    var outboundName: String { self == .pair ? "client → client" : "client → peer" }
+}
