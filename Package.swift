@@ -125,7 +125,7 @@ let package = Package(
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "Media", "TURNProtocol", "TestSupport"]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",

@@ -31,6 +31,11 @@ public enum RunSummary {
             lines.append("  HARNESS SATURATED: these figures measure turnload, not the endpoint")
             lines += reasons.map { "    - \($0)" }
         }
+        for part in result.parts ?? [] {
+            let saturated = part.harness == .healthy ? "" : ", HARNESS SATURATED"
+            lines.append("  shard \(part.shard) on \(part.environment.hostname): \(part.status.rawValue), "
+                + "\(part.clientsAllocated)/\(part.clientsRequested) clients\(saturated)")
+        }
         lines.append("  results: \(folder)/")
         return lines.joined(separator: "\n")
     }
