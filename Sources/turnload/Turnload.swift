@@ -15,10 +15,13 @@ struct Turnload: AsyncParsableCommand {
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe --ice-servers ice.json --json
+              turnload run --target turn:relay.example.com --secret-env TURN_SECRET --clients 3000 --shard 2/3 \\
+                  --start-at 2026-11-24T15:00:00Z --out shard-2
+              turnload merge shard-1 shard-2 shard-3
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Run.self, Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Probe.self, Relay.self, Decode.self, Merge.self]
     )
 }
