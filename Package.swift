@@ -135,6 +135,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload", "TestSupport"]),
+        .testTarget(name: "DeployTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "InteropTests",
             dependencies: [
