@@ -126,7 +126,7 @@ let package = Package(
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"],
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "Media", "TURNProtocol", "TestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
         .testTarget(
@@ -137,6 +137,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "Measurement", "TestSupport"]),
+        .testTarget(name: "DeployTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "InteropTests",
             dependencies: [

@@ -29,9 +29,11 @@ public struct LoadTarget: Sendable {
 
 /// Everything a run needs but the target.
 public struct LoadConfiguration: Sendable {
+    /// The whole load's clients, all shards together.
     public var clients = 100
     public var duration: Duration = .seconds(30)
-    /// New allocations a second, so that the endpoint is not hit by a thundering herd.
+    /// New allocations a second, all shards together, so that the endpoint is not hit by a
+    /// thundering herd.
     public var rampPerSecond = 100
     public var topology = Topology.echo
     public var media = OpusSettings()
@@ -48,6 +50,14 @@ public struct LoadConfiguration: Sendable {
     /// Event-loop threads for the clients.
     public var threads = 1
     public var seed: UInt64 = 1
+    /// The share of `clients` this process runs.
+    public var shard = ShardAssignment.whole
 
     public init() {}
+
+    /// Clients that make one call: both ends run in the same process.
+    var callSize: Int { topology == .pair ? 2 : 1 }
+
+    /// The global indices of the clients this process runs.
+    public var localClients: Range<Int> { shard.clients(of: clients, inGroupsOf: callSize) }
 }

@@ -95,28 +95,23 @@ public final class LoadEngine: Sendable {
         return outcome
     }
 
-    /// Opens clients at the ramp rate, each on the next shard; in `pair`, two at a time.
+    /// Opens this process's clients at its share of the ramp rate, each on the next event loop;
+    /// in `pair`, two at a time. Streams are seeded by the global client index, so that shards
+    /// run exactly the clients one big run would.
     private func ramp(_ setup: ClientSetup, into run: RunState) async {
-        let group = configuration.topology == .pair ? 2 : 1
-        let spacing = 1_000_000_000 * Int64(group) / Int64(max(1, configuration.rampPerSecond))
+        let group = configuration.callSize
+        let share = configuration.localClients
+        let spacing = 1_000_000_000 * Int64(group * configuration.shard.count) / Int64(max(1, configuration.rampPerSecond))
         let start = monotonicNanoseconds()
-        // Seeded, so that --seed repeats the streams; SSRCs unique, as the peer tells streams
-        // apart by them.
-        var random = SplitMix64(seed: configuration.seed)
-        var ssrcs = Set<UInt32>()
         await withTaskGroup(of: Void.self) { tasks in
-            for first in stride(from: 0, to: configuration.clients, by: group) {
-                let due = start + Int64(first / group) * spacing
+            for first in stride(from: share.lowerBound, to: share.upperBound, by: group) {
+                let due = start + Int64((first - share.lowerBound) / group) * spacing
                 let wait = due - monotonicNanoseconds()
                 if wait > 0 { try? await Task.sleep(for: .nanoseconds(wait)) }
                 if Task.isCancelled { break }
                 let shard = run.shard(for: first / group)
-                let streams = (0..<min(group, configuration.clients - first)).map { _ in
-                    var stream = RTPStreamState.random(using: &random, libraryCount: library.count)
-                    while !ssrcs.insert(stream.ssrc).inserted {
-                        stream = RTPStreamState.random(using: &random, libraryCount: library.count)
-                    }
-                    return stream
+                let streams = (first..<min(first + group, share.upperBound)).map {
+                    RTPStreamState.seeded(client: $0, seed: configuration.seed, libraryCount: library.count)
                 }
                 tasks.addTask { await self.start(first, streams, on: shard, setup, into: run) }
             }

@@ -44,6 +44,27 @@ public struct ClientFigures: Sendable, Codable {
     /// Allocate request to success, 401 round included.
     public var allocationLatency: Distribution
     public var allocationSuccessPercent: Double
+
+    /// Every allocation that succeeded is one sample of `allocationLatency`.
+    init(requested: Int, allocationLatency: Distribution, failures: [String: Int], failureExamples: [String: String]) {
+        self.requested = requested
+        allocated = allocationLatency.count
+        self.failures = failures
+        self.failureExamples = failureExamples
+        self.allocationLatency = allocationLatency
+        allocationSuccessPercent = requested > 0 ? 100 * Double(allocated) / Double(requested) : 0
+    }
+
+    /// Adds another process's clients of the same run (a shard): counts and latencies add up, the
+    /// success rate is over them all, and each reason keeps the first example.
+    public mutating func merge(_ other: ClientFigures) {
+        var latency = allocationLatency
+        latency.merge(other.allocationLatency)
+        self = ClientFigures(
+            requested: requested + other.requested, allocationLatency: latency,
+            failures: failures.merging(other.failures, uniquingKeysWith: +),
+            failureExamples: failureExamples.merging(other.failureExamples) { first, _ in first })
+    }
 }
 
 /// Voice quality per call by the E-model (see `EModel`): the worse direction of each call.
@@ -66,9 +87,23 @@ extension CallQuality {
                codecDelayMilliseconds: Double(configuration.media.frameMilliseconds) + 6.5)
     }
 
+    /// Rates every call, setting its `mos`, at the run's median one-way delay (of `delay`, the
+    /// way out's), and sums them up.
+    public init(rating calls: inout [CallFigures], model: EModel, delay: Distribution) {
+        let delayMilliseconds = Double(delay.percentile(50)) / 1e6
+        let ratings = calls.indices.map { index in
+            let rating = Self.rating(model, towardPeer: calls[index].towardPeer, towardClient: calls[index].towardClient,
+                                     delayMilliseconds: delayMilliseconds)
+            calls[index].mos = rating.mos
+            return rating
+        }
+        self.init(model: model, ratings: ratings)
+    }
+
     /// A call's rating: the worse of its directions' loss and late packets (missed playout)
     /// at the run's median one-way delay.
-    static func mos(_ model: EModel, towardPeer: StreamTotals, towardClient: StreamTotals?, delayMilliseconds: Double) -> (r: Double, mos: Double) {
+    private static func rating(_ model: EModel, towardPeer: StreamTotals, towardClient: StreamTotals?,
+                               delayMilliseconds: Double) -> (r: Double, mos: Double) {
         func playoutLoss(_ stream: StreamTotals) -> Double {
             stream.sent > 0 ? 100 * Double(stream.lost + stream.late) / Double(stream.sent) : 0
         }
@@ -76,7 +111,7 @@ extension CallQuality {
         return model.rating(oneWayDelayMilliseconds: delayMilliseconds, lossPercent: loss)
     }
 
-    init(model: EModel, ratings: [(r: Double, mos: Double)]) {
+    private init(model: EModel, ratings: [(r: Double, mos: Double)]) {
         self.model = model
         let scores = ratings.map(\.mos).sorted()
         meanMOS = scores.isEmpty ? 0 : scores.reduce(0, +) / Double(scores.count)

@@ -107,24 +107,17 @@ actor RunState {
             tally.towardPeer.add(stream.towardPeer)
             if echo { tally.towardClient.add(stream.towardClient) }
         }
-        let model = CallQuality.model(for: configuration)
-        let delay = Double(tally.towardPeer.oneWayDelay.percentile(50)) / 1e6
-        let ratings = streams.map {
-            CallQuality.mos(model, towardPeer: $0.towardPeer, towardClient: echo ? $0.towardClient : nil, delayMilliseconds: delay)
-        }
-        let calls = zip(streams, ratings).map { stream, rating in
+        var calls = streams.map { stream in
             CallFigures(client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
-                        towardClient: echo ? stream.towardClient : nil, mos: rating.mos)
+                        towardClient: echo ? stream.towardClient : nil, mos: 0)
         }.sorted { $0.client < $1.client }
-        let requested = configuration.clients
-        let allocated = allocationLatency.count
+        let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: tally.towardPeer.oneWayDelay)
         return LoadOutcome(
             status: status, endpointSoftware: software,
-            clients: ClientFigures(requested: requested, allocated: allocated, failures: failures,
-                                   failureExamples: failureExamples, allocationLatency: allocationLatency,
-                                   allocationSuccessPercent: requested > 0 ? 100 * Double(allocated) / Double(requested) : 0),
+            clients: ClientFigures(requested: configuration.localClients.count, allocationLatency: allocationLatency,
+                                   failures: failures, failureExamples: failureExamples),
             sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
-            rtt: echo ? tally.rtt : nil, quality: CallQuality(model: model, ratings: ratings),
+            rtt: echo ? tally.rtt : nil, quality: quality,
             health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),
             series: series, calls: calls)
     }

@@ -24,12 +24,33 @@ public struct RTPStreamState: Sendable, Hashable {
         libraryIndex = libraryOffset
     }
 
-    /// Random SSRC, first sequence number and first timestamp, as RFC 3550 asks, and a random
-    /// place in the library so that calls do not talk in unison.
-    public static func random<G: RandomNumberGenerator>(using generator: inout G, libraryCount: Int) -> RTPStreamState {
-        RTPStreamState(
-            ssrc: generator.next(), firstSequence: generator.next(), firstTimestamp: generator.next(),
-            libraryOffset: Int.random(in: 0..<max(1, libraryCount), using: &generator))
+    /// The stream of global client `index` in a run seeded `seed`: a random-looking SSRC, first
+    /// sequence number and timestamp, as RFC 3550 asks, and place in the library (so that calls
+    /// do not talk in unison). Derived from the index alone, so that processes running parts of
+    /// one load (shards) send exactly the streams one process would. The SSRC is a bijection of
+    /// the index: no two clients of a run share one, whichever process runs them, and the peer
+    /// tells streams apart by it.
+    public static func seeded(client index: Int, seed: UInt64, libraryCount: Int) -> RTPStreamState {
+        precondition(index >= 0, "client indices count from 0")
+        var keys = SplitMix64(seed: seed)
+        let key = UInt32(truncatingIfNeeded: keys.next())
+        var random = SplitMix64(seed: seed ^ ((UInt64(index) + 1) &* 0xD1B5_4A32_D192_ED03))
+        return RTPStreamState(
+            ssrc: permuted(UInt32(truncatingIfNeeded: index) &+ key), firstSequence: UInt16(truncatingIfNeeded: random.next()),
+            firstTimestamp: UInt32(truncatingIfNeeded: random.next()),
+            libraryOffset: Int(random.next() % UInt64(max(1, libraryCount))))
+    }
+
+    /// A bijection of the 32-bit words that scatters neighbours (xor-shifts and odd multipliers
+    /// are each invertible; constants from Chris Wellons's hash-prospector "lowbias32").
+    static func permuted(_ value: UInt32) -> UInt32 {
+        var x = value
+        x ^= x >> 16
+        x &*= 0x7FEB_352D
+        x ^= x >> 15
+        x &*= 0x846C_A68B
+        x ^= x >> 16
+        return x
     }
 
     /// Advances one frame. Returns the packet to send, or nil for DTX silence, which is not sent.

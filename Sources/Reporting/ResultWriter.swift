@@ -14,12 +14,16 @@ public enum ResultWriter {
         try encoder(pretty: true).encode(result)
     }
 
-    /// Results as JSON, in files (`pretty`) or one object a line: ISO 8601 dates, and
-    /// non-finite numbers as strings, as `decode` reads them.
+    /// Results as JSON, in files (`pretty`) or one object a line: ISO 8601 dates to the
+    /// millisecond (a merge lines shards up by when they started), and non-finite numbers as
+    /// strings, as `decode` reads them.
     public static func encoder(pretty: Bool) -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes] : [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(ISO8601Time.string(date, fractionalSeconds: true))
+        }
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return encoder
     }
@@ -42,7 +46,14 @@ public enum ResultWriter {
     /// Reads what `encoder` writes, `result.json` and `saturation.json` alike.
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = ISO8601Time.date(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(text) is not an ISO 8601 time")
+            }
+            return date
+        }
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return decoder
     }

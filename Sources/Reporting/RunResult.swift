@@ -22,9 +22,17 @@ public struct RunResult: Sendable, Codable {
     /// The in-process relay's own counters, when it was the target: the ground truth of the
     /// impairment it injected (packets dropped, copies made).
     public var embeddedRelay: RelayCounters?
+    /// This process's share of a load run by several (`--shard`); `configuration.clients` is
+    /// the whole load's, `outcome` this share's.
+    public var shard: ShardAssignment?
+    /// When the run was to start (`--start-at`), the same for every shard.
+    public var scheduledStart: Date?
+    /// The shards a merged run was made of (`turnload merge`).
+    public var parts: [MergedPart]?
 
     public init(turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,
-                library: OpusPacketLibrary, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil) {
+                library: OpusPacketLibrary, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil,
+                shard: ShardAssignment? = nil, scheduledStart: Date? = nil) {
         self.turnloadVersion = turnloadVersion
         self.target = target
         self.startedAt = startedAt
@@ -33,11 +41,13 @@ public struct RunResult: Sendable, Codable {
         environment = RunEnvironment.current()
         self.outcome = outcome
         self.embeddedRelay = embeddedRelay
+        self.shard = shard
+        self.scheduledStart = scheduledStart
     }
 }
 
 /// The load as configured, in plain units.
-public struct RunConfiguration: Sendable, Codable {
+public struct RunConfiguration: Sendable, Codable, Equatable {
     public var clients: Int
     public var durationSeconds: Double
     public var rampPerSecond: Int
@@ -51,6 +61,8 @@ public struct RunConfiguration: Sendable, Codable {
     public var embeddedRelay: Bool
     public var relayImpairment: String?
     public var relayMaxPps: Int?
+    /// Seeds the media and the streams' SSRCs and sequence numbers (absent in older results).
+    public var seed: UInt64?
 
     public init(_ load: LoadConfiguration, transport: String, embeddedRelay: Bool, relayImpairment: String?, relayMaxPps: Int?) {
         clients = load.clients
@@ -65,6 +77,7 @@ public struct RunConfiguration: Sendable, Codable {
         self.embeddedRelay = embeddedRelay
         self.relayImpairment = relayImpairment
         self.relayMaxPps = relayMaxPps
+        seed = load.seed
     }
 }
 

@@ -33,6 +33,11 @@ public enum RunSummary {
             lines.append("  " + harnessSaturated)
             lines += reasons.map { "    - \($0)" }
         }
+        for part in result.parts ?? [] {
+            let saturated = part.harness == .healthy ? "" : ", HARNESS SATURATED"
+            lines.append("  shard \(part.shard) on \(part.environment.hostname): \(part.status.rawValue), "
+                + "\(part.clientsAllocated)/\(part.clientsRequested) clients\(saturated)")
+        }
         lines.append("  results: \(folder)/")
         return lines.joined(separator: "\n")
     }

@@ -80,6 +80,16 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Seed of the in-process relay's impairment and of the media.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("Run the Ith of N equal shares of --clients, at --ramp/N, for a load spread over N machines; "
+                               + "`turnload merge` joins their results.", valueName: "I/N"),
+            transform: { try ShardAssignment(parsing: $0) })
+    var shard: ShardAssignment?
+
+    @Option(help: ArgumentHelp("Open no client before this time, so that shards start together: RFC 3339 (2026-11-24T15:00:00Z) "
+                               + "or Unix seconds.", valueName: "TIME"),
+            transform: { try StartTime(parsing: $0) })
+    var startAt: StartTime?
+
     func validate() throws {
         guard (1...100_000).contains(clients) else { throw ValidationError("--clients must be from 1 to 100000") }
         guard (1...100_000).contains(ramp) else { throw ValidationError("--ramp must be from 1 to 100000 allocations a second") }
@@ -103,6 +113,20 @@ struct LoadOptions: ParsableArguments {
         if let relayMaxPps, relayMaxPps < 1 { throw ValidationError("--relay-max-pps must be at least 1") }
         if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
         if duration.duration == .zero { throw ValidationError("--duration must be more than 0") }
+        if let shard {
+            if inProcessRelay { throw ValidationError("--shard splits a load on one endpoint among machines: give it --target") }
+            let calls = topology == .pair ? clients / 2 : clients
+            if calls < shard.count {
+                throw ValidationError("--shard \(shard) leaves shards without clients: --clients \(clients) makes \(calls) calls "
+                    + "for \(shard.count) shards")
+            }
+        }
+        if let startAt {
+            if startAt.date.timeIntervalSinceNow > StartTime.furthestAhead {
+                throw ValidationError("--start-at \(startAt) is more than 24 h ahead: give a time within a day")
+            }
+            if targets.count > 1 { throw ValidationError("--start-at starts one load together with its shards: give one --target") }
+        }
     }
 
     /// No target given: turnload's own relay.
@@ -125,6 +149,7 @@ struct LoadOptions: ParsableArguments {
         configuration.peerHost = peerHost.flatMap(IPAddress.init)
         configuration.threads = threads
         configuration.seed = seed
+        configuration.shard = shard ?? .whole
         return configuration
     }
 }

@@ -57,6 +57,22 @@ final class LoadSession {
         reporter = ProgressReporter(json: options.json)
     }
 
+    /// Waits for `--start-at`, counting down on the progress line; a time already past starts
+    /// at once, with a warning. False when Ctrl-C came first.
+    func waitForStart() async -> Bool {
+        guard let startAt = options.startAt else { return true }
+        if startAt.date.timeIntervalSinceNow <= 0 {
+            printError("--start-at \(startAt) has passed: starting now, out of step with shards that started on time")
+            return true
+        }
+        while case let remaining = startAt.date.timeIntervalSinceNow, remaining > 0 {
+            if stop.received { return false }
+            reporter.countdown(to: startAt, seconds: Int(remaining.rounded(.up)))
+            try? await Task.sleep(for: .seconds(min(remaining, 0.1)))
+        }
+        return true
+    }
+
     /// Runs one load against `target` and writes its results into `folder`. Nil when the load
     /// could not start at all (the reason is printed).
     func run(_ target: Target, configuration: LoadConfiguration, folder: String) async -> RunResult? {
@@ -74,7 +90,8 @@ final class LoadSession {
         let record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
                                       relayImpairment: options.relayImpair, relayMaxPps: options.relayMaxPps)
         let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
-                               library: library, outcome: outcome, embeddedRelay: await relay?.server.counters)
+                               library: library, outcome: outcome, embeddedRelay: await relay?.server.counters,
+                               shard: options.shard, scheduledStart: options.startAt?.date)
         do {
             try ResultWriter.write(result, to: folder)
             let figures = LoadFigures(result)

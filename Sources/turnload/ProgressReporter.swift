@@ -16,19 +16,42 @@ final class ProgressReporter: @unchecked Sendable {
     /// The previous second's `lost`; `second` is called from one task at a time.
     private var lostBefore = 0
     private var clients = 0
+    /// The seconds to `--start-at` last shown; nil when no countdown is on the line.
+    private var countdownShown: Int?
 
     init(json: Bool) {
         self.json = json
     }
 
+    /// `seconds` to go until `start`: rewritten each second on a terminal, else shown once a minute.
+    func countdown(to start: StartTime, seconds: Int) {
+        guard seconds != countdownShown else { return }
+        defer { countdownShown = seconds }
+        if terminal, !json {
+            rewrite("starting at \(start) (--start-at), in \(seconds) s")
+            return
+        }
+        guard countdownShown == nil || seconds % 60 == 0 else { return }
+        if json {
+            emit(["event": "waiting", "startAt": start.date, "seconds": seconds])
+        } else {
+            printError("starting at \(start) (--start-at), in \(seconds) s")
+        }
+    }
+
     func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
         lostBefore = 0
-        clients = configuration.clients
+        let share = configuration.localClients.count
+        clients = share
         guard !json else { return }
+        if terminal, countdownShown != nil { _ = write(STDERR_FILENO, "\n", 1) }
+        countdownShown = nil
         let media = library.settings
-        printError("\(target): \(configuration.clients) clients, \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
+        let load = configuration.shard == .whole ? "\(share) clients"
+            : "shard \(configuration.shard), \(share) of \(configuration.clients) clients"
+        printError("\(target): \(load), \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
             + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
-            + "ramp \(configuration.rampPerSecond)/s, then \(configuration.duration) at full load")
+            + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), then \(configuration.duration) at full load")
     }
 
     func second(_ sample: SecondSample) {
@@ -39,8 +62,7 @@ final class ProgressReporter: @unchecked Sendable {
         let line = ProgressLine.render(sample, lostBefore: lostBefore, clients: clients)
         lostBefore = sample.lost
         if terminal {
-            let text = Array("\r\u{1B}[2K\(line)".utf8)
-            _ = text.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+            rewrite(line)
         } else {
             printError(line)
         }
@@ -53,6 +75,12 @@ final class ProgressReporter: @unchecked Sendable {
         }
         if terminal { _ = write(STDERR_FILENO, "\n", 1) }
         print(RunSummary.render(result, folder: folder))
+    }
+
+    /// Replaces the terminal's current line.
+    private func rewrite(_ line: String) {
+        let text = Array("\r\u{1B}[2K\(line)".utf8)
+        _ = text.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     private func emit(_ object: [String: any Encodable]) {

@@ -27,12 +27,18 @@ struct Run: AsyncParsableCommand {
             results/<time>-<target>/ (result.json, timeseries.csv); Ctrl-C stops early and still \
             writes them, marked interrupted (exit 130).
 
+            A load larger than one machine runs as N shards, one per machine, each with the same \
+            options, --shard I/N (its share of the clients, at its share of the ramp) and the \
+            same --start-at; `turnload merge` joins their results into the whole run's.
+
             Examples:
               turnload run --clients 300 --duration 30s
               turnload run --relay-impair loss=2%,delay=20ms --clients 200 --duration 20s
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload run --target "turns:relay.example.com:443?transport=tcp" --secret-env TURN_SECRET \\
                   --topology pair --clients 100 --ramp 20
+              turnload run --target turn:relay.example.com --secret-env TURN_SECRET --topology pair --clients 3000 \\
+                  --shard 1/3 --start-at 2026-11-24T15:00:00Z --out shard-1
             """
     )
 
@@ -48,13 +54,20 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...100).contains(rounds) else { throw ValidationError("--repeat must be from 1 to 100") }
+        if load.startAt != nil, rounds > 1 { throw ValidationError("--start-at starts one load together with its shards, not --repeat") }
     }
 
     func run() async throws {
-        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost, maxClients: load.clients)
+        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost,
+                                            maxClients: load.loadConfiguration.localClients.count)
         let baseline = try gate.baselineResult().map { loaded -> RunResult in
             guard case let .run(result) = loaded.content else { throw ValidationError("--baseline of run must be a result.json") }
             return result
+        }
+        guard await session.waitForStart() else {
+            printError("interrupted before --start-at: no client was opened")
+            await session.shutdown()
+            throw ExitCode(130)
         }
         var exitCode: Int32 = 0
         var interrupted = false

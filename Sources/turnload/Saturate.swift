@@ -71,6 +71,10 @@ struct Saturate: AsyncParsableCommand {
         guard (0...100).contains(pastCliff) else { throw ValidationError("--past-cliff must be from 0 to 100") }
         if stepDuration.duration == .zero { throw ValidationError("--step-duration must be more than 0") }
         if let minCapacity, minCapacity < 1 { throw ValidationError("--min-capacity must be at least 1") }
+        // Each shard would judge only its share of a step: a cliff is a whole endpoint's.
+        if load.shard != nil || load.startAt != nil {
+            throw ValidationError("--shard and --start-at split a run over machines; saturate runs on one (use --threads for more cores)")
+        }
     }
 
     /// Each step's client count, rounded up to whole pairs in the pair topology.

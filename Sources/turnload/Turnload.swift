@@ -16,11 +16,14 @@ struct Turnload: AsyncParsableCommand {
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe --ice-servers ice.json --json
               turnload compare results/coturn results/in-process-relay
+              turnload run --target turn:relay.example.com --secret-env TURN_SECRET --clients 3000 --shard 2/3 \\
+                  --start-at 2026-11-24T15:00:00Z --out shard-2
+              turnload merge shard-1 shard-2 shard-3
               turnload decode 000100002112a442b7e7a701bc34d686fa87dfae
               tshark -r capture.pcap -T fields -e udp.payload | turnload decode -
             """,
         version: turnloadVersion,
-        subcommands: [Run.self, Saturate.self, GateCommand.self, Compare.self, Probe.self, Relay.self, Decode.self]
+        subcommands: [Run.self, Saturate.self, GateCommand.self, Compare.self, Merge.self, Probe.self, Relay.self, Decode.self]
     )
 
     /// Expands `--scenario FILE` into the scenario's options before ArgumentParser parses.

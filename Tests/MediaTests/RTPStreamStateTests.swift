@@ -66,13 +66,19 @@ struct RTPStreamStateTests {
         #expect(beyond.next(in: library)?.index == 6)
     }
 
-    @Test func randomStreamsDifferAndStayInTheLibrary() {
-        var generator = SplitMix64(seed: 3)
-        let streams = (0..<1_000).map { _ in RTPStreamState.random(using: &generator, libraryCount: 520) }
-        #expect(Set(streams.map(\.ssrc)).count == 1_000)
-        #expect(Set(streams.map(\.sequenceNumber)).count > 900)
+    /// Streams by global client index: SSRCs never repeat within a run (shards running parts of
+    /// it cannot collide), the rest is scattered, and the same index and seed give the same stream
+    /// whichever process asks.
+    @Test func seededStreamsAreUniquePerClientAndRepeatable() {
+        let streams = (0..<100_000).map { RTPStreamState.seeded(client: $0, seed: 3, libraryCount: 520) }
+        #expect(Set(streams.map(\.ssrc)).count == 100_000)
+        #expect(Set(streams.prefix(1_000).map(\.sequenceNumber)).count > 900)
+        #expect(Set(streams.prefix(1_000).map(\.timestamp)).count > 990)
         #expect(streams.allSatisfy { (0..<520).contains($0.libraryIndex) && $0.payloadType == 111 })
-        #expect(Set(streams.map(\.libraryIndex)).count > 400)
+        #expect(Set(streams.prefix(1_000).map(\.libraryIndex)).count > 400)
+        #expect(RTPStreamState.seeded(client: 77_777, seed: 3, libraryCount: 520) == streams[77_777])
+        let reseeded = (0..<1_000).map { RTPStreamState.seeded(client: $0, seed: 4, libraryCount: 520) }
+        #expect(zip(reseeded, streams).filter { $0.ssrc == $1.ssrc || $0.sequenceNumber == $1.sequenceNumber }.count < 20)
     }
 
     /// What the load engine does with a packet: ChannelData around RTP around the library's bytes.
