@@ -171,7 +171,7 @@ extension PriceOption {
     /// clients ($0.05/GB after 1,000 GB free a month, as the largest one publishes), and
     /// self-hosted cloud instances (an m6i.large-class VM at $0.096/h plus $0.09/GB egress).
     public static let defaults: [PriceOption] = [
-        PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
-        PriceOption(name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
+        PriceOption(name: "hosted, $0.05/GB from-relay, 1,000 GB free", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
+        PriceOption(name: "self-hosted, $0.096/h instances + $0.09/GB egress", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
     ]
 }

@@ -96,6 +96,6 @@ struct SaturateCommandTests {
 
         let missing = try await binary.run(["gate", folder.appendingPathComponent("nothing").path])
         #expect(missing.status == 64)
-        #expect(missing.errors.contains("no such file or folder"))
+        #expect(missing.errors.contains("nothing does not exist"))
     }
 }
