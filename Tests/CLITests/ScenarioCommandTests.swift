@@ -52,7 +52,7 @@ struct ScenarioCommandTests {
 
     @Test func quickProbeRelaysEveryCall() async throws {
         let password = "probe-\(UUID().uuidString)"
-        let relay = try TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
+        let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
                                       environment: ["TURN_PASSWORD": password])
         let run = try await run(shipped("quick-probe"), ["--target", "turn:127.0.0.1:\(relay.port)", "--duration", "3s"],
                                 environment: ["TURN_PASSWORD": password])
@@ -70,7 +70,7 @@ struct ScenarioCommandTests {
     /// `turnload gate --thresholds` holds the result to the same thresholds afterwards.
     @Test func ciGatePassesACleanRelay() async throws {
         let secret = "ci-\(UUID().uuidString)"
-        let relay = try TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret])
+        let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret])
         let run = try await run(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
                                 environment: ["TURN_SECRET": secret])
         defer { try? FileManager.default.removeItem(at: run.folder) }
@@ -95,7 +95,7 @@ struct ScenarioCommandTests {
     /// A relay losing 3% of what it relays breaks the scenario's loss threshold: exit 1.
     @Test func ciGateFailsALossyRelay() async throws {
         let secret = "ci-\(UUID().uuidString)"
-        let relay = try TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET", "--impair", "loss=3%"],
+        let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET", "--impair", "loss=3%"],
                                       environment: ["TURN_SECRET": secret])
         let run = try await run(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
                                 environment: ["TURN_SECRET": secret])
@@ -108,7 +108,7 @@ struct ScenarioCommandTests {
 
     @Test func fallbackPathsOverUDPTCPAndTLS() async throws {
         let secret = "fallback-\(UUID().uuidString)"
-        let relay = try TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret], tls: true)
+        let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret], tls: true)
         let certificate = try #require(relay.certificate)
         let tlsPort = try #require(relay.tlsPort)
         let run = try await run(shipped("fallback-paths"), [
