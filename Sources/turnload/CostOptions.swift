@@ -22,12 +22,8 @@ struct CostOptions: ParsableArguments {
     /// The price table: `--pricing`'s, else `scenario`'s, else `PriceOption.defaults`.
     func prices(scenario: String? = nil) throws -> [PriceOption] {
         guard let path = pricing ?? scenario else { return PriceOption.defaults }
-        do {
-            let prices = try Scenario.load(path: path).prices
-            return prices.isEmpty ? PriceOption.defaults : prices
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let prices = try Scenario.named(by: path).prices
+        return prices.isEmpty ? PriceOption.defaults : prices
     }
 
     func projection(_ volume: TrafficVolume, prices: [PriceOption], cleanCapacity: Int?) -> CostProjection {

@@ -55,12 +55,8 @@ struct GateCommand: ParsableCommand {
     /// The scenario's thresholds (the defaults when it gives none), else `--threshold`'s.
     func thresholds() throws -> [Threshold] {
         guard let scenario else { return gate.thresholds }
-        do {
-            let thresholds = try Scenario.load(path: scenario).thresholds
-            return thresholds.isEmpty ? Threshold.defaults : thresholds
-        } catch {
-            throw ValidationError(error.description)
-        }
+        let thresholds = try Scenario.named(by: scenario).thresholds
+        return thresholds.isEmpty ? Threshold.defaults : thresholds
     }
 
     func run() throws {
