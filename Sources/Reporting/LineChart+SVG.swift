@@ -186,13 +186,13 @@ private struct SVGDrawing {
         guard let limit = chart.limit else { return [] }
         let red = LineChart.toneColors[.bad]!
         if limitOffChart {
-            return [text("\(limit.label) (above the chart)", x: plotRight - 4, y: plotTop + 14,
-                         attributes: "text-anchor=\"end\" fill=\"\(red)\"")]
+            return [text("\(limit.label) (above the chart)", x: plotLeft + 4, y: plotTop + 14,
+                         attributes: "text-anchor=\"start\" fill=\"\(red)\"")]
         }
         let y = py(limit.y)
         return ["<line class=\"limit\" x1=\"\(n(plotLeft))\" y1=\"\(n(y))\" x2=\"\(n(plotRight))\" y2=\"\(n(y))\" "
             + "stroke=\"\(red)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
-                text(limit.label, x: plotRight - 4, y: y - 5, attributes: "text-anchor=\"end\" fill=\"\(red)\"")]
+                text(limit.label, x: plotLeft + 4, y: y - 5, attributes: "text-anchor=\"start\" fill=\"\(red)\"")]
     }
 
     func markers() -> [String] {
