@@ -61,6 +61,22 @@ struct SaturateCommandTests {
         #expect(hold.checks.count == saturation.thresholds.count)
     }
 
+    /// Ctrl-C mid-search: exit 130, and the steps so far are in `saturation.json`, marked.
+    @Test func interruptedSearchKeepsItsSteps() async throws {
+        let folder = Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run([
+            "saturate", "--out", folder.path, "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s",
+            "--drain", "1s",
+        ], interruptAfter: .seconds(8))
+        #expect(outcome.status == 130, "\(outcome.errors)")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
+        let saturation = try ResultWriter.decodeSaturation(data)
+        #expect(saturation.status == .interrupted)
+        #expect(!saturation.steps.isEmpty && saturation.steps.count < 10)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.html").path))
+    }
+
     /// A run that breaks a threshold fails its gate (exit 1) with a JUnit failure; `gate` on the
     /// same result passes under a looser threshold, fails against a clean baseline, and refuses
     /// a missing file (64).
