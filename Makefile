@@ -7,6 +7,7 @@ TEST_APT_PACKAGES := coturn openssl python3-venv chromium
 # kubernetes-validate, which checks the manifests under deploy/kubernetes.
 PIP_PACKAGES := aioice==0.13.0 kubernetes-validate==1.37.0
 FUZZ_SECONDS ?= 60
+SHELL := /bin/bash
 
 .PHONY: run test deps build release fuzz bench clean
 
@@ -30,8 +31,10 @@ build: deps
 
 # Serially: the suites measure loss, delay and timing on a 2-core machine, and a suite that
 # floods the relay beside them would turn the harness's own saturation into their result.
+# A failing run ends with its failures gathered, so a log's tail says what broke.
 test: build
-	$(SWIFT) test --skip-build --no-parallel
+	@set -o pipefail; $(SWIFT) test --skip-build --no-parallel 2>&1 | tee .build/test.log || \
+		{ echo; echo "── what failed ──"; grep -E '✘|recorded an issue|error:' .build/test.log | tail -60; exit 1; }
 
 # libFuzzer over the STUN parser and the stream deframer, FUZZ_SECONDS each.
 fuzz: deps

@@ -1,6 +1,7 @@
 import Measurement
 import Reporting
 import Testing
+import TestSupport
 
 /// turnload measures what its relay injects: the tolerances, over 20,000 packets or
 /// more each way (100 clients × 50 packets/s × 5 s).
@@ -15,7 +16,9 @@ struct FidelityTests {
     }
 
     @Test func noImpairmentNoLossNoReorderAt200Clients() async throws {
-        let run = try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
+        let run = try await measureUntilHarnessKeepsUp({
+            try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
+        }, harnessBehind: { $0.result?.outcome.healthSummary.verdict != .healthy })
         let result = try #require(run.result, "\(run.outcome.errors)")
         let toPeer = result.outcome.towardPeer
         let toClient = try #require(result.outcome.towardClient)

@@ -11,18 +11,35 @@ struct SaturateCommandTests {
         FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
     }
 
+    struct Search {
+        var outcome: TestProcess.Outcome
+        var saturation: SaturationResult
+        var folder: URL
+    }
+
+    /// `turnload saturate` into a throw-away folder (the caller removes it), searched again
+    /// while a step found the harness itself behind and ended the search there.
+    static func saturate(_ arguments: [String]) async throws -> Search {
+        try await measureUntilHarnessKeepsUp({
+            let folder = Self.folder()
+            let outcome = try await TurnloadBinary().run(["saturate", "--out", folder.path] + arguments, limit: .seconds(150))
+            let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path),
+                                    "no saturation.json: \(outcome.errors)")
+            return Search(outcome: outcome, saturation: try ResultWriter.decodeSaturation(data), folder: folder)
+        }, harnessBehind: { $0.saturation.finding.harnessBoundAt != nil },
+           discard: { try? FileManager.default.removeItem(at: $0.folder) })
+    }
+
     /// Echo relays each call's 50 packets a second twice (out and back): a cap of 6,000 packets
     /// a second carries 60 calls. The cliff must be found within one step of it.
     @Test func findsAPlacedCliffWithinOneStep() async throws {
-        let folder = Self.folder()
+        let search = try await Self.saturate([
+            "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140", "--step-duration", "3s",
+            "--ramp", "200", "--drain", "1s",
+        ])
+        let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await TurnloadBinary().run([
-            "saturate", "--out", folder.path, "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140",
-            "--step-duration", "3s", "--ramp", "200", "--drain", "1s",
-        ], limit: .seconds(150))
         #expect(outcome.status == 0, "\(outcome.errors)")
-        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
-        let saturation = try ResultWriter.decodeSaturation(data)
         let finding = saturation.finding
         let cliff = try #require(finding.cliff, "\(finding)")
         #expect((60...80).contains(cliff.clients), "cliff at \(cliff.clients), placed at 60")
@@ -40,16 +57,16 @@ struct SaturateCommandTests {
         #expect(outcome.output.contains("cliff at \(cliff.clients) calls"))
     }
 
+    /// A cap of 5,000 packets a second carries 50 calls: the 40-call step is clean with room to
+    /// spare (a step exactly at a cap drops whatever bursts past its 20 ms bucket), 60 is the cliff.
     @Test func holdsAShareOfTheCleanCapacityForAVolume() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await TurnloadBinary().run([
-            "saturate", "--out", folder.path, "--relay-max-pps", "4000", "--start", "20", "--step", "20", "--max-clients", "60",
-            "--step-duration", "2s", "--drain", "1s", "--hold-at", "50%", "--hold-volume", "3MB",
-        ], limit: .seconds(120))
-        #expect(outcome.status == 0, "\(outcome.errors)")
-        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
-        let saturation = try ResultWriter.decodeSaturation(data)
+        let search = try await Self.saturate([
+            "--relay-max-pps", "5000", "--start", "20", "--step", "20", "--max-clients", "60", "--step-duration", "2s",
+            "--drain", "1s", "--hold-at", "50%", "--hold-volume", "3MB",
+        ])
+        let saturation = search.saturation
+        defer { try? FileManager.default.removeItem(at: search.folder) }
+        #expect(search.outcome.status == 0, "\(search.outcome.errors)")
         #expect(saturation.finding.cleanCapacity == 40)
         let hold = try #require(saturation.hold)
         #expect(hold.clients == 20)
@@ -85,8 +102,9 @@ struct SaturateCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try TurnloadBinary()
         let lossy = folder.appendingPathComponent("lossy").path
-        let impaired = try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%",
-                                             "--gate"])
+        let impaired = try await measureUntilHarnessKeepsUp({
+            try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%", "--gate"])
+        }, harnessBehind: { $0.status == 2 })
         #expect(impaired.status == 1, "\(impaired.errors)")
         let junit = try String(contentsOfFile: "\(lossy)/junit.xml", encoding: .utf8)
         #expect(junit.contains(#"<testcase classname="turnload.threshold" name="loss &lt; 0.5%">"#))
@@ -98,7 +116,9 @@ struct SaturateCommandTests {
         #expect(loose.status == 0, "\(loose.output)\(loose.errors)")
 
         let clean = folder.appendingPathComponent("clean").path
-        let baseline = try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
+        let baseline = try await measureUntilHarnessKeepsUp({
+            try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
+        }, harnessBehind: { $0.status == 2 })
         #expect(baseline.status == 0, "\(baseline.output)\(baseline.errors)")
         let regressed = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--baseline", clean])
         #expect(regressed.status == 1)
