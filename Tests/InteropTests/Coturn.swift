@@ -1,5 +1,8 @@
 import Foundation
 import Testing
+import TestSupport
+import NIOCore
+import TURNProtocol
 
 /// A real coturn on loopback, started for a test and stopped with it: free ports, a
 /// throw-away certificate, relay ports outside the kernel's ephemeral range (32768–60999) so
@@ -62,25 +65,36 @@ final class Coturn {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// coturn opens its TCP listener with the others; a TCP connect that succeeds means it is up.
+    /// Up once its TCP listener accepts and its UDP listener answers a Binding request: the two
+    /// start on separate threads, and a test over UDP must not race the UDP one.
     private func waitUntilListening() throws {
-        for _ in 0..<100 {
-            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
-            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
+        let probe = try LoopbackUDPSocket()
+        let binding = Array(STUNMessage(.binding, .request).encoded().readableBytesView)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if acceptsTCP() {
+                probe.send(binding, toPort: udpPort)
+                if !probe.receiveAll().isEmpty { return }
+            } else {
+                usleep(50_000)
             }
-            close(descriptor)
-            if connected == 0 { return }
             guard process.isRunning else { throw CoturnFailed(reason: "turnserver exited at start") }
-            usleep(50_000)
         }
-        throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) within 5 s")
+        throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) (TCP and UDP) within 5 s")
+    }
+
+    private func acceptsTCP() -> Bool {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
+        }
     }
 
     /// A port the kernel just handed out and took back: free for a moment, which is enough here.

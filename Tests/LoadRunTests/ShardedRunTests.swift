@@ -12,6 +12,8 @@ struct ShardedRunTests {
     static let password = "shard-secret-\(UUID().uuidString.prefix(8))"
     static let environment = ["TL_SHARD_PASSWORD": password]
     static let inAnHour = String(Int(Date().timeIntervalSince1970) + 3600)
+    /// A file that is surely there and surely not a result.
+    static let readme = TurnloadBinary.packageRoot.appendingPathComponent("README.md").path
 
     @Test func threeShardsMergeIntoTheSumOfTheirParts() async throws {
         let binary = try TurnloadBinary()
@@ -137,7 +139,7 @@ struct ShardedRunTests {
     @Test(arguments: [
         ([String](), "give the result of every shard"),
         (["/nonexistent/result.json"], "cannot read /nonexistent/result.json"),
-        (["/etc/hostname"], "/etc/hostname is not a turnload result.json"),
+        ([readme], "\(readme) is not a turnload result.json"),
     ])
     func badMergesAreExplained(_ arguments: [String], _ message: String) async throws {
         let outcome = try await TurnloadBinary().run(["merge"] + arguments, limit: .seconds(20))
