@@ -18,15 +18,17 @@ struct SaturateCommandTests {
     }
 
     /// `turnload saturate` into a throw-away folder (the caller removes it), searched again
-    /// while a step found the harness itself behind and ended the search there.
-    static func saturate(_ arguments: [String]) async throws -> Search {
+    /// while a step found the harness itself behind and ended the search there (a search ended
+    /// by Ctrl-C is judged as it is).
+    static func saturate(_ arguments: [String], interruptAfter: Duration? = nil) async throws -> Search {
         try await measureUntilHarnessKeepsUp({
             let folder = Self.folder()
-            let outcome = try await TurnloadBinary().run(["saturate", "--out", folder.path] + arguments, limit: .seconds(150))
+            let outcome = try await TurnloadBinary().run(["saturate", "--out", folder.path] + arguments, limit: .seconds(150),
+                                                         interruptAfter: interruptAfter)
             let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path),
                                     "no saturation.json: \(outcome.errors)")
             return Search(outcome: outcome, saturation: try ResultWriter.decodeSaturation(data), folder: folder)
-        }, harnessBehind: { $0.saturation.finding.harnessBoundAt != nil },
+        }, harnessBehind: { $0.saturation.finding.harnessBoundAt != nil && $0.outcome.status != 130 },
            discard: { try? FileManager.default.removeItem(at: $0.folder) })
     }
 
@@ -78,17 +80,15 @@ struct SaturateCommandTests {
         #expect(hold.checks.count == saturation.thresholds.count)
     }
 
-    /// Ctrl-C mid-search: exit 130, and the steps so far are in `saturation.json`, marked.
+    /// Ctrl-C mid-search: exit 130, and the steps so far are in `saturation.json`, marked. (A
+    /// search that a harness-bound step ended before the Ctrl-C is tried again.)
     @Test func interruptedSearchKeepsItsSteps() async throws {
-        let folder = Self.folder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await TurnloadBinary().run([
-            "saturate", "--out", folder.path, "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s",
-            "--drain", "1s",
+        let search = try await Self.saturate([
+            "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s", "--drain", "1s",
         ], interruptAfter: .seconds(8))
+        let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
+        defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 130, "\(outcome.errors)")
-        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path))
-        let saturation = try ResultWriter.decodeSaturation(data)
         #expect(saturation.status == .interrupted)
         #expect(!saturation.steps.isEmpty && saturation.steps.count < 10)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("report.html").path))
