@@ -48,9 +48,6 @@ final class Coturn {
         case .staticUser: arguments += ["--lt-cred-mech", "--user=\(Self.user):\(Self.password)"]
         case .sharedSecret: arguments += ["--use-auth-secret", "--static-auth-secret=\(Self.secret)"]
         }
-        // Tests name the host `localhost` (the certificate does), which resolves to ::1 first
-        // wherever /etc/hosts lists it so: listen there too when the machine has IPv6.
-        if Self.hasIPv6Loopback { arguments.append("--listening-ip=::1") }
         if loopbackPeers { arguments.append("--allow-loopback-peers") }
         process.executableURL = URL(fileURLWithPath: turnserver)
         process.arguments = arguments + extra
@@ -99,17 +96,6 @@ final class Coturn {
             }
         }
     }
-
-    static let hasIPv6Loopback: Bool = {
-        let descriptor = socket(AF_INET6, Int32(SOCK_DGRAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in6()
-        address.sin6_family = sa_family_t(AF_INET6)
-        address.sin6_addr = in6addr_loopback
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) == 0 }
-        }
-    }()
 
     /// A port the kernel just handed out and took back: free for a moment, which is enough here.
     static func freePort() throws -> Int {
