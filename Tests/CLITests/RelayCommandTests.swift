@@ -81,16 +81,8 @@ struct RelayCommandTests {
 
     /// A plain HTTP/1.0 GET on loopback; the reply as text.
     static func httpGet(port: Int, path: String) throws -> String {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let descriptor = LoopbackTCP.connected(toPort: port) else { throw POSIXError(.ECONNREFUSED) }
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         let request = Array("GET \(path) HTTP/1.0\r\n\r\n".utf8)
         _ = send(descriptor, request, request.count, 0)
         var reply: [UInt8] = []

@@ -72,7 +72,8 @@ final class Coturn {
         let binding = Array(STUNMessage(.binding, .request).encoded().readableBytesView)
         let deadline = Date().addingTimeInterval(5)
         while Date() < deadline {
-            if acceptsTCP() {
+            if let connection = LoopbackTCP.connected(toPort: udpPort) {
+                close(connection)
                 probe.send(binding, toPort: udpPort)
                 if !probe.receiveAll().isEmpty { return }
             } else {
@@ -81,20 +82,6 @@ final class Coturn {
             guard process.isRunning else { throw CoturnFailed(reason: "turnserver exited at start") }
         }
         throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) (TCP and UDP) within 5 s")
-    }
-
-    private func acceptsTCP() -> Bool {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(udpPort).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 
     /// A port the kernel just handed out and took back: free for a moment, which is enough here.
