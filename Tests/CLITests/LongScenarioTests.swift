@@ -24,7 +24,7 @@ struct LongScenarioTests {
         let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD", "--max-pps", "2000"],
                                             environment: ["TURN_PASSWORD": password])
         // Searched again while a step found the harness itself behind and ended the search there.
-        let (outcome, saturation, folder) = try await measureUntilHarnessKeepsUp({
+        let (outcome, saturation, folder) = try await measureAgain({
             let folder = Self.folder()
             let outcome = try await TurnloadBinary().run([
                 "saturate", "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
@@ -34,7 +34,7 @@ struct LongScenarioTests {
             let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path),
                                     "no saturation.json: \(outcome.errors)")
             return (outcome, try ResultWriter.decodeSaturation(data), folder)
-        }, harnessBehind: { $0.1.finding.harnessBoundAt != nil }, discard: { try? FileManager.default.removeItem(at: $0.2) })
+        }, while: { $0.1.finding.harnessBoundAt != nil }, discard: { try? FileManager.default.removeItem(at: $0.2) })
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 0, "\(outcome.errors)")
         #expect(saturation.thresholds.count == 5)

@@ -43,8 +43,8 @@ struct ScenarioCommandTests {
 
     /// A gated run, measured again while the harness says it was itself behind (exit 2).
     func gatedRun(_ scenario: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
-        try await measureUntilHarnessKeepsUp({ try await run(scenario, arguments, environment: environment) },
-                                             harnessBehind: { $0.outcome.status == 2 },
+        try await measureAgain({ try await run(scenario, arguments, environment: environment) },
+                                             while: { $0.outcome.status == 2 },
                                              discard: { try? FileManager.default.removeItem(at: $0.folder) })
     }
 

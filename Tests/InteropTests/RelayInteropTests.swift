@@ -39,10 +39,15 @@ struct RelayInteropTests {
         let peerPort = try Coturn.freePort()
         let peer = try Self.spawn("/usr/bin/turnutils_peer", ["-L", "127.0.0.1", "-p", "\(peerPort)"])
         defer { Self.kill(peer) }
-        let client = try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
-            "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
-            "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
-        ] + flags + ["127.0.0.1"], limit: .seconds(90))
+        // Once in several fresh CI runs, uclient over UDP was refused a ChannelBind with 400 and
+        // gave up (not reproduced in 24 runs here; see the closing note of issue 7). It gets a
+        // second try then; a relay that refuses it twice fails the test.
+        let client = try await measureAgain(attempts: 2, {
+            try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
+                "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
+                "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
+            ] + flags + ["127.0.0.1"], limit: .seconds(90))
+        }, while: { $0.status != 0 && ($0.output + $0.errors).contains("channel bind: error 400") })
         let output = client.output + client.errors
         let summary = output.split(separator: "\n").filter { $0.contains("tot_send_msgs") || $0.contains("Total lost packets") }
         #expect(client.status == 0, "uclient over \(transport) failed:\n\(output.suffix(2000))")

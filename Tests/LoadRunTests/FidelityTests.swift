@@ -16,9 +16,9 @@ struct FidelityTests {
     }
 
     @Test func noImpairmentNoLossNoReorderAt200Clients() async throws {
-        let run = try await measureUntilHarnessKeepsUp({
+        let run = try await measureAgain({
             try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
-        }, harnessBehind: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
         let result = try #require(run.result, "\(run.outcome.errors)")
         let toPeer = result.outcome.towardPeer
         let toClient = try #require(result.outcome.towardClient)

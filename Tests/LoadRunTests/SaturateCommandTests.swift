@@ -21,14 +21,14 @@ struct SaturateCommandTests {
     /// while a step found the harness itself behind and ended the search there (a search ended
     /// by Ctrl-C is judged as it is).
     static func saturate(_ arguments: [String], interruptAfter: Duration? = nil) async throws -> Search {
-        try await measureUntilHarnessKeepsUp({
+        try await measureAgain({
             let folder = Self.folder()
             let outcome = try await TurnloadBinary().run(["saturate", "--out", folder.path] + arguments, limit: .seconds(150),
                                                          interruptAfter: interruptAfter)
             let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path),
                                     "no saturation.json: \(outcome.errors)")
             return Search(outcome: outcome, saturation: try ResultWriter.decodeSaturation(data), folder: folder)
-        }, harnessBehind: { $0.saturation.finding.harnessBoundAt != nil && $0.outcome.status != 130 },
+        }, while: { $0.saturation.finding.harnessBoundAt != nil && $0.outcome.status != 130 },
            discard: { try? FileManager.default.removeItem(at: $0.folder) })
     }
 
@@ -102,9 +102,9 @@ struct SaturateCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try TurnloadBinary()
         let lossy = folder.appendingPathComponent("lossy").path
-        let impaired = try await measureUntilHarnessKeepsUp({
+        let impaired = try await measureAgain({
             try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%", "--gate"])
-        }, harnessBehind: { $0.status == 2 })
+        }, while: { $0.status == 2 })
         #expect(impaired.status == 1, "\(impaired.errors)")
         let junit = try String(contentsOfFile: "\(lossy)/junit.xml", encoding: .utf8)
         #expect(junit.contains(#"<testcase classname="turnload.threshold" name="loss &lt; 0.5%">"#))
@@ -116,9 +116,9 @@ struct SaturateCommandTests {
         #expect(loose.status == 0, "\(loose.output)\(loose.errors)")
 
         let clean = folder.appendingPathComponent("clean").path
-        let baseline = try await measureUntilHarnessKeepsUp({
+        let baseline = try await measureAgain({
             try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
-        }, harnessBehind: { $0.status == 2 })
+        }, while: { $0.status == 2 })
         #expect(baseline.status == 0, "\(baseline.output)\(baseline.errors)")
         let regressed = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--baseline", clean])
         #expect(regressed.status == 1)
