@@ -39,9 +39,10 @@ struct RelayInteropTests {
         let peerPort = try Coturn.freePort()
         let peer = try Self.spawn("/usr/bin/turnutils_peer", ["-L", "127.0.0.1", "-p", "\(peerPort)"])
         defer { Self.kill(peer) }
-        // Once in several fresh CI runs, uclient over UDP was refused a ChannelBind with 400 and
-        // gave up (not reproduced in 24 runs here; see the closing note of issue 7). It gets a
-        // second try then; a relay that refuses it twice fails the test.
+        // uclient draws each session's two channel numbers at random from 0x4000–0x7FFF: once in
+        // about 330 runs of 50 sessions the second equals the first, which is bound to another
+        // peer, and any RFC 8656 server refuses it with 400 (seen once in fresh CI runs, not in
+        // 24 runs here). Such a run gets a second try; a relay that refuses twice fails the test.
         let client = try await measureAgain(attempts: 2, {
             try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
                 "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
