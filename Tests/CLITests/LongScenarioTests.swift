@@ -23,18 +23,12 @@ struct LongScenarioTests {
         let password = "quarterly-\(UUID().uuidString)"
         let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD", "--max-pps", "2000"],
                                             environment: ["TURN_PASSWORD": password])
-        // Searched again while a step found the harness itself behind and ended the search there.
-        let (outcome, saturation, folder) = try await measureAgain({
-            let folder = Self.folder()
-            let outcome = try await TurnloadBinary().run([
-                "saturate", "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
-                "--start", "10", "--step", "10", "--max-clients", "40", "--step-duration", "2s", "--drain", "1s", "--ramp", "100",
-                "--hold-volume", "2MB", "--out", folder.path,
-            ], environment: ["TURN_PASSWORD": password], limit: .seconds(150))
-            let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("saturation.json").path),
-                                    "no saturation.json: \(outcome.errors)")
-            return (outcome, try ResultWriter.decodeSaturation(data), folder)
-        }, while: { $0.1.finding.harnessBoundAt != nil }, discard: { try? FileManager.default.removeItem(at: $0.2) })
+        let search = try await SaturationSearch.run([
+            "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
+            "--start", "10", "--step", "10", "--max-clients", "40", "--step-duration", "2s", "--drain", "1s", "--ramp", "100",
+            "--hold-volume", "2MB",
+        ], environment: ["TURN_PASSWORD": password])
+        let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 0, "\(outcome.errors)")
         #expect(saturation.thresholds.count == 5)
