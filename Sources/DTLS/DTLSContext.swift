@@ -27,12 +27,19 @@ public final class DTLSContext: @unchecked Sendable {
     }
 
     /// A server context presenting the PEM certificate chain and private key in these files.
-    public init(serverCertificate certificateFile: String, key keyFile: String) throws(DTLSError) {
+    /// DTLS 1.2 only, unless `allowingDTLS10`: DTLS 1.0 is deprecated (RFC 8996), and OpenSSL 3
+    /// offers it only at security level 0.
+    public init(serverCertificate certificateFile: String, key keyFile: String, allowingDTLS10: Bool = false) throws(DTLSError) {
         guard let pointer = SSL_CTX_new(DTLS_server_method()) else { throw DTLSError("cannot create a DTLS context") }
         self.pointer = pointer
         isServer = true
         verifiesPeer = false
-        _ = turnload_SSL_CTX_set_min_proto_version(pointer, DTLS1_2_VERSION)
+        if allowingDTLS10 {
+            _ = turnload_SSL_CTX_set_min_proto_version(pointer, DTLS1_VERSION)
+            SSL_CTX_set_security_level(pointer, 0)
+        } else {
+            _ = turnload_SSL_CTX_set_min_proto_version(pointer, DTLS1_2_VERSION)
+        }
         guard SSL_CTX_use_certificate_chain_file(pointer, certificateFile) == 1 else {
             throw DTLSError("cannot use the certificate in \(certificateFile): \(DTLSError.lastOpenSSLError())")
         }

@@ -78,10 +78,19 @@ public final class LoadEngine: Sendable {
         await run.stop()
         for shard in shards { try? await shard.eventLoop.submit { shard.stopPacing() }.get() }
         let sendingEnded = monotonicNanoseconds()
-        try? await Task.sleep(for: status == .complete ? configuration.drain : .milliseconds(500))
+        // The drain waits for packets still in flight; a stop during it cuts it short and
+        // marks the run, since what arrives after the cut is missing from its figures.
+        let drainEnds = sendingEnded + (status == .complete ? configuration.drain : .milliseconds(500)).nanosecondsValue
+        while monotonicNanoseconds() < drainEnds {
+            if shouldStop() { status = .interrupted; break }
+            try? await Task.sleep(for: .nanoseconds(max(0, min(100_000_000, drainEnds - monotonicNanoseconds()))))
+        }
         let cpu = await run.threadCPU() - cpuAtStart
         var outcome = await run.outcome(status: status, configuration: configuration,
                                         sendingSeconds: Double(sendingEnded - started) / 1e9, series: series)
+        // A load that no client could join measured nothing: the endpoint failed it (the
+        // failures say why: 401, 508, no answer…).
+        if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
         // The shards' threads alone: an in-process relay's CPU is not the harness's.
         outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: shards.count)
         var ports = Set<Int>()
@@ -183,6 +192,7 @@ public enum RunStatus: String, Codable, Sendable {
     case complete
     /// Stopped by SIGINT or SIGTERM before its end.
     case interrupted
-    /// The endpoint stopped answering (or closed every connection) mid-run.
+    /// The endpoint failed the load: it allocated no client, or stopped answering (or closed
+    /// every connection) mid-run.
     case endpointFailed = "endpoint-failed"
 }

@@ -3,11 +3,10 @@ import Foundation
 /// Writes a run's files: `result.json` (the whole result, versioned) and `timeseries.csv`
 /// (one row a second), into a folder made for them.
 public enum ResultWriter {
-    public static func write(_ result: RunResult, to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try encode(result).write(to: URL(fileURLWithPath: folder).appendingPathComponent("result.json"))
-        try Data(try TimeSeriesCSV.render(result.outcome.series).utf8)
-            .write(to: URL(fileURLWithPath: folder).appendingPathComponent("timeseries.csv"))
+    public static func write(_ result: RunResult, to folder: String) throws(WriteError) {
+        try OutputFile.createFolder(folder)
+        try OutputFile.write(to: "\(folder)/result.json") { try encode(result) }
+        try OutputFile.write(to: "\(folder)/timeseries.csv") { try Data(TimeSeriesCSV.render(result.outcome.series).utf8) }
     }
 
     public static func encode(_ result: RunResult) throws -> Data {
@@ -37,10 +36,9 @@ public enum ResultWriter {
     }
 
     /// Writes `saturation.json` into `folder`; the steps' own folders are already there.
-    public static func write(_ saturation: SaturationResult, to folder: String) throws {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try encoder(pretty: true).encode(saturation)
-            .write(to: URL(fileURLWithPath: folder).appendingPathComponent(SaturationResult.fileName))
+    public static func write(_ saturation: SaturationResult, to folder: String) throws(WriteError) {
+        try OutputFile.createFolder(folder)
+        try OutputFile.write(to: "\(folder)/\(SaturationResult.fileName)") { try encoder(pretty: true).encode(saturation) }
     }
 
     /// Reads what `encoder` writes, `result.json` and `saturation.json` alike.

@@ -49,6 +49,8 @@ public enum RunReport {
         case .complete: break
         case .interrupted:
             alerts.append(.alert("Partial results: the run was interrupted before its end", details: [], tone: .fail))
+        case .endpointFailed where result.outcome.clients.allocated == 0:
+            alerts.append(.alert("No client could allocate (endpoint-failed): the failures below say why", details: [], tone: .fail))
         case .endpointFailed:
             alerts.append(.alert("Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: [], tone: .fail))
         }

@@ -5,7 +5,8 @@ import Measurement
 public enum RunSummary {
     static let harnessSaturated = "HARNESS SATURATED: these figures measure turnload, not the endpoint"
 
-    public static func render(_ result: RunResult, folder: String) -> String {
+    /// `folder`: where the results are, nil when they could not be written.
+    public static func render(_ result: RunResult, folder: String?) -> String {
         let outcome = result.outcome
         let clients = outcome.clients
         var lines = ["\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
@@ -38,7 +39,7 @@ public enum RunSummary {
             lines.append("  shard \(part.shard) on \(part.environment.hostname): \(part.status.rawValue), "
                 + "\(part.clientsAllocated)/\(part.clientsRequested) clients\(saturated)")
         }
-        lines.append("  results: \(folder)/")
+        lines.append(folder.map { "  results: \($0)/" } ?? "  results: NOT WRITTEN (see the error below)")
         return lines.joined(separator: "\n")
     }
 

@@ -47,8 +47,10 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     public var software: String?
     public var peer: String?
     public var echo: EchoStatistics?
+    /// Stopped by SIGINT or SIGTERM before every step was taken.
+    public var interrupted = false
 
-    public var passed: Bool { !steps.isEmpty && steps.allSatisfy(\.ok) }
+    public var passed: Bool { !interrupted && !steps.isEmpty && steps.allSatisfy(\.ok) }
 
     public init(uri: String, transport: String) {
         self.uri = uri
@@ -56,7 +58,8 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case uri, transport, server, redirectedFrom, passed, steps, reflexiveAddress, relayedAddress, lifetimeSeconds, software, peer, echo
+        case uri, transport, server, redirectedFrom, passed, interrupted, steps, reflexiveAddress, relayedAddress, lifetimeSeconds, software
+        case peer, echo
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -66,6 +69,7 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
         try container.encodeIfPresent(server, forKey: .server)
         try container.encodeIfPresent(redirectedFrom, forKey: .redirectedFrom)
         try container.encode(passed, forKey: .passed)
+        if interrupted { try container.encode(interrupted, forKey: .interrupted) }
         try container.encode(steps, forKey: .steps)
         try container.encodeIfPresent(reflexiveAddress, forKey: .reflexiveAddress)
         try container.encodeIfPresent(relayedAddress, forKey: .relayedAddress)
@@ -113,7 +117,8 @@ public enum ProbeTable {
                 facts.append(text)
             }
             lines.append("")
-            lines.append("\(result.uri): \(result.passed ? "passed" : "FAILED")" + (facts.isEmpty ? "" : " — " + facts.joined(separator: ", ")))
+            let verdict = result.interrupted ? "INTERRUPTED" : result.passed ? "passed" : "FAILED"
+            lines.append("\(result.uri): \(verdict)" + (facts.isEmpty ? "" : " — " + facts.joined(separator: ", ")))
             for step in result.steps where !step.ok {
                 lines.append("  ✗ \(step.step.rawValue): \(step.error ?? "failed")")
             }

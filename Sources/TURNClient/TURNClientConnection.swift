@@ -58,6 +58,9 @@ public final class TURNClientConnection: @unchecked Sendable {
         to server: SocketAddress, hostname: String, transport: TURNTransport, configuration: TURNSessionConfiguration,
         tls: TLSOptions, group: EventLoopGroup, timeout: TimeAmount
     ) async throws -> TURNClientConnection {
+        // Kept here rather than looked up after connecting: a server that closes at once
+        // tears the pipeline down before a lookup could find it.
+        let handler = TURNSessionHandler(configuration: configuration)
         let channel: Channel
         switch transport {
         case .udp, .dtls:
@@ -74,7 +77,7 @@ public final class TURNClientConnection: @unchecked Sendable {
                             ])
                         }
                         try channel.pipeline.syncOperations.addHandlers([
-                            TURNDatagramCodec(server: server), TURNSessionHandler(configuration: configuration),
+                            TURNDatagramCodec(server: server), handler,
                         ])
                     }
                 }
@@ -96,7 +99,7 @@ public final class TURNClientConnection: @unchecked Sendable {
                                 ])
                             }
                             try channel.pipeline.syncOperations.addHandlers([
-                                ByteToMessageHandler(TURNStreamDecoder()), TURNSessionHandler(configuration: configuration),
+                                ByteToMessageHandler(TURNStreamDecoder()), handler,
                             ])
                         }
                     }
@@ -112,9 +115,6 @@ public final class TURNClientConnection: @unchecked Sendable {
                 try await handshake(channel, hostname: hostname, timeout: timeout)
             }
         }
-        let handler = try await channel.eventLoop.submit {
-            try channel.pipeline.syncOperations.handler(type: TURNSessionHandler.self)
-        }.get()
         return TURNClientConnection(channel: channel, transport: transport, server: server, handler: handler)
     }
 
@@ -141,16 +141,25 @@ public final class TURNClientConnection: @unchecked Sendable {
     /// Waits for the TLS handshake, raced against the timeout.
     private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount,
                                   transport: TURNTransport = .tls) async throws {
-        let watcher = try await channel.eventLoop.submit {
+        // Gone already when the server closed the connection as soon as it accepted it.
+        guard let watcher = try? await channel.eventLoop.submit({
             try channel.pipeline.syncOperations.handler(type: TLSHandshakeWatcher.self)
-        }.get()
+        }).get() else {
+            let why = "connection closed by \(hostname) during the handshake"
+            throw transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why)
+        }
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             let why = "no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"
             watcher.promise.fail(transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why))
         }
         defer { timer.cancel() }
         do {
-            try await watcher.promise.futureResult.get()
+            // A cancelled caller (Ctrl-C) closes the channel, which fails the watcher at once.
+            try await withTaskCancellationHandler {
+                try await watcher.promise.futureResult.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } catch let error as TURNConnectionError {
             channel.close(promise: nil)
             throw error
@@ -161,6 +170,8 @@ public final class TURNClientConnection: @unchecked Sendable {
     }
 
     private static func describe(_ error: Error, hostname: String) -> String {
+        if case ChannelError.ioOnClosedChannel = error { return "connection closed by \(hostname) during the handshake" }
+        if case NIOSSLError.uncleanShutdown = error { return "connection closed by \(hostname) during the handshake" }
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed")
             || text.contains("unableToValidateCertificate") {

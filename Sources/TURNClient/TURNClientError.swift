@@ -40,6 +40,9 @@ public enum TURNClientError: Error, Hashable, Sendable {
     case malformedResponse(String)
     case noAllocation
     case credential(String)
+    /// The connection went away (a TCP or TLS server closed it, or it was closed here) while
+    /// the request waited or before it was sent.
+    case connectionClosed
 }
 
 extension TURNClientError: CustomStringConvertible {
@@ -63,6 +66,8 @@ extension TURNClientError: CustomStringConvertible {
             "no allocation: Allocate first"
         case .credential(let why):
             "credential: \(why)"
+        case .connectionClosed:
+            "the connection was closed"
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import TURNProtocol
@@ -30,9 +31,20 @@ public struct TURNProbe: Sendable {
     /// Opus at 32 kbit/s in 20 ms frames: 80 bytes, behind a 12-byte RTP header.
     static let opusFrameBytes = 80
 
+    /// Cancelling the task ends the walk promptly: the open connection is closed, so that
+    /// whatever waits on it fails at once, and the steps not taken are marked interrupted.
     public func run(_ uri: TURNURI, group: EventLoopGroup) async -> ProbeResult {
+        let open = OpenConnection()
+        return await withTaskCancellationHandler {
+            await walk(uri, group: group, open: open)
+        } onCancel: {
+            open.cancel()
+        }
+    }
+
+    private func walk(_ uri: TURNURI, group: EventLoopGroup, open: OpenConnection) async -> ProbeResult {
         var result = ProbeResult(uri: uri.description, transport: uri.transport.rawValue)
-        let recorder = StepRecorder()
+        let recorder = StepRecorder(transport: uri.transport)
 
         guard let server = await recorder.step(.resolve, into: &result, { () async throws -> SocketAddress in
             try await Self.resolve(uri, timeout: timeout)
@@ -43,9 +55,9 @@ public struct TURNProbe: Sendable {
             credential: credential, reliable: uri.transport.isStream,
             addressFamily: server.protocol == .inet6 ? .ipv6 : .ipv4, requestTimeout: timeout)
         let connect = { (server: SocketAddress) in
-            try await TURNClientConnection.connect(
+            try open.hold(await TURNClientConnection.connect(
                 to: server, hostname: uri.host, transport: uri.transport, configuration: configuration, tls: tls,
-                group: group, timeout: TimeAmount(timeout))
+                group: group, timeout: TimeAmount(timeout)))
         }
         guard var connection = await recorder.step(.connect, into: &result, { try await connect(server) }) else { return result }
         defer { Task { [connection] in await connection.close() } }
@@ -146,6 +158,29 @@ public struct TURNProbe: Sendable {
     }
 }
 
+/// The probe's connection of the moment, for a cancellation to close from any thread.
+private final class OpenConnection: Sendable {
+    private let state = NIOLockedValueBox((connection: TURNClientConnection?.none, cancelled: false))
+
+    /// Keeps `connection` to close on cancel; one opened after the cancel is closed at once.
+    func hold(_ connection: TURNClientConnection) -> TURNClientConnection {
+        let cancelled = state.withLockedValue { state in
+            state.connection = connection
+            return state.cancelled
+        }
+        if cancelled { connection.channel.close(promise: nil) }
+        return connection
+    }
+
+    func cancel() {
+        let connection = state.withLockedValue { state in
+            state.cancelled = true
+            return state.connection
+        }
+        connection?.channel.close(promise: nil)
+    }
+}
+
 struct ProbeError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -153,10 +188,18 @@ struct ProbeError: Error, CustomStringConvertible {
 
 /// Times steps and turns their errors into the sentences a user reads.
 struct StepRecorder {
+    let transport: TURNTransport
+
+    /// Once the probe is cancelled, the step (and every later one) is not taken and the
+    /// result says it was interrupted.
     func step<T>(
         _ step: ProbeStep, into result: inout ProbeResult, _ body: () async throws -> T,
         target: String? = nil, peer: IPAddress? = nil
     ) async -> T? {
+        guard !Task.isCancelled else {
+            result.interrupted = true
+            return nil
+        }
         let clock = ContinuousClock()
         let start = clock.now
         do {
@@ -164,14 +207,22 @@ struct StepRecorder {
             result.steps.append(ProbeStepResult(step: step, ok: true, milliseconds: (clock.now - start).milliseconds))
             return value
         } catch {
+            let interrupted = Task.isCancelled
+            result.interrupted = result.interrupted || interrupted
             result.steps.append(ProbeStepResult(step: step, ok: false, milliseconds: (clock.now - start).milliseconds,
-                                                error: Self.explain(error, target: target, peer: peer)))
+                                                error: interrupted ? "interrupted" : explain(error, target: target, peer: peer)))
             return nil
         }
     }
 
-    static func explain(_ error: Error, target: String?, peer: IPAddress?) -> String {
+    func explain(_ error: Error, target: String?, peer: IPAddress?) -> String {
         switch error {
+        case TURNClientError.connectionClosed:
+            return switch transport {
+            case .tls: "connection closed by the server after the handshake"
+            case .tcp: "connection closed by the server after it accepted it"
+            case .udp, .dtls: "the connection was closed"
+            }
         case TURNClientError.timeout(let sends, let seconds):
             let retransmissions = sends - 1
             return "no answer from \(target ?? "the server") after \(formatSeconds(seconds))"

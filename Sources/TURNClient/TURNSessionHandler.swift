@@ -15,6 +15,9 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private var session: TURNSession
     private let origin = NIODeadline.now()
     private var context: ChannelHandlerContext?
+    /// False once the channel went inactive: the pipeline is torn down a tick later, and a
+    /// request sent in between would wait for an answer that cannot come.
+    private var isOpen = true
     private var timer: Scheduled<Void>?
     private var waiters: [(matches: (TURNSessionEvent) -> Bool, promise: EventLoopPromise<TURNSessionEvent>)] = []
     /// Called on the event loop with application data from peers.
@@ -30,13 +33,17 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
+    /// Every waiting request ends here at the latest: its timer goes with the handler.
     func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         self.context = nil
+        isOpen = false
+        failWaiters(TURNClientError.connectionClosed)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        failWaiters(ChannelError.ioOnClosedChannel)
+        isOpen = false
+        failWaiters(TURNClientError.connectionClosed)
         context.fireChannelInactive()
     }
 
@@ -55,7 +62,7 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         _ call: (inout TURNSession, Duration) -> [TURNSessionOutput],
         until matches: @escaping (TURNSessionEvent) -> Bool
     ) -> EventLoopFuture<TURNSessionEvent> {
-        guard context != nil else { return eventLoop.makeFailedFuture(ChannelError.ioOnClosedChannel) }
+        guard context != nil, isOpen else { return eventLoop.makeFailedFuture(TURNClientError.connectionClosed) }
         let promise = eventLoop.makePromise(of: TURNSessionEvent.self)
         waiters.append((matches, promise))
         handle(call(&session, now))

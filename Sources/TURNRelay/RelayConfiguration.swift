@@ -26,6 +26,9 @@ public struct RelayConfiguration: Sendable {
     /// providers drop above a per-client rate.
     public var maximumBitsPerSecondPerAllocation: Int?
     public var peerPolicy = PeerPolicy()
+    /// TLS 1.0 and 1.1 and DTLS 1.0, deprecated by RFC 8996, for old clients (turnutils_uclient
+    /// 4.6 picks one of them at random for each connection); TLS 1.2+ and DTLS 1.2 otherwise.
+    public var allowsLegacyTLS = false
     /// Injected on every relayed packet, both ways.
     public var impairment = Impairment()
     public var seed: UInt64 = 1

@@ -161,7 +161,8 @@ public final class RelayServer: @unchecked Sendable {
                     .bind(to: address).get()
             case .dtls:
                 guard let identity else { throw RelayStartError("\(name) needs a certificate and key (--cert, --key)") }
-                let context = try DTLSContext(serverCertificate: identity.certificateFile, key: identity.keyFile)
+                let context = try DTLSContext(serverCertificate: identity.certificateFile, key: identity.keyFile,
+                                              allowingDTLS10: configuration.allowsLegacyTLS)
                 try await eventLoop.submit { self.dtlsContext = context }.get()
                 return try await DatagramBootstrap(group: eventLoop)
                     .channelInitializer { channel in
@@ -171,7 +172,8 @@ public final class RelayServer: @unchecked Sendable {
                     }
                     .bind(to: address).get()
             case .tcp, .tls:
-                let tls = try listener.transport == .tls ? Self.tlsContext(identity, name: name) : nil
+                let tls = try listener.transport == .tls
+                    ? Self.tlsContext(identity, name: name, allowingLegacy: configuration.allowsLegacyTLS) : nil
                 return try await ServerBootstrap(group: eventLoop, childGroup: eventLoop)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -195,12 +197,14 @@ public final class RelayServer: @unchecked Sendable {
         }
     }
 
-    private static func tlsContext(_ identity: RelayIdentity?, name: String) throws -> NIOSSLContext {
+    private static func tlsContext(_ identity: RelayIdentity?, name: String, allowingLegacy: Bool) throws -> NIOSSLContext {
         guard let identity else { throw RelayStartError("\(name) needs a certificate and key (--cert, --key)") }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(identity.certificateFile).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: identity.keyFile, format: .pem)
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            var configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+            configuration.minimumTLSVersion = allowingLegacy ? .tlsv1 : .tlsv12
+            return try NIOSSLContext(configuration: configuration)
         } catch {
             throw RelayStartError("\(name): cannot use the certificate \(identity.certificateFile) "
                 + "and key \(identity.keyFile): \(error)")

@@ -58,10 +58,7 @@ struct Compare: ParsableCommand {
         }
         let folder = out ?? "results/\(ResultWriter.timestamp(Date()))-compare"
         let markdown: String
-        do { markdown = try ReportWriter.writeComparison(comparison, to: folder) } catch {
-            printError("cannot write the comparison to \(folder): \(error)")
-            throw ExitCode(1)
-        }
+        do { markdown = try ReportWriter.writeComparison(comparison, to: folder) } catch { throw error.reported() }
         print(markdown, terminator: "")
         print("\nWritten: \(folder)/compare.md, \(folder)/compare.html")
     }

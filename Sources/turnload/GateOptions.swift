@@ -40,9 +40,9 @@ struct GateOptions: ParsableArguments {
         print(report.markdown)
         var code = report.exitCode
         for (path, text) in [(junit, report.junitXML), (summary, report.markdown)] {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: path)) } catch {
-                printError("cannot write \(path): \(error.localizedDescription)")
-                code = max(code, 1)
+            do { try OutputFile.write(text, to: path) } catch {
+                printError(error.description)
+                code = max(code, ExitStatus.cannotWrite)
             }
         }
         return code

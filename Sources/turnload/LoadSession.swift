@@ -29,6 +29,8 @@ final class LoadSession {
 
     /// `maxClients`: the most clients any load of this session will open at once.
     init(_ options: LoadOptions, thresholds: [Threshold], cost: CostOptions, maxClients: Int) async throws {
+        // Before anything starts: a long run must not end with results it cannot keep.
+        do { try OutputFile.checkWritable(folder: options.out ?? "results") } catch { throw error.reported() }
         self.options = options
         self.thresholds = thresholds
         self.cost = cost
@@ -74,8 +76,8 @@ final class LoadSession {
     }
 
     /// Runs one load against `target` and writes its results into `folder`. Nil when the load
-    /// could not start at all (the reason is printed).
-    func run(_ target: Target, configuration: LoadConfiguration, folder: String) async -> RunResult? {
+    /// could not start at all (the reason is printed); throws when its results cannot be kept.
+    func run(_ target: Target, configuration: LoadConfiguration, folder: String) async throws(WriteError) -> RunResult? {
         reporter.starting(target.name, library: library, configuration: configuration)
         let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
         let startedAt = Date()
@@ -98,7 +100,8 @@ final class LoadSession {
             try ReportWriter.writeRun(result, checks: thresholds.map { $0.check(figures) },
                                       cost: cost.projection(TrafficVolume(result), prices: prices, cleanCapacity: nil), to: folder)
         } catch {
-            printError("cannot write results to \(folder): \(error)")
+            reporter.finished(result, folder: nil)
+            throw error
         }
         reporter.finished(result, folder: folder)
         return result

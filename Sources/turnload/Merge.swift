@@ -34,10 +34,7 @@ struct Merge: ParsableCommand {
         let merged: RunResult
         do { merged = try RunResult.merged(parts) } catch { throw ValidationError(error.description(naming: results)) }
         let folder = out ?? "results/\(ResultWriter.timestamp(merged.startedAt))-\(ResultWriter.folderName(for: merged.target))-merged"
-        do { try ResultWriter.write(merged, to: folder) } catch {
-            printError("cannot write the merged result to \(folder): \(error)")
-            throw ExitCode(1)
-        }
+        do { try ResultWriter.write(merged, to: folder) } catch { throw error.reported() }
         print(RunSummary.render(merged, folder: folder))
     }
 

@@ -59,20 +59,34 @@ struct Probe: AsyncParsableCommand {
 
     func run() async throws {
         let targets = try credentials.targets(uris)
-        let group = MultiThreadedEventLoopGroup.singleton
-        var results: [ProbeResult] = []
+        let stop = StopSignal()
+        let probing = Task { await probe(targets) }
+        let watching = Task {
+            while !Task.isCancelled, !stop.received { try? await Task.sleep(for: .milliseconds(50)) }
+            if stop.received { probing.cancel() }
+        }
+        let results = await probing.value
+        watching.cancel()
+        if !json { print(ProbeTable.render(results)) }
+        if stop.received { throw ExitCode(ExitStatus.interrupted) }
+        if !results.allSatisfy(\.passed) { throw ExitCode(ExitStatus.failed) }
+    }
+
+    /// Probes each URI in turn, printing each result as JSON when asked; a cancel ends the
+    /// probe under way with its steps so far and skips the rest.
+    private func probe(_ targets: [(TURNURI, ClientCredential)]) async -> [ProbeResult] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        for (uri, credential) in targets {
+        var results: [ProbeResult] = []
+        for (uri, credential) in targets where !Task.isCancelled {
             let probe = TURNProbe(credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
                                   packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications)
             if !json { printError("probing \(uri)…") }
-            let result = await probe.run(uri, group: group)
-            if json { print(String(decoding: try encoder.encode(result), as: UTF8.self)) }
+            let result = await probe.run(uri, group: MultiThreadedEventLoopGroup.singleton)
+            if json, let line = try? encoder.encode(result) { print(String(decoding: line, as: UTF8.self)) }
             results.append(result)
         }
-        if !json { print(ProbeTable.render(results)) }
-        if !results.allSatisfy(\.passed) { throw ExitCode(1) }
+        return results
     }
 }
 

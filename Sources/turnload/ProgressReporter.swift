@@ -68,7 +68,8 @@ final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    func finished(_ result: RunResult, folder: String) {
+    /// `folder`: nil when the results could not be written there.
+    func finished(_ result: RunResult, folder: String?) {
         if json {
             emit(["event": "result", "folder": folder, "result": result] as [String: any Encodable])
             return

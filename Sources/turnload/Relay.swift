@@ -77,6 +77,9 @@ struct Relay: AsyncParsableCommand {
     @Flag(help: "Relay to private and link-local peers too.")
     var allowPrivatePeers = false
 
+    @Flag(help: "Accept TLS 1.0/1.1 and DTLS 1.0 (deprecated by RFC 8996) from old clients; TLS 1.2+ and DTLS 1.2 otherwise.")
+    var allowLegacyTls = false
+
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "HOST:PORT"))
     var metrics: String?
 
@@ -143,6 +146,7 @@ struct Relay: AsyncParsableCommand {
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
+        configuration.allowsLegacyTLS = allowLegacyTls
 
         var listeners = [RelayListener(.udp, address), RelayListener(.tcp, address)]
         if let tlsListen { listeners.append(RelayListener(.tls, TransportAddress(tlsListen)!)) }

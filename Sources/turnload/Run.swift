@@ -75,7 +75,12 @@ struct Run: AsyncParsableCommand {
             for target in session.targets {
                 let suffix = rounds > 1 ? "-round\(round)" : ""
                 let folder = session.folder(for: target, startedAt: Date(), suffix: suffix, subfolders: rounds > 1)
-                guard let result = await session.run(target, configuration: load.loadConfiguration, folder: folder) else {
+                let ran: RunResult?
+                do { ran = try await session.run(target, configuration: load.loadConfiguration, folder: folder) } catch {
+                    await session.shutdown()
+                    throw error.reported()
+                }
+                guard let result = ran else {
                     exitCode = max(exitCode, 1)
                     continue
                 }

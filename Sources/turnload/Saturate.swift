@@ -93,7 +93,11 @@ struct Saturate: AsyncParsableCommand {
         var exitCode: Int32 = 0
         for target in session.targets {
             let folder = session.folder(for: target, startedAt: Date(), suffix: "-saturation")
-            let saturation = await search(target, session: session, folder: folder)
+            let saturation: SaturationResult
+            do { saturation = try await search(target, session: session, folder: folder) } catch {
+                await session.shutdown()
+                throw error.reported()
+            }
             if saturation.status == .interrupted {
                 exitCode = 130
                 break
@@ -111,7 +115,7 @@ struct Saturate: AsyncParsableCommand {
 
     /// Steps the load against one target, writing `saturation.json` after every step so that a
     /// run cut short still leaves its findings, then holds when asked.
-    private func search(_ target: LoadSession.Target, session: LoadSession, folder: String) async -> SaturationResult {
+    private func search(_ target: LoadSession.Target, session: LoadSession, folder: String) async throws(WriteError) -> SaturationResult {
         let thresholds = gate.thresholds
         var saturation = SaturationResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
                                           thresholds: thresholds, steps: [],
@@ -123,7 +127,7 @@ struct Saturate: AsyncParsableCommand {
             configuration.clients = clients
             configuration.duration = stepDuration.duration
             let stepFolder = String(format: "step-%02d-%d", index + 1, clients)
-            guard let result = await session.run(target, configuration: configuration, folder: "\(folder)/\(stepFolder)") else {
+            guard let result = try await session.run(target, configuration: configuration, folder: "\(folder)/\(stepFolder)") else {
                 saturation.status = .endpointFailed
                 break
             }
@@ -131,9 +135,11 @@ struct Saturate: AsyncParsableCommand {
             let figures = LoadFigures(result)
             saturation.steps.append(SaturationStep(clients: clients, folder: stepFolder, status: result.outcome.status, figures: figures,
                                                    checks: thresholds.map { $0.check(figures) }))
-            saturation.finding = CliffFinder.find(saturation.steps.map(\.figures), thresholds: thresholds)
+            // A step cut short by Ctrl-C is kept and shown, but proves nothing about the endpoint.
+            let judged = saturation.steps.filter { $0.status != .interrupted }
+            saturation.finding = CliffFinder.find(judged.map(\.figures), thresholds: thresholds)
             printError("step \(index + 1): \(clients) calls: " + saturation.finding.headline)
-            write(saturation, to: folder)
+            try ResultWriter.write(saturation, to: folder)
             if result.outcome.status != .complete {
                 saturation.status = result.outcome.status
                 break
@@ -144,18 +150,17 @@ struct Saturate: AsyncParsableCommand {
             }
         }
         if saturation.status == .complete, let holdVolume {
-            saturation.hold = await hold(holdVolume.bytes, target: target, session: session, saturation: saturation, folder: folder)
+            saturation.hold = try await hold(holdVolume.bytes, target: target, session: session, saturation: saturation, folder: folder)
             if let hold = saturation.hold, hold.status != .complete { saturation.status = hold.status }
         }
-        write(saturation, to: folder)
+        try ResultWriter.write(saturation, to: folder)
         // Priced at the clean step's bytes per call-minute, or the last step's without one.
-        let priced = stepResults.last { $0.outcome.clients.requested == saturation.finding.cleanCapacity } ?? stepResults.last
+        let priceable = stepResults.filter { $0.outcome.status != .interrupted }
+        let priced = priceable.last { $0.outcome.clients.requested == saturation.finding.cleanCapacity } ?? priceable.last
         let projection = priced.map {
             cost.projection(TrafficVolume($0), prices: session.prices, cleanCapacity: saturation.finding.cleanCapacity)
         }
-        do { try ReportWriter.writeSaturation(saturation, stepResults: stepResults, cost: projection, to: folder) } catch {
-            printError("cannot write the report to \(folder): \(error)")
-        }
+        try ReportWriter.writeSaturation(saturation, stepResults: stepResults, cost: projection, to: folder)
         print("\(target.name): " + saturation.finding.headline + "\n  results: \(folder)/ (report.html)")
         return saturation
     }
@@ -163,7 +168,7 @@ struct Saturate: AsyncParsableCommand {
     /// Holds `holdAt` of the clean capacity for as long as the clean step's rate takes to push
     /// `bytes` out of the endpoint.
     private func hold(_ bytes: Double, target: LoadSession.Target, session: LoadSession, saturation: SaturationResult,
-                      folder: String) async -> SaturationHold? {
+                      folder: String) async throws(WriteError) -> SaturationHold? {
         guard let capacity = saturation.finding.cleanCapacity,
               let clean = saturation.steps.last(where: { $0.clients == capacity })
         else {
@@ -181,14 +186,10 @@ struct Saturate: AsyncParsableCommand {
         configuration.duration = .milliseconds(Int64((seconds * 1000).rounded(.up)))
         printError("hold: \(clients) calls (\(DecimalText.short(holdAt.fraction * 100))% of \(capacity)) for "
             + "\(DecimalText.short(seconds / 60, decimals: 1)) min to push \(DecimalText.short(bytes / 1e9, decimals: 2)) GB")
-        guard let result = await session.run(target, configuration: configuration, folder: "\(folder)/hold") else { return nil }
+        guard let result = try await session.run(target, configuration: configuration, folder: "\(folder)/hold") else { return nil }
         let figures = LoadFigures(result)
         let pushed = [result.outcome.towardPeer, result.outcome.towardClient].compactMap { $0 }.map(\.wireBytesReceived).reduce(0, +)
         return SaturationHold(clients: clients, targetBytes: bytes, bytes: Double(pushed), folder: "hold", status: result.outcome.status, figures: figures,
                               checks: saturation.thresholds.map { $0.check(figures) })
-    }
-
-    private func write(_ saturation: SaturationResult, to folder: String) {
-        do { try ResultWriter.write(saturation, to: folder) } catch { printError("cannot write \(folder)/saturation.json: \(error)") }
     }
 }

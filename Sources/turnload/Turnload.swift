@@ -1,5 +1,9 @@
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 @main
 struct Turnload: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +35,9 @@ struct Turnload: AsyncParsableCommand {
 
     /// Expands `--scenario FILE` into the scenario's options before ArgumentParser parses.
     static func main() async {
+        // Past a file-size limit (ulimit -f) a write then fails with EFBIG and is reported
+        // like any other failed write, instead of the signal killing the process.
+        signal(SIGXFSZ, SIG_IGN)
         let arguments: [String]
         do {
             arguments = try ScenarioExpansion.expand(Array(CommandLine.arguments.dropFirst()))

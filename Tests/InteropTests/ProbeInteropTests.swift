@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// `turnload probe`, the binary, against a real coturn on loopback.
 @Suite("probe against coturn", .serialized)
@@ -12,7 +13,6 @@ struct ProbeInteropTests {
 
     /// Runs `turnload probe … --json` with the environment given and decodes its lines.
     func probe(_ arguments: [String], environment: [String: String] = [:]) throws -> Outcome {
-        let productsDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         let process = Process()
         process.executableURL = productsDirectory.appendingPathComponent("turnload")
         process.arguments = ["probe", "--json"] + arguments
@@ -122,6 +122,76 @@ struct ProbeInteropTests {
                                  environment: ["TL_PASSWORD": Coturn.password])
         #expect(failure(overDTLS, at: "connect")
             == "DTLS: certificate for 127.0.0.1 is not trusted: self-signed certificate (use --ca-file or --insecure)")
+    }
+
+    /// A TCP or TLS server that closes every connection as soon as it has accepted it (and
+    /// shaken hands): each waiting request ends, within the timeout, and the row says why.
+    /// Before, a request sent as the close arrived waited forever, ignoring --timeout and SIGINT.
+    @Test(arguments: [("turn:127.0.0.1:%d?transport=tcp", "connection closed by the server after it accepted it"),
+                      ("turns:127.0.0.1:%d", "connection closed by the server after the handshake")])
+    func serverClosingEveryConnection(_ uriFormat: String, _ reason: String) async throws {
+        let certificate = try ThrowawayCertificate()
+        let port = try Coturn.freePort()
+        let server = try RelayInteropTests.spawn("/usr/bin/python3", ["-c", Self.closingServer, "\(port)", certificate.certificate,
+                                                                      certificate.key, uriFormat.hasPrefix("turns") ? "tls" : "tcp"])
+        defer { RelayInteropTests.kill(server) }
+        try await Self.waitUntilListening(port)
+        // The race hit 4 tries in 10.
+        for _ in 0..<6 {
+            let outcome = try await TestProcess.run(productsDirectory.appendingPathComponent("turnload"), [
+                "probe", String(format: uriFormat, port), "--insecure", "--timeout", "3", "--user", "u", "--password-env", "TL_PASSWORD",
+            ], environment: ["TL_PASSWORD": "p"], limit: .seconds(30))
+            #expect(outcome.status == 1, "\(outcome.output)\n\(outcome.errors)")
+            #expect(outcome.output.contains(reason), "\(outcome.output)")
+            #expect(!outcome.output.contains("I/O on closed channel"), "\(outcome.output)")
+        }
+    }
+
+    static func waitUntilListening(_ port: Int) async throws {
+        for _ in 0..<50 {
+            if let socket = LoopbackTCP.connected(toPort: port) {
+                close(socket)
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        throw CoturnFailed(reason: "the closing server did not listen on \(port)")
+    }
+
+    /// Accepts on 127.0.0.1:PORT and closes each connection at once, after a TLS handshake
+    /// when the last argument says tls.
+    static let closingServer = """
+        import socket, ssl, sys
+        port, certificate, key, mode = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4]
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(certificate, key)
+        listener = socket.create_server(("127.0.0.1", port))
+        while True:
+            connection, _ = listener.accept()
+            if mode == "tls":
+                try:
+                    connection = context.wrap_socket(connection, server_side=True)
+                except (ssl.SSLError, OSError):
+                    pass
+            connection.close()
+        """
+
+    /// SIGINT while echoing: the probe stops at once, prints what it has, marked, and exits 130.
+    @Test func interruptedProbe() async throws {
+        let coturn = try Coturn()
+        let clock = ContinuousClock()
+        let started = clock.now
+        let outcome = try await TestProcess.run(productsDirectory.appendingPathComponent("turnload"), [
+            "probe", "turn:127.0.0.1:\(coturn.udpPort)", "--packets", "1000", "--user", Coturn.user, "--password-env", "TL_PASSWORD",
+        ], environment: ["TL_PASSWORD": Coturn.password], limit: .seconds(40), interruptAfter: .seconds(3))
+        #expect(outcome.status == 130, "\(outcome.output)\n\(outcome.errors)")
+        #expect(clock.now - started < .seconds(8))
+        #expect(outcome.output.contains("INTERRUPTED"), "\(outcome.output)")
+        #expect(outcome.output.contains("✗ echo: interrupted"), "\(outcome.output)")
+    }
+
+    var productsDirectory: URL {
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
     @Test func silentPortTimesOut() throws {

@@ -13,11 +13,14 @@ struct RelayInteropTests {
 
     /// Our relay on UDP+TCP at one port and TLS+DTLS at another, as coturn lays them out, which
     /// is what turnutils_uclient's `-p` expects.
-    func startRelay(_ certificate: ThrowawayCertificate) async throws -> (RelayServer, plain: Int, secure: Int) {
+    func startRelay(_ certificate: ThrowawayCertificate, legacyTLS: Bool = true) async throws -> (RelayServer, plain: Int, secure: Int) {
         var configuration = RelayConfiguration(realm: "turnload.test", users: ["alice": Self.password])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         // uclient allocates twice per session (a probe it abandons, then the real one).
         configuration.maximumAllocationsPerUser = 1000
+        // uclient 4.6.1 picks TLS 1.0, 1.1 or 1.2 and DTLS 1.0 or 1.2 at random for each
+        // connection; refused by default, these would fail a run by chance.
+        configuration.allowsLegacyTLS = legacyTLS
         let plain = try Coturn.freePort()
         let secure = try Coturn.freePort()
         let address = { (port: Int) in TransportAddress(ip: .loopbackV4, port: UInt16(port)) }
@@ -57,6 +60,24 @@ struct RelayInteropTests {
         let counters = await relay.counters
         #expect(counters.packetsToPeers >= 25_000 && counters.packetsToClients >= 25_000)
         await relay.stop()
+    }
+
+    /// TLS 1.0 and DTLS 1.0 (deprecated by RFC 8996) are refused by default and accepted when
+    /// allowed, as openssl's own client sees it.
+    @Test(arguments: [("TLSv1", "-tls1"), ("DTLSv1", "-dtls1")])
+    func legacyProtocolVersions(_ protocolName: String, _ flag: String) async throws {
+        let certificate = try ThrowawayCertificate()
+        for allowed in [false, true] {
+            let (relay, _, secure) = try await startRelay(certificate, legacyTLS: allowed)
+            // Security level 0: OpenSSL 3 offers these versions nowhere else.
+            let client = try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
+                "s_client", "-connect", "127.0.0.1:\(secure)", flag, "-cipher", "DEFAULT:@SECLEVEL=0",
+            ], limit: .seconds(20))
+            let output = client.output + client.errors
+            let negotiated = output.contains("Protocol  : \(protocolName)\n") && !output.contains("Cipher is (NONE)")
+            #expect(negotiated == allowed, "allowed \(allowed):\n\(output.suffix(1500))")
+            await relay.stop()
+        }
     }
 
     /// aioice 0.13 allocates over UDP, binds a channel and relays 1000 datagrams to an echo

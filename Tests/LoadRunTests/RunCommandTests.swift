@@ -31,6 +31,58 @@ struct RunCommandTests {
         #expect(run.outcome.output.contains("interrupted"))
     }
 
+    /// SIGINT during the drain cuts it short: exit 130, the result marked interrupted.
+    @Test func interruptedDrain() async throws {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let run = try await LoadRun.start(["--clients", "10", "--duration", "1s", "--drain", "60s"], interruptAfter: .seconds(5))
+        #expect(run.outcome.status == 130, "\(run.outcome.errors)")
+        #expect(clock.now - started < .seconds(20))
+        let result = try #require(run.result, "no result.json after SIGINT:\n\(run.outcome.errors)")
+        #expect(result.outcome.status == .interrupted)
+    }
+
+    /// An --out that cannot be made fails before the load starts, naming it and why (exit 74).
+    @Test func unwritableOutputFailsFirst() async throws {
+        let outcome = try await TurnloadBinary().run(["run", "--clients", "2", "--duration", "1s", "--out", "/proc/turnload-x"],
+                                                     limit: .seconds(20))
+        #expect(outcome.status == 74, "\(outcome.errors)")
+        #expect(outcome.errors.contains("cannot write /proc/turnload-x: No such file or directory"), "\(outcome.errors)")
+        #expect(!outcome.errors.contains("allocated"), "the load started: \(outcome.errors)")
+    }
+
+    /// A write that fails at the end (here past a file-size limit, as on a full disk) exits 74
+    /// with the file and the reason, and leaves no truncated result.json behind.
+    @Test func failedResultWriteIsAnErrorAndLeavesNoTruncatedFile() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let binary = try TurnloadBinary()
+        let outcome = try await TestProcess.run(URL(fileURLWithPath: "/bin/bash"), [
+            "-c", "ulimit -f 4; exec \"$0\" \"$@\"", binary.url.path,
+            "run", "--clients", "4", "--duration", "1s", "--gate", "--out", folder.path,
+        ], limit: .seconds(60))
+        #expect(outcome.status == 74, "\(outcome.output)\n\(outcome.errors)")
+        #expect(outcome.errors.contains("cannot write \(folder.path)/result.json: File too large"), "\(outcome.errors)")
+        #expect(outcome.output.contains("results: NOT WRITTEN"), "\(outcome.output)")
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("result.json").path))
+    }
+
+    /// Every Allocate refused (a wrong password): the run failed, and says why, rather than
+    /// calling itself complete with no client.
+    @Test func everyAllocationRefused() async throws {
+        let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
+                                            environment: ["TURN_PASSWORD": "right"])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run([
+            "run", "--target", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env", "TURN_PASSWORD",
+            "--clients", "2", "--duration", "1s", "--out", folder.path,
+        ], environment: ["TURN_PASSWORD": "wrong"], limit: .seconds(60))
+        #expect(outcome.status == 1, "\(outcome.output)\n\(outcome.errors)")
+        #expect(outcome.output.contains("endpoint-failed, 0/2 clients allocated"), "\(outcome.output)")
+        #expect(outcome.output.contains("401"), "\(outcome.output)")
+    }
+
     @Test func resultFilesAndSummaryWithoutSecrets() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
