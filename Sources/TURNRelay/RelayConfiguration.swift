@@ -40,8 +40,10 @@ public struct RelayConfiguration: Sendable {
 }
 
 /// Which peers a relay forwards to: like hosted providers, none in private, loopback,
-/// link-local, multicast or unspecified space unless allowed, so that the relay cannot be
-/// turned on the network it stands in.
+/// link-local, multicast, unspecified or reserved space, nor special-purpose space
+/// (documentation, benchmarking…) unless allowed, so that the relay cannot be turned on the
+/// network it stands in. IPv4 written as IPv6 (mapped, NAT64, 6to4) is judged as the IPv4 it
+/// carries.
 public struct PeerPolicy: Sendable, Hashable {
     public var allowLoopback = false
     public var allowPrivate = false
@@ -52,9 +54,10 @@ public struct PeerPolicy: Sendable, Hashable {
     }
 
     public func permits(_ address: IPAddress) -> Bool {
-        if address.isUnspecified || address.isMulticast { return false }
+        let address = address.embeddedIPv4 ?? address
+        if address.isUnspecified || address.isMulticast || address.isReserved { return false }
         if address.isLoopback { return allowLoopback }
-        if address.isPrivate || address.isLinkLocal { return allowPrivate }
+        if address.isPrivate || address.isLinkLocal || address.isSpecialPurpose { return allowPrivate }
         return true
     }
 }

@@ -54,7 +54,7 @@ struct RelayCoreTests {
         return configuration
     }()
     static let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
-    let publicPeer = TransportAddress("192.0.2.77:9000")!
+    let publicPeer = TransportAddress("20.0.0.77:9000")!
 
     func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
         for case .failed(_, let error) in events { return error }
@@ -122,7 +122,11 @@ struct RelayCoreTests {
     @Test func peerPolicy() {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         _ = exchange.run { $0.allocate(now: $1) }
-        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7"] {
+        // The same hosts by other names too: IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms.
+        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7",
+                     "[::ffff:127.0.0.1]:8", "[::ffff:10.0.0.1]:8", "[::10.0.0.1]:8", "[64:ff9b::a00:1]:8", "[64:ff9b::7f00:1]:8",
+                     "[2002:a00:1::1]:8", "[2002:7f00:1::1]:8", "255.255.255.255:9", "0.1.2.3:9", "240.0.0.1:9",
+                     "198.18.0.1:9", "192.0.2.1:9", "[2001:db8::1]:9"] {
             let error = failure(exchange.run { $0.createPermission(for: TransportAddress(peer)!, now: $1) })
             #expect(error == .rejected(STUNErrorCode(403)), "\(peer)")
         }
@@ -132,6 +136,8 @@ struct RelayCoreTests {
         _ = loopback.run { $0.allocate(now: $1) }
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
+        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
+                "6to4 of a public address is public")
     }
 
     @Test func quotasAndCapacity() {
@@ -161,7 +167,7 @@ struct RelayCoreTests {
     @Test func dataPath() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else { return }
-        let other = TransportAddress("192.0.2.88:9000")!
+        let other = TransportAddress("20.0.0.88:9000")!
         let payload = ByteBuffer(bytes: [0x80, 111, 0, 1])
 
         // No permission yet: nothing passes either way.
