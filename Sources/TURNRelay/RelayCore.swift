@@ -56,7 +56,7 @@ public struct RelayCore: Sendable {
         }
         let key: STUNIntegrity
         let username: String
-        switch authenticate(request, bytes: bytes, unixTime: unixTime) {
+        switch authenticate(request, bytes: bytes, client: client, unixTime: unixTime) {
         case .reply(let response, let why):
             guard unauthenticatedLimit.admit(client.address, now: now) else {
                 rejections.rateLimited += 1
@@ -98,20 +98,19 @@ public struct RelayCore: Sendable {
         case authenticated(String, STUNIntegrity)
     }
 
-    private func authenticate(_ request: STUNMessage, bytes: ByteBuffer, unixTime: Int64) -> Authentication {
-        let challenge: [STUNAttribute] = [
-            .realm(configuration.realm), .nonce(nonces.make(expiringAt: unixTime + Int64(configuration.nonceLifetime.components.seconds))),
-        ]
+    private func authenticate(_ request: STUNMessage, bytes: ByteBuffer, client: RelayClient, unixTime: Int64) -> Authentication {
+        let expiry = unixTime + Int64(configuration.nonceLifetime.components.seconds)
+        let challenge: [STUNAttribute] = [.realm(configuration.realm), .nonce(nonces.make(expiringAt: expiry, for: client))]
         guard request.attribute(.messageIntegrity) != nil else {
             return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.challenged)
         }
         guard let username = try? request.username, let nonce = try? request.nonce, (try? request.realm) != nil else {
             return .reply(error(request, .badRequest).bytes, why: \.malformed)
         }
-        switch nonces.check(nonce, unixTime: unixTime) {
+        switch nonces.check(nonce, from: client, unixTime: unixTime) {
         case .valid: break
         case .stale: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.challenged)
-        case .invalid: return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials)
+        case .foreign: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.badCredentials)
         }
         guard let password = password(for: username, unixTime: unixTime),
               let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
@@ -296,7 +295,8 @@ public struct RelayRejections: Sendable, Hashable, Codable {
     /// Challenged with 401 or 438: no credentials yet, or a stale nonce; every client's first
     /// request is one.
     public var challenged = 0
-    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made.
+    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made
+    /// or made for another client (a replay, or a client whose NAT rebound; answered 438).
     public var badCredentials = 0
     /// Dropped unanswered: over the limit on requests without valid credentials.
     public var rateLimited = 0

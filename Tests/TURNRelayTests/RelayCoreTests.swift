@@ -14,6 +14,10 @@ struct Exchange {
     var unixTime: Int64 = 1_800_000_000
     var nextPort: UInt16 = 50_000
     var portsLeft = 100
+    /// Every request the session sent, in order.
+    var sent: [ByteBuffer] = []
+    /// After this many requests the client's NAT gives it a new port.
+    var rebindAfter: Int?
 
     init(relay: RelayConfiguration, credential: ClientCredential) {
         self.relay = RelayCore(configuration: relay)
@@ -30,6 +34,8 @@ struct Exchange {
                 switch output {
                 case .event(let event): events.append(event)
                 case .send(let request):
+                    if sent.count == rebindAfter { client.address.port &+= 1 }
+                    sent.append(request)
                     let reply = relay.handle(request, from: client, now: now, unixTime: unixTime) {
                         guard portsLeft > 0 else { return nil }
                         portsLeft -= 1
@@ -45,6 +51,11 @@ struct Exchange {
     }
 }
 
+func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
+    for case .failed(_, let error) in events { return error }
+    return nil
+}
+
 @Suite("relay core")
 struct RelayCoreTests {
     static let configuration: RelayConfiguration = {
@@ -55,11 +66,6 @@ struct RelayCoreTests {
     }()
     static let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
     let publicPeer = TransportAddress("20.0.0.77:9000")!
-
-    func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
-        for case .failed(_, let error) in events { return error }
-        return nil
-    }
 
     @Test func fullLifecycle() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
