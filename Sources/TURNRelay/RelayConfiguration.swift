@@ -15,9 +15,11 @@ public struct RelayConfiguration: Sendable {
     public var channelLifetime: Duration = .seconds(600)
     public var maximumAllocationsPerUser = 100
     public var maximumAllocations = 20_000
-    /// Requests without valid credentials answered a second, from one source and in all; the
-    /// rest are dropped unanswered.
-    public var maximumUnauthenticatedPerAddressPerSecond = 10
+    /// Requests without valid credentials, and Binding requests, answered a second from one
+    /// source address (an IPv4 address or IPv6 /64, all its ports together) and in all; the
+    /// rest are dropped unanswered. Every client's first Allocate is one, so a source's share
+    /// must hold a load generator's ramp from one address (`turnload run --ramp 400`).
+    public var maximumUnauthenticatedPerAddressPerSecond = 500
     public var maximumUnauthenticatedPerSecond = 5000
     /// Relayed ports, when not the kernel's choice (a firewall opening, or to stay out of the
     /// kernel's ephemeral range as coturn's min-port/max-port do).

@@ -71,10 +71,14 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond).", valueName: "N"))
     var userQuota = 100
 
-    @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
+    @Option(help: ArgumentHelp("Requests without credentials and Binding requests answered a second from one "
+                               + "IPv4 address or IPv6 /64; the rest are dropped.", valueName: "N"))
+    var maxUnauthenticatedPerIp = RelayConfiguration(realm: "").maximumUnauthenticatedPerAddressPerSecond
+
+    @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1, and their IPv6 forms).")
     var allowLoopbackPeers = false
 
-    @Flag(help: "Relay to private and link-local peers too.")
+    @Flag(help: "Relay to private, link-local and special-purpose (documentation, benchmarking) peers too.")
     var allowPrivatePeers = false
 
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "HOST:PORT"))
@@ -114,6 +118,7 @@ struct Relay: AsyncParsableCommand {
         }
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
         if userQuota < 1 { throw ValidationError("--user-quota must be at least 1") }
+        if maxUnauthenticatedPerIp < 1 { throw ValidationError("--max-unauthenticated-per-ip must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
@@ -140,6 +145,7 @@ struct Relay: AsyncParsableCommand {
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
         configuration.maximumAllocationsPerUser = userQuota
+        configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)

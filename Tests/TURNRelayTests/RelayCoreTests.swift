@@ -216,17 +216,18 @@ struct RelayCoreTests {
         #expect(exchange.relay.allocations.isEmpty)
     }
 
-    /// Requests without credentials get a challenge and leave no state behind, 10 a second
-    /// per source at most, while other sources are still answered; unknown
+    /// Requests without credentials get a challenge and leave no state behind, a few hundred a
+    /// second per source at most, while other sources are still answered; unknown
     /// comprehension-required attributes get 420; a second Allocate on a 5-tuple gets 437.
     @Test func hostileAndOddRequests() throws {
         var relay = RelayCore(configuration: Self.configuration)
         let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.9:5000")!)
         let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
+        let perSecond = Self.configuration.maximumUnauthenticatedPerAddressPerSecond
         let answered = (0..<1000).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { nil } }
-        #expect(answered.count == 10)
+        #expect(answered.count == perSecond)
         #expect(try answered.allSatisfy { try STUNMessage(datagram: $0).errorCode?.code == 401 })
-        #expect(relay.rejections.challenged == 10 && relay.rejections.rateLimited == 990)
+        #expect(relay.rejections.challenged == perSecond && relay.rejections.rateLimited == 1000 - perSecond)
         let other = RelayClient(transport: .udp, address: TransportAddress("198.51.100.10:5000")!)
         #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { nil } != nil)
         #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { nil } != nil, "a new second, a new allowance")
