@@ -28,6 +28,7 @@ public final class EmbeddedRelay: Sendable {
         configuration.maximumAllocationsPerUser = max(100, clients)
         configuration.maximumAllocations = max(20_000, clients)
         configuration.maximumUnauthenticatedPerAddressPerSecond = configuration.maximumUnauthenticatedPerSecond
+        configuration.maximumConnectionsPerAddress = configuration.maximumAllocations
         configuration.impairment = try impairment.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.maximumPacketsPerSecond = maxPps
         configuration.seed = seed

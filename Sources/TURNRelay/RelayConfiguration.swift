@@ -21,6 +21,11 @@ public struct RelayConfiguration: Sendable {
     /// must hold a load generator's ramp from one address (`turnload run --ramp 400`).
     public var maximumUnauthenticatedPerAddressPerSecond = 500
     public var maximumUnauthenticatedPerSecond = 5000
+    /// TCP and TLS connections open at once from one source address; more are closed at once.
+    public var maximumConnectionsPerAddress = 1000
+    /// TCP and TLS connections that hold no allocation this long after they opened are closed,
+    /// so that idle connections cannot hold the relay's file descriptors.
+    public var unauthenticatedConnectionTimeout: Duration = .seconds(10)
     /// Relayed ports, when not the kernel's choice (a firewall opening, or to stay out of the
     /// kernel's ephemeral range as coturn's min-port/max-port do).
     public var relayPorts: ClosedRange<UInt16>?

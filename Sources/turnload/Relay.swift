@@ -75,6 +75,10 @@ struct Relay: AsyncParsableCommand {
                                + "IPv4 address or IPv6 /64; the rest are dropped.", valueName: "N"))
     var maxUnauthenticatedPerIp = RelayConfiguration(realm: "").maximumUnauthenticatedPerAddressPerSecond
 
+    @Option(help: ArgumentHelp("TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed.",
+                               valueName: "N"))
+    var maxConnectionsPerIp = RelayConfiguration(realm: "").maximumConnectionsPerAddress
+
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1, and their IPv6 forms).")
     var allowLoopbackPeers = false
 
@@ -119,6 +123,7 @@ struct Relay: AsyncParsableCommand {
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
         if userQuota < 1 { throw ValidationError("--user-quota must be at least 1") }
         if maxUnauthenticatedPerIp < 1 { throw ValidationError("--max-unauthenticated-per-ip must be at least 1") }
+        if maxConnectionsPerIp < 1 { throw ValidationError("--max-connections-per-ip must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
@@ -146,6 +151,7 @@ struct Relay: AsyncParsableCommand {
         configuration.maximumPacketsPerSecond = maxPps
         configuration.maximumAllocationsPerUser = userQuota
         configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
+        configuration.maximumConnectionsPerAddress = maxConnectionsPerIp
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -118,6 +119,40 @@ struct RelayLimitsTests {
         await good.close()
         try await Task.sleep(for: .milliseconds(200))
         #expect(await relay.allocationCount == 0, "a closed TCP connection frees its allocation")
+        await relay.stop()
+    }
+
+    /// A TCP connection that has allocated nothing when the timeout comes is closed: idle
+    /// connections cannot sit on the relay's file descriptors. One that allocated stays.
+    @Test func connectionsWithoutAnAllocationAreClosed() async throws {
+        let relay = try await startRelay { $0.unauthenticatedConnectionTimeout = .seconds(2) }
+        let port = try #require(relay.localAddress(.tcp)?.port)
+        let idle = try #require(LoopbackTCP.connected(toPort: port))
+        defer { close(idle) }
+        let client = try await connect(relay, .tcp)
+        _ = try await client.allocate()
+        #expect(LoopbackTCP.closedByPeer(idle, within: 5000))
+        try await client.refresh(lifetime: 600)
+        await client.close()
+        await relay.stop()
+    }
+
+    /// A source address holds at most its share of connections; more are closed at once, and
+    /// a place is free again when one of its connections closes.
+    @Test func connectionsPerAddressAreCapped() async throws {
+        let relay = try await startRelay { $0.maximumConnectionsPerAddress = 2 }
+        let port = try #require(relay.localAddress(.tcp)?.port)
+        let first = try #require(LoopbackTCP.connected(toPort: port))
+        let second = try #require(LoopbackTCP.connected(toPort: port))
+        let third = try #require(LoopbackTCP.connected(toPort: port))
+        defer { [second, third].forEach { close($0) } }
+        #expect(LoopbackTCP.closedByPeer(third, within: 1000))
+        #expect(!LoopbackTCP.closedByPeer(first, within: 100) && !LoopbackTCP.closedByPeer(second, within: 100))
+        close(first)
+        try await Task.sleep(for: .milliseconds(200))
+        let client = try await connect(relay, .tcp)
+        _ = try await client.allocate()
+        await client.close()
         await relay.stop()
     }
 }
