@@ -18,8 +18,9 @@ public struct RelayConfiguration: Sendable {
     /// Requests without valid credentials, and Binding requests, answered a second from one
     /// source address (an IPv4 address or IPv6 /64, all its ports together) and in all; the
     /// rest are dropped unanswered. Every client's first Allocate is one, so a source's share
-    /// must hold a load generator's ramp from one address (`turnload run --ramp 400`).
-    public var maximumUnauthenticatedPerAddressPerSecond = 500
+    /// must hold a load generator's ramp from one address (`turnload run --ramp 400`) with its
+    /// retransmissions and the bursts of a harness catching up.
+    public var maximumUnauthenticatedPerAddressPerSecond = 1000
     public var maximumUnauthenticatedPerSecond = 5000
     /// TCP and TLS connections open at once from one source address; more are closed at once.
     public var maximumConnectionsPerAddress = 1000

@@ -71,8 +71,9 @@ struct RelayAbuseTests {
     @Test func bindingAnswersAreLimitedPerSource() {
         var relay = RelayCore(configuration: Self.configuration)
         let binding = STUNMessage(.binding, .request).encoded()
-        let answered = (0..<1000).filter { index in
-            let source = RelayClient(transport: .udp, address: TransportAddress(ip: IPAddress("198.51.100.66")!, port: UInt16(10_000 + index)))
+        let answered = (0..<2 * Self.configuration.maximumUnauthenticatedPerAddressPerSecond).filter { index in
+            let source = RelayClient(transport: .udp, address: TransportAddress(ip: IPAddress("198.51.100.66")!,
+                                                                               port: UInt16(10_000 + index % 1000)))
             return relay.handle(binding, from: source, now: .zero, unixTime: 0) { nil } != nil
         }
         #expect(answered.count == Self.configuration.maximumUnauthenticatedPerAddressPerSecond)
