@@ -6,7 +6,8 @@ import TURNRelay
 
 /// turnload's own relay on loopback, the default target: throw-away credentials made here,
 /// its own event-loop thread so that it does not share one with the clients, loopback peers
-/// allowed (the harness's peer sockets are there), and room for every client.
+/// allowed (the harness's peer sockets are there), and room for every client: all of them come
+/// from 127.0.0.1, so the limits per source address are the relay's whole limits.
 public final class EmbeddedRelay: Sendable {
     public let server: RelayServer
     public let target: LoadTarget
@@ -26,6 +27,8 @@ public final class EmbeddedRelay: Sendable {
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         configuration.maximumAllocationsPerUser = max(100, clients)
         configuration.maximumAllocations = max(20_000, clients)
+        configuration.maximumUnauthenticatedPerAddressPerSecond = configuration.maximumUnauthenticatedPerSecond
+        configuration.maximumConnectionsPerAddress = configuration.maximumAllocations
         configuration.impairment = try impairment.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.maximumPacketsPerSecond = maxPps
         configuration.seed = seed

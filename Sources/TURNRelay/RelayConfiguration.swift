@@ -15,10 +15,18 @@ public struct RelayConfiguration: Sendable {
     public var channelLifetime: Duration = .seconds(600)
     public var maximumAllocationsPerUser = 100
     public var maximumAllocations = 20_000
-    /// Requests without valid credentials answered a second, from one source and in all; the
-    /// rest are dropped unanswered.
-    public var maximumUnauthenticatedPerAddressPerSecond = 10
+    /// Requests without valid credentials, and Binding requests, answered a second from one
+    /// source address (an IPv4 address or IPv6 /64, all its ports together) and in all; the
+    /// rest are dropped unanswered. Every client's first Allocate is one, so a source's share
+    /// must hold a load generator's ramp from one address (`turnload run --ramp 400`) with its
+    /// retransmissions and the bursts of a harness catching up.
+    public var maximumUnauthenticatedPerAddressPerSecond = 1000
     public var maximumUnauthenticatedPerSecond = 5000
+    /// TCP and TLS connections open at once from one source address; more are closed at once.
+    public var maximumConnectionsPerAddress = 1000
+    /// TCP and TLS connections that hold no allocation this long after they opened are closed,
+    /// so that idle connections cannot hold the relay's file descriptors.
+    public var unauthenticatedConnectionTimeout: Duration = .seconds(10)
     /// Relayed ports, when not the kernel's choice (a firewall opening, or to stay out of the
     /// kernel's ephemeral range as coturn's min-port/max-port do).
     public var relayPorts: ClosedRange<UInt16>?
@@ -43,8 +51,10 @@ public struct RelayConfiguration: Sendable {
 }
 
 /// Which peers a relay forwards to: like hosted providers, none in private, loopback,
-/// link-local, multicast or unspecified space unless allowed, so that the relay cannot be
-/// turned on the network it stands in.
+/// link-local, multicast, unspecified or reserved space, nor special-purpose space
+/// (documentation, benchmarking…) unless allowed, so that the relay cannot be turned on the
+/// network it stands in. IPv4 written as IPv6 (mapped, NAT64, 6to4) is judged as the IPv4 it
+/// carries.
 public struct PeerPolicy: Sendable, Hashable {
     public var allowLoopback = false
     public var allowPrivate = false
@@ -55,9 +65,10 @@ public struct PeerPolicy: Sendable, Hashable {
     }
 
     public func permits(_ address: IPAddress) -> Bool {
-        if address.isUnspecified || address.isMulticast { return false }
+        let address = address.embeddedIPv4 ?? address
+        if address.isUnspecified || address.isMulticast || address.isReserved { return false }
         if address.isLoopback { return allowLoopback }
-        if address.isPrivate || address.isLinkLocal { return allowPrivate }
+        if address.isPrivate || address.isLinkLocal || address.isSpecialPurpose { return allowPrivate }
         return true
     }
 }

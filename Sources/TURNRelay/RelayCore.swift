@@ -22,7 +22,7 @@ public struct RelayCore: Sendable {
     public let configuration: RelayConfiguration
     private let nonces = NonceAuthority()
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
-    private var allocationsPerUser: [String: Int] = [:]
+    private var allocationsPerUser: [QuotaHolder: Int] = [:]
     private var clientsByRelayed: [TransportAddress: RelayClient] = [:]
     private var unauthenticatedLimit: UnauthenticatedLimit
     /// Requests refused or dropped since start, by why.
@@ -30,7 +30,7 @@ public struct RelayCore: Sendable {
 
     public init(configuration: RelayConfiguration) {
         self.configuration = configuration
-        unauthenticatedLimit = UnauthenticatedLimit(perAddress: configuration.maximumUnauthenticatedPerAddressPerSecond,
+        unauthenticatedLimit = UnauthenticatedLimit(perSource: configuration.maximumUnauthenticatedPerAddressPerSecond,
                                                     total: configuration.maximumUnauthenticatedPerSecond)
     }
 
@@ -51,17 +51,17 @@ public struct RelayCore: Sendable {
             rejections.malformed += 1
             return error(request, .unknownAttribute, extra: [.unknownAttributes(unknown)]).bytes
         }
+        // A Binding answer is larger than its request: limited like requests without
+        // credentials, so that the relay is a poor reflector.
         if request.type.method == .binding {
+            guard admitUnauthenticated(client, now: now) else { return nil }
             return reply(request, [.xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID)], key: nil).bytes
         }
         let key: STUNIntegrity
         let username: String
-        switch authenticate(request, bytes: bytes, unixTime: unixTime) {
+        switch authenticate(request, bytes: bytes, client: client, unixTime: unixTime) {
         case .reply(let response, let why):
-            guard unauthenticatedLimit.admit(client.address, now: now) else {
-                rejections.rateLimited += 1
-                return nil
-            }
+            guard admitUnauthenticated(client, now: now) else { return nil }
             rejections[keyPath: why] += 1
             return response
         case .authenticated(let name, let integrity): (username, key) = (name, integrity)
@@ -77,6 +77,14 @@ public struct RelayCore: Sendable {
         }
         if response.refused { rejections.refused += 1 }
         return response.bytes
+    }
+
+    private mutating func admitUnauthenticated(_ client: RelayClient, now: Duration) -> Bool {
+        guard unauthenticatedLimit.admit(client.address, now: now) else {
+            rejections.rateLimited += 1
+            return false
+        }
+        return true
     }
 
     /// Frees a client's allocation at once: its TCP or TLS connection closed (RFC 8656 §5).
@@ -98,20 +106,19 @@ public struct RelayCore: Sendable {
         case authenticated(String, STUNIntegrity)
     }
 
-    private func authenticate(_ request: STUNMessage, bytes: ByteBuffer, unixTime: Int64) -> Authentication {
-        let challenge: [STUNAttribute] = [
-            .realm(configuration.realm), .nonce(nonces.make(expiringAt: unixTime + Int64(configuration.nonceLifetime.components.seconds))),
-        ]
+    private func authenticate(_ request: STUNMessage, bytes: ByteBuffer, client: RelayClient, unixTime: Int64) -> Authentication {
+        let expiry = unixTime + Int64(configuration.nonceLifetime.components.seconds)
+        let challenge: [STUNAttribute] = [.realm(configuration.realm), .nonce(nonces.make(expiringAt: expiry, for: client))]
         guard request.attribute(.messageIntegrity) != nil else {
             return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.challenged)
         }
         guard let username = try? request.username, let nonce = try? request.nonce, (try? request.realm) != nil else {
             return .reply(error(request, .badRequest).bytes, why: \.malformed)
         }
-        switch nonces.check(nonce, unixTime: unixTime) {
+        switch nonces.check(nonce, from: client, unixTime: unixTime) {
         case .valid: break
         case .stale: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.challenged)
-        case .invalid: return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials)
+        case .foreign: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.badCredentials)
         }
         guard let password = password(for: username, unixTime: unixTime),
               let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
@@ -146,7 +153,7 @@ public struct RelayCore: Sendable {
         if (try? request.requestedAddressFamily) == .ipv6, client.address.ip.family != .ipv6 {
             return error(request, .addressFamilyNotSupported, key: key)
         }
-        guard allocationsPerUser[username, default: 0] < configuration.maximumAllocationsPerUser else {
+        guard allocationsPerUser[quotaHolder(username), default: 0] < configuration.maximumAllocationsPerUser else {
             return error(request, .allocationQuotaReached, key: key)
         }
         guard allocations.count < configuration.maximumAllocations, let relayed = openRelay() else {
@@ -157,7 +164,7 @@ public struct RelayCore: Sendable {
                                          expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
         allocations[client] = allocation
         clientsByRelayed[relayed] = client
-        allocationsPerUser[username, default: 0] += 1
+        allocationsPerUser[quotaHolder(username), default: 0] += 1
         return allocated(request, allocation, client: client, key: key, now: now)
     }
 
@@ -226,8 +233,22 @@ public struct RelayCore: Sendable {
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
         allocations[client] = nil
         clientsByRelayed[allocation.relayed] = nil
-        allocationsPerUser[allocation.username, default: 1] -= 1
-        if allocationsPerUser[allocation.username] == 0 { allocationsPerUser[allocation.username] = nil }
+        let name = quotaHolder(allocation.username)
+        allocationsPerUser[name, default: 1] -= 1
+        if allocationsPerUser[name] == 0 { allocationsPerUser[name] = nil }
+    }
+
+    /// Whom an allocation counts against for `maximumAllocationsPerUser`: a static user, or a
+    /// REST username's user part without its expiry (empty for a bare `expiry`), since whoever
+    /// holds one can mint a username for every expiry they like.
+    private enum QuotaHolder: Hashable {
+        case user(String)
+        case restUser(Substring)
+    }
+
+    private func quotaHolder(_ username: String) -> QuotaHolder {
+        if configuration.users[username] != nil { return .user(username) }
+        return .restUser(username.firstIndex(of: ":").map { username[username.index(after: $0)...] } ?? "")
     }
 
     // MARK: data (RFC 8656 §11–§12)
@@ -296,7 +317,8 @@ public struct RelayRejections: Sendable, Hashable, Codable {
     /// Challenged with 401 or 438: no credentials yet, or a stale nonce; every client's first
     /// request is one.
     public var challenged = 0
-    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made.
+    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made
+    /// or made for another client (a replay, or a client whose NAT rebound; answered 438).
     public var badCredentials = 0
     /// Dropped unanswered: over the limit on requests without valid credentials.
     public var rateLimited = 0

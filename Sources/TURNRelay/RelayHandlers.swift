@@ -49,8 +49,11 @@ final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let client = RelayClient(transport: transport, address: address)
+        guard server.connected(client, on: context.channel) else {
+            context.close(promise: nil)
+            return
+        }
         self.client = client
-        server.connected(client, on: context.channel)
         context.fireChannelActive()
     }
 

@@ -44,8 +44,13 @@ public final class RelayServer: @unchecked Sendable {
     private var listeners: [TURNTransport: Channel] = [:]
     private var relays: [TransportAddress: RelayedSocket] = [:]
     private var nextRelayPort: UInt16
-    /// TCP and TLS clients' connections.
+    /// TCP and TLS clients' connections, and how many each source address holds.
     private var streams: [RelayClient: Channel] = [:]
+    private var streamsPerSource: [IPAddress: Int] = [:]
+    /// Connections refused over the per-address limit and closed for holding no allocation,
+    /// for the log.
+    private var streamTrouble = StreamTrouble()
+    private var loggedStreamTrouble = StreamTrouble()
     private var dtlsPeers: [TransportAddress: DTLSPeer] = [:]
     private var dtlsContext: DTLSContext?
     private var housekeeping: RepeatedTask?
@@ -176,6 +181,11 @@ public final class RelayServer: @unchecked Sendable {
                     ? Self.tlsContext(identity, name: name, allowingLegacy: configuration.allowsLegacyTLS) : nil
                 return try await ServerBootstrap(group: eventLoop, childGroup: eventLoop)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .serverChannelInitializer { channel in
+                        channel.eventLoop.makeCompletedFuture {
+                            try channel.pipeline.syncOperations.addHandler(AcceptPauseHandler(logger: self.logger))
+                        }
+                    }
                     .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                     .childChannelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
@@ -241,13 +251,31 @@ public final class RelayServer: @unchecked Sendable {
             .flatMap(STUNMessageType.init(rawValue:))?.messageClass == .indication
     }
 
-    func connected(_ client: RelayClient, on channel: Channel) {
+    /// A TCP or TLS connection opened; false when its source address holds its share
+    /// already, and the connection must go. One that holds no allocation after
+    /// `unauthenticatedConnectionTimeout` is closed.
+    func connected(_ client: RelayClient, on channel: Channel) -> Bool {
+        let source = client.address.ip.source
+        guard streamsPerSource[source, default: 0] < configuration.maximumConnectionsPerAddress else {
+            streamTrouble.refused += 1
+            return false
+        }
+        streamsPerSource[source, default: 0] += 1
         streams[client] = channel
+        eventLoop.scheduleTask(in: TimeAmount(configuration.unauthenticatedConnectionTimeout)) {
+            guard self.streams[client] === channel, self.core.allocations[client] == nil else { return }
+            self.streamTrouble.idle += 1
+            channel.close(promise: nil)
+        }
+        return true
     }
 
     /// A TCP or TLS client went away: its allocation goes with its connection.
     func disconnected(_ client: RelayClient) {
         streams[client] = nil
+        let source = client.address.ip.source
+        streamsPerSource[source, default: 1] -= 1
+        if streamsPerSource[source] == 0 { streamsPerSource[source] = nil }
         core.drop(client)
         reconcile()
     }
@@ -478,7 +506,7 @@ public final class RelayServer: @unchecked Sendable {
     /// flood of bad input costs a log line, not a line per packet.
     private func logRejections() {
         let now = snapshot()
-        defer { logged = now }
+        defer { (logged, loggedStreamTrouble) = (now, streamTrouble) }
         let kinds: [(String, Int, Logger.Level)] = [
             ("malformed packets or streams dropped", now.droppedMalformed - logged.droppedMalformed, .warning),
             ("malformed requests", now.rejections.malformed - logged.rejections.malformed, .warning),
@@ -488,10 +516,17 @@ public final class RelayServer: @unchecked Sendable {
             ("packets dropped without an allocation, channel or permission", now.droppedUnroutable - logged.droppedUnroutable, .notice),
             ("packets dropped over an allocation's bandwidth", now.droppedBandwidth - logged.droppedBandwidth, .notice),
             ("requests challenged (401/438)", now.rejections.challenged - logged.rejections.challenged, .debug),
+            ("connections closed over the limit per address", streamTrouble.refused - loggedStreamTrouble.refused, .notice),
+            ("connections closed without an allocation", streamTrouble.idle - loggedStreamTrouble.idle, .notice),
         ]
         for (what, count, level) in kinds where count > 0 {
             logger.log(level: level, "\(count) \(what) in the last second")
         }
+    }
+
+    private struct StreamTrouble {
+        var refused = 0
+        var idle = 0
     }
 }
 

@@ -1,18 +1,19 @@
 import TURNProtocol
 
-/// How many requests without valid credentials the relay answers: at most `perAddress` a
-/// second from any one source and `total` a second in all, so that a flood of credential-less
-/// Allocates costs little and cannot crowd out the other clients. Fixed one-second windows: the
-/// table of sources is emptied each second, so it stays as small as one second's sources.
+/// How many requests without valid credentials (and Binding requests) the relay answers: at
+/// most `perSource` a second from any one source address (IPv4, or IPv6 /64, whatever its
+/// ports) and `total` a second in all, so that a flood costs little, cannot crowd out other
+/// sources, and gains a reflector little. Fixed one-second windows: the table of sources is
+/// emptied each second, so it stays as small as one second's sources.
 struct UnauthenticatedLimit: Sendable {
-    let perAddress: Int
+    let perSource: Int
     let total: Int
     private var window: Int64 = -1
-    private var counts: [TransportAddress: Int] = [:]
+    private var counts: [IPAddress: Int] = [:]
     private var sum = 0
 
-    init(perAddress: Int, total: Int) {
-        self.perAddress = perAddress
+    init(perSource: Int, total: Int) {
+        self.perSource = perSource
         self.total = total
     }
 
@@ -23,8 +24,9 @@ struct UnauthenticatedLimit: Sendable {
             counts.removeAll(keepingCapacity: true)
             sum = 0
         }
-        guard sum < total, counts[source, default: 0] < perAddress else { return false }
-        counts[source, default: 0] += 1
+        let key = source.ip.source
+        guard sum < total, counts[key, default: 0] < perSource else { return false }
+        counts[key, default: 0] += 1
         sum += 1
         return true
     }

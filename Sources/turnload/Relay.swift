@@ -71,10 +71,18 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond).", valueName: "N"))
     var userQuota = 100
 
-    @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1).")
+    @Option(help: ArgumentHelp("Requests without credentials and Binding requests answered a second from one "
+                               + "IPv4 address or IPv6 /64; the rest are dropped.", valueName: "N"))
+    var maxUnauthenticatedPerIp = RelayConfiguration(realm: "").maximumUnauthenticatedPerAddressPerSecond
+
+    @Option(help: ArgumentHelp("TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed.",
+                               valueName: "N"))
+    var maxConnectionsPerIp = RelayConfiguration(realm: "").maximumConnectionsPerAddress
+
+    @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1, and their IPv6 forms).")
     var allowLoopbackPeers = false
 
-    @Flag(help: "Relay to private and link-local peers too.")
+    @Flag(help: "Relay to private, link-local and special-purpose (documentation, benchmarking) peers too.")
     var allowPrivatePeers = false
 
     @Flag(help: "Accept TLS 1.0/1.1 and DTLS 1.0 (deprecated by RFC 8996) from old clients; TLS 1.2+ and DTLS 1.2 otherwise.")
@@ -117,6 +125,8 @@ struct Relay: AsyncParsableCommand {
         }
         if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
         if userQuota < 1 { throw ValidationError("--user-quota must be at least 1") }
+        if maxUnauthenticatedPerIp < 1 { throw ValidationError("--max-unauthenticated-per-ip must be at least 1") }
+        if maxConnectionsPerIp < 1 { throw ValidationError("--max-connections-per-ip must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
@@ -143,6 +153,8 @@ struct Relay: AsyncParsableCommand {
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
         configuration.maximumAllocationsPerUser = userQuota
+        configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
+        configuration.maximumConnectionsPerAddress = maxConnectionsPerIp
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)

@@ -14,6 +14,10 @@ struct Exchange {
     var unixTime: Int64 = 1_800_000_000
     var nextPort: UInt16 = 50_000
     var portsLeft = 100
+    /// Every request the session sent, in order.
+    var sent: [ByteBuffer] = []
+    /// After this many requests the client's NAT gives it a new port.
+    var rebindAfter: Int?
 
     init(relay: RelayConfiguration, credential: ClientCredential) {
         self.relay = RelayCore(configuration: relay)
@@ -30,6 +34,8 @@ struct Exchange {
                 switch output {
                 case .event(let event): events.append(event)
                 case .send(let request):
+                    if sent.count == rebindAfter { client.address.port &+= 1 }
+                    sent.append(request)
                     let reply = relay.handle(request, from: client, now: now, unixTime: unixTime) {
                         guard portsLeft > 0 else { return nil }
                         portsLeft -= 1
@@ -45,6 +51,11 @@ struct Exchange {
     }
 }
 
+func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
+    for case .failed(_, let error) in events { return error }
+    return nil
+}
+
 @Suite("relay core")
 struct RelayCoreTests {
     static let configuration: RelayConfiguration = {
@@ -54,12 +65,7 @@ struct RelayCoreTests {
         return configuration
     }()
     static let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
-    let publicPeer = TransportAddress("192.0.2.77:9000")!
-
-    func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
-        for case .failed(_, let error) in events { return error }
-        return nil
-    }
+    let publicPeer = TransportAddress("20.0.0.77:9000")!
 
     @Test func fullLifecycle() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
@@ -122,7 +128,11 @@ struct RelayCoreTests {
     @Test func peerPolicy() {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         _ = exchange.run { $0.allocate(now: $1) }
-        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7"] {
+        // The same hosts by other names too: IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms.
+        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7",
+                     "[::ffff:127.0.0.1]:8", "[::ffff:10.0.0.1]:8", "[::10.0.0.1]:8", "[64:ff9b::a00:1]:8", "[64:ff9b::7f00:1]:8",
+                     "[2002:a00:1::1]:8", "[2002:7f00:1::1]:8", "255.255.255.255:9", "0.1.2.3:9", "240.0.0.1:9",
+                     "198.18.0.1:9", "192.0.2.1:9", "[2001:db8::1]:9"] {
             let error = failure(exchange.run { $0.createPermission(for: TransportAddress(peer)!, now: $1) })
             #expect(error == .rejected(STUNErrorCode(403)), "\(peer)")
         }
@@ -132,6 +142,8 @@ struct RelayCoreTests {
         _ = loopback.run { $0.allocate(now: $1) }
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
+        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
+                "6to4 of a public address is public")
     }
 
     @Test func quotasAndCapacity() {
@@ -161,7 +173,7 @@ struct RelayCoreTests {
     @Test func dataPath() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else { return }
-        let other = TransportAddress("192.0.2.88:9000")!
+        let other = TransportAddress("20.0.0.88:9000")!
         let payload = ByteBuffer(bytes: [0x80, 111, 0, 1])
 
         // No permission yet: nothing passes either way.
@@ -204,17 +216,18 @@ struct RelayCoreTests {
         #expect(exchange.relay.allocations.isEmpty)
     }
 
-    /// Requests without credentials get a challenge and leave no state behind, 10 a second
-    /// per source at most, while other sources are still answered; unknown
+    /// Requests without credentials get a challenge and leave no state behind, a few hundred a
+    /// second per source at most, while other sources are still answered; unknown
     /// comprehension-required attributes get 420; a second Allocate on a 5-tuple gets 437.
     @Test func hostileAndOddRequests() throws {
         var relay = RelayCore(configuration: Self.configuration)
         let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.9:5000")!)
         let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
-        let answered = (0..<1000).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { nil } }
-        #expect(answered.count == 10)
+        let perSecond = Self.configuration.maximumUnauthenticatedPerAddressPerSecond
+        let answered = (0..<2 * perSecond).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { nil } }
+        #expect(answered.count == perSecond)
         #expect(try answered.allSatisfy { try STUNMessage(datagram: $0).errorCode?.code == 401 })
-        #expect(relay.rejections.challenged == 10 && relay.rejections.rateLimited == 990)
+        #expect(relay.rejections.challenged == perSecond && relay.rejections.rateLimited == perSecond)
         let other = RelayClient(transport: .udp, address: TransportAddress("198.51.100.10:5000")!)
         #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { nil } != nil)
         #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { nil } != nil, "a new second, a new allowance")

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import NIOPosix
@@ -69,31 +70,37 @@ struct RelayLimitsTests {
         await relay.stop()
     }
 
-    /// A flood of Allocates without credentials from one socket gets 10 answers a second; a
-    /// client elsewhere is still served at once; each kind of trouble is logged at most once a
-    /// second.
+    /// A flood of Allocates without credentials from 100 ports of one address (127.0.0.2) gets
+    /// that address's 10 answers a second; a client elsewhere (127.0.0.1) is still served at
+    /// once; each kind of trouble is logged at most once a second.
     @Test func credentialLessFloodIsRateLimitedAndLoggedOncePerSecond() async throws {
         let logs = CapturedLogs()
-        let relay = try await startRelay(logger: logs.logger) { _ in }
+        let relay = try await startRelay(logger: logs.logger) { $0.maximumUnauthenticatedPerAddressPerSecond = 10 }
         let port = try #require(relay.localAddress?.port)
-        let flooder = try LoopbackUDPSocket()
+        let flooders = try (0..<100).map { _ in try LoopbackUDPSocket(ip: 0x7F00_0002) }
         let allocate = Array(STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded().readableBytesView)
-        for _ in 0..<2000 {
-            flooder.send(allocate, toPort: port)
-            flooder.send([0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3], toPort: port)
+        let start = ContinuousClock.now
+        for _ in 0..<20 {
+            for flooder in flooders {
+                flooder.send(allocate, toPort: port)
+                flooder.send([0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3], toPort: port)
+            }
         }
         let client = try await connect(relay)
         _ = try await client.allocate()
-        let answers = flooder.receiveAll().count
-        #expect(answers >= 10 && answers <= 20, "\(answers) answers to 2000 credential-less Allocates (10 a second)")
         try await Task.sleep(for: .milliseconds(2200))
         let counters = await relay.counters
+        // A loaded machine spreads the relay's work on the flood over a few seconds.
+        let seconds = Int((ContinuousClock.now - start).components.seconds) + 1
+        // Answered: the client's own challenge and 10 of the flood in each second it spanned.
+        #expect(counters.rejections.challenged >= 11 && counters.rejections.challenged <= 1 + 10 * seconds, "\(counters.rejections)")
         #expect(counters.droppedMalformed == 2000)
-        #expect(counters.rejections.rateLimited + counters.rejections.challenged >= 2000)
+        #expect(counters.rejections.rateLimited + counters.rejections.challenged >= 2001)
         let warnings = logs.entries.filter { $0.level >= .warning }.map(\.message)
-        #expect(warnings.contains { $0.hasPrefix("2000 malformed packets") }, "\(warnings)")
-        #expect(warnings.filter { $0.contains("malformed") }.count == 1, "\(warnings)")
-        #expect(warnings.filter { $0.contains("rate limit") }.count <= 2, "\(warnings)")
+        let malformed = warnings.filter { $0.contains("malformed") }
+        #expect(malformed.compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +) == 2000, "\(warnings)")
+        #expect(malformed.count <= seconds, "\(warnings)")
+        #expect(warnings.filter { $0.contains("rate limit") }.count <= seconds, "\(warnings)")
         await client.close()
         await relay.stop()
     }
@@ -112,6 +119,40 @@ struct RelayLimitsTests {
         await good.close()
         try await Task.sleep(for: .milliseconds(200))
         #expect(await relay.allocationCount == 0, "a closed TCP connection frees its allocation")
+        await relay.stop()
+    }
+
+    /// A TCP connection that has allocated nothing when the timeout comes is closed: idle
+    /// connections cannot sit on the relay's file descriptors. One that allocated stays.
+    @Test func connectionsWithoutAnAllocationAreClosed() async throws {
+        let relay = try await startRelay { $0.unauthenticatedConnectionTimeout = .seconds(2) }
+        let port = try #require(relay.localAddress(.tcp)?.port)
+        let idle = try #require(LoopbackTCP.connected(toPort: port))
+        defer { close(idle) }
+        let client = try await connect(relay, .tcp)
+        _ = try await client.allocate()
+        #expect(LoopbackTCP.closedByPeer(idle, within: 5000))
+        try await client.refresh(lifetime: 600)
+        await client.close()
+        await relay.stop()
+    }
+
+    /// A source address holds at most its share of connections; more are closed at once, and
+    /// a place is free again when one of its connections closes.
+    @Test func connectionsPerAddressAreCapped() async throws {
+        let relay = try await startRelay { $0.maximumConnectionsPerAddress = 2 }
+        let port = try #require(relay.localAddress(.tcp)?.port)
+        let first = try #require(LoopbackTCP.connected(toPort: port))
+        let second = try #require(LoopbackTCP.connected(toPort: port))
+        let third = try #require(LoopbackTCP.connected(toPort: port))
+        defer { [second, third].forEach { close($0) } }
+        #expect(LoopbackTCP.closedByPeer(third, within: 1000))
+        #expect(!LoopbackTCP.closedByPeer(first, within: 100) && !LoopbackTCP.closedByPeer(second, within: 100))
+        close(first)
+        try await Task.sleep(for: .milliseconds(200))
+        let client = try await connect(relay, .tcp)
+        _ = try await client.allocate()
+        await client.close()
         await relay.stop()
     }
 }

@@ -18,4 +18,12 @@ public enum LoopbackTCP {
         }
         return descriptor
     }
+
+    /// Whether the other end closed `descriptor` (or reset it) within `milliseconds`.
+    public static func closedByPeer(_ descriptor: Int32, within milliseconds: Int32) -> Bool {
+        var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+        guard poll(&poller, 1, milliseconds) == 1 else { return false }
+        var byte: UInt8 = 0
+        return recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
+    }
 }

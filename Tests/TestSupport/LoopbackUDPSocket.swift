@@ -1,14 +1,15 @@
 import Foundation
 
-/// A blocking UDP socket on 127.0.0.1 for tests that need raw datagrams: floods, garbage,
-/// counting replies.
+/// A blocking UDP socket on loopback for tests that need raw datagrams: floods, garbage,
+/// counting replies. It sends to 127.0.0.1; it can send from another loopback address
+/// (`127.0.0.2`), a source apart from the test's clients.
 public final class LoopbackUDPSocket {
     private let descriptor: Int32
     public let port: Int
 
-    public init() throws {
+    public init(ip: UInt32 = 0x7F00_0001) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = Self.loopback(port: 0)
+        var address = Self.loopback(port: 0, ip: ip)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
@@ -47,11 +48,11 @@ public final class LoopbackUDPSocket {
         }
     }
 
-    private static func loopback(port: Int) -> sockaddr_in {
+    private static func loopback(port: Int, ip: UInt32 = 0x7F00_0001) -> sockaddr_in {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        address.sin_addr.s_addr = ip.bigEndian
         return address
     }
 }

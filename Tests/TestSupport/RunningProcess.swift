@@ -29,6 +29,7 @@ public final class RunningProcess: @unchecked Sendable {
     }
 
     public var isRunning: Bool { process.isRunning }
+    public var identifier: Int32 { process.processIdentifier }
     public var status: Int32 { process.terminationStatus }
     public var output: String { (try? String(contentsOf: outputFile, encoding: .utf8)) ?? "" }
     public var errors: String { (try? String(contentsOf: errorsFile, encoding: .utf8)) ?? "" }
