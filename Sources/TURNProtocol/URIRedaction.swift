@@ -22,10 +22,12 @@ enum URIRedaction {
     /// Host and port with anything after the host's colon that is not a port masked:
     /// `turn:alice:password` has no `@`, but what follows the colon is no port.
     static func authority(_ text: Substring) -> String {
-        guard text.hasPrefix("["), let close = text.firstIndex(of: "]") else {
+        // An IPv6 literal's colons are its own; an unclosed one holds no port to mask.
+        guard text.hasPrefix("[") else {
             guard let colon = text.firstIndex(of: ":") else { return String(text) }
             return "\(text[...colon])\(number(text[text.index(after: colon)...]))"
         }
+        guard let close = text.firstIndex(of: "]") else { return String(text) }
         let after = text[text.index(after: close)...]
         guard after.hasPrefix(":") else { return after.isEmpty ? String(text) : "\(text[...close])\(mask)" }
         return "\(text[...close]):\(number(after.dropFirst()))"
