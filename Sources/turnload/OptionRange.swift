@@ -41,7 +41,8 @@ enum OptionRange {
     static func time(_ range: ClosedRange<Duration>) -> @Sendable (String) throws -> DurationArgument {
         { text in
             guard let argument = DurationArgument(argument: text), range.contains(argument.duration) else {
-                throw Refusal(description: "give a time from \(written(range.lowerBound)) to \(written(range.upperBound)), such as 30s, 5m or 1h")
+                throw Refusal(description: "give a time from \(written(range.lowerBound)) to \(written(range.upperBound)), "
+                    + "such as 30s, 5m or 1h")
             }
             return argument
         }
@@ -61,7 +62,8 @@ enum OptionRange {
     static func volume(upTo largest: Double) -> @Sendable (String) throws -> ByteCountArgument {
         { text in
             guard let volume = ByteCountArgument(argument: text), volume.bytes <= largest else {
-                throw Refusal(description: "give an amount of data above 0 and at most \(DecimalText.short(largest / 1e12))TB, such as 500MB or 90GB")
+                throw Refusal(description: "give an amount of data above 0 and at most \(DecimalText.short(largest / 1e12))TB, "
+                    + "such as 500MB or 90GB")
             }
             return volume
         }

@@ -176,8 +176,9 @@ struct Saturate: AsyncParsableCommand {
         let seconds = bytes / (bytesPerClientSecond * Double(clients))
         guard seconds.isFinite, seconds > 0 else { return nil }
         guard seconds <= Double(OptionRange.longest.components.seconds) else {
-            printError("hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push \(DecimalText.short(bytes / 1e9, decimals: 2)) GB, "
-                + "more than the \(OptionRange.written(OptionRange.longest)) a load may last: give a smaller --hold-volume")
+            printError("hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
+                + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the \(OptionRange.written(OptionRange.longest)) "
+                + "a load may last: give a smaller --hold-volume")
             return nil
         }
         var configuration = load.loadConfiguration
