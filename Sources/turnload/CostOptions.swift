@@ -6,7 +6,7 @@ import Scenario
 struct CostOptions: ParsableArguments {
     /// Bounded so that the instance count derived from them fits an Int: a trillion
     /// call-minutes a month is 23 million concurrent calls.
-    @Option(help: ArgumentHelp("Relayed call-minutes a month to project the cost for.", valueName: "N"), transform: OptionRange.amount(1...1e12))
+    @Option(help: ArgumentHelp("Relayed call-minutes a month to project the cost for. (default: 1000000)", valueName: "N"), transform: OptionRange.amount(1...1e12))
     var minutesPerMonth: Double = 1_000_000
 
     @Option(help: ArgumentHelp("Concurrent calls self-hosted instances must carry (default: the month's average).", valueName: "N"),

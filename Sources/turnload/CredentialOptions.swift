@@ -9,7 +9,7 @@ struct CredentialOptions: ParsableArguments {
     @OptionGroup var secrets: SecretOptions
 
     /// Up to 30 days, as `OptionRange.longest`: the expiry time is now plus this.
-    @Option(help: "Lifetime in seconds of TURN REST credentials.", transform: OptionRange.count(30...2_592_000))
+    @Option(help: "Lifetime in seconds of TURN REST credentials. (default: 300)", transform: OptionRange.count(30...2_592_000))
     var credentialTTL: Int64 = 300
 
     @Option(help: ArgumentHelp("An RTCIceServer list (JSON) giving URIs and credentials together.", valueName: "FILE"))

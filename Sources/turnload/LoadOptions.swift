@@ -23,25 +23,25 @@ struct LoadOptions: ParsableArguments {
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var tls: TLSOptionGroup
 
-    @Option(help: "Simulated clients (calls), each with its own allocation.", transform: OptionRange.count(1...100_000))
+    @Option(help: "Simulated clients (calls), each with its own allocation. (default: 100)", transform: OptionRange.count(1...100_000))
     var clients = 100
 
-    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h.", valueName: "TIME"),
+    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h. (default: 30s)", valueName: "TIME"),
             transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var duration = DurationArgument(argument: "30s")!
 
-    @Option(help: ArgumentHelp("New allocations a second.", valueName: "N"), transform: OptionRange.count(1...100_000))
+    @Option(help: ArgumentHelp("New allocations a second. (default: 100)", valueName: "N"), transform: OptionRange.count(1...100_000))
     var ramp = 100
 
     @Option(help: "echo (both ways and RTT), pair (client to client) or sink (one way).")
     var topology = Topology.echo
 
     /// Opus's own range (RFC 6716 §2.1.1).
-    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k.", valueName: "RATE"),
+    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k. (default: 32k)", valueName: "RATE"),
             transform: OptionRange.bitrate(6000...510_000))
     var bitrate = 32000
 
-    @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms.", transform: OptionRange.count(10...60))
+    @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms. (default: 20)", transform: OptionRange.count(10...60))
     var frameMilliseconds = 20
 
     /// The last one given wins, so that the command line overrides a scenario's.
@@ -54,11 +54,11 @@ struct LoadOptions: ParsableArguments {
     @Flag(help: "Opus in-band forward error correction.")
     var fec = false
 
-    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late.", valueName: "TIME"),
+    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late. (default: 60ms)", valueName: "TIME"),
             transform: OptionRange.time(.zero...(.seconds(60))))
     var jitterBuffer = DurationArgument(argument: "60ms")!
 
-    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight.", valueName: "TIME"),
+    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight. (default: 2s)", valueName: "TIME"),
             transform: OptionRange.time(.zero...(.seconds(600))))
     var drain = DurationArgument(argument: "2s")!
 
@@ -66,7 +66,7 @@ struct LoadOptions: ParsableArguments {
                                valueName: "IP"))
     var peerHost: String?
 
-    @Option(help: "Event-loop threads for the simulated clients.", transform: OptionRange.count(1...64))
+    @Option(help: "Event-loop threads for the simulated clients. (default: 1)", transform: OptionRange.count(1...64))
     var threads = 1
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
@@ -83,7 +83,7 @@ struct LoadOptions: ParsableArguments {
             transform: OptionRange.count(1...10_000_000))
     var relayMaxPps: Int?
 
-    @Option(help: "Seed of the in-process relay's impairment and of the media.", transform: OptionRange.count(0...UInt64.max))
+    @Option(help: "Seed of the in-process relay's impairment and of the media. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Run the Ith of N equal shares of --clients, at --ramp/N, for a load spread over N machines; "

@@ -31,10 +31,10 @@ struct Probe: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An echo server to send to instead of the probe's own peer.", valueName: "HOST:PORT"))
     var peer: String?
 
-    @Option(help: "Echo packets to send through each relay, 20 ms apart.", transform: OptionRange.count(1...10_000))
+    @Option(help: "Echo packets to send through each relay, 20 ms apart. (default: 20)", transform: OptionRange.count(1...10_000))
     var packets = 20
 
-    @Option(help: "Seconds each step may take before it counts as failed.", transform: OptionRange.amount(0.001...300))
+    @Option(help: "Seconds each step may take before it counts as failed. (default: 10)", transform: OptionRange.amount(0.001...300))
     var timeout: Double = 10
 
     @Flag(help: "Send data in Send/Data indications instead of ChannelData (no ChannelBind).")

@@ -58,7 +58,7 @@ struct Relay: AsyncParsableCommand {
                                valueName: "SPEC"))
     var impair: String?
 
-    @Option(help: "Seed of the impairment's random choices, for repeatable runs.", transform: OptionRange.count(0...UInt64.max))
+    @Option(help: "Seed of the impairment's random choices, for repeatable runs. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"),
@@ -70,7 +70,7 @@ struct Relay: AsyncParsableCommand {
             transform: OptionRange.bitrate(1...100_000_000_000))
     var maxAllocationBitrate: Int?
 
-    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond).", valueName: "N"),
+    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
             transform: OptionRange.count(1...100_000))
     var userQuota = 100
 

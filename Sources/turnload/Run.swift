@@ -49,7 +49,7 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("gate"), help: "Gate each result: exit 1 when a threshold or regression fails, 2 when the run is invalid; writes junit.xml and gate.md.")
     var gateResult = false
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise.", valueName: "N"),
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise. (default: 1)", valueName: "N"),
             transform: OptionRange.count(1...100))
     var rounds = 1
 

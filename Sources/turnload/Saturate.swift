@@ -36,23 +36,23 @@ struct Saturate: AsyncParsableCommand {
     @OptionGroup var gate: GateOptions
     @OptionGroup var cost: CostOptions
 
-    @Option(help: "Clients at the first step.", transform: OptionRange.count(1...100_000))
+    @Option(help: "Clients at the first step. (default: 100)", transform: OptionRange.count(1...100_000))
     var start = 100
 
-    @Option(help: "Clients added at each step.", transform: OptionRange.count(1...100_000))
+    @Option(help: "Clients added at each step. (default: 100)", transform: OptionRange.count(1...100_000))
     var step = 100
 
-    @Option(help: ArgumentHelp("Time at full load of each step, after its ramp.", valueName: "TIME"),
+    @Option(help: ArgumentHelp("Time at full load of each step, after its ramp. (default: 20s)", valueName: "TIME"),
             transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var stepDuration = DurationArgument(argument: "20s")!
 
-    @Option(help: "The last step's clients, at most.", transform: OptionRange.count(1...100_000))
+    @Option(help: "The last step's clients, at most. (default: 2000)", transform: OptionRange.count(1...100_000))
     var maxClients = 2000
 
-    @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse.", valueName: "N"), transform: OptionRange.count(0...100))
+    @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"), transform: OptionRange.count(0...100))
     var pastCliff = 0
 
-    @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%.", valueName: "PERCENT"),
+    @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%. (default: 80%)", valueName: "PERCENT"),
             transform: OptionRange.share())
     var holdAt = FractionArgument(argument: "80%")!
 
