@@ -52,6 +52,11 @@ public struct SetupFailure: Error, Sendable, Hashable {
 
     init(_ error: Error, step: String) {
         switch error {
+        case TURNClientError.rejected(let code) where code.code == STUNErrorCode.forbidden.code:
+            // The peers are the harness's own sockets (echo, sink) or other clients' relayed
+            // addresses (pair), which a provider refusing private peers still accepts.
+            self.init(reason: "\(code.code)", detail: "\(step): \(error): give --peer-host a public address of this machine, "
+                + "or use --topology pair")
         case TURNClientError.rejected(let code), TURNClientError.wrongCredentials(let code):
             self.init(reason: "\(code.code)", detail: "\(step): \(error)")
         case TURNClientError.timeout:

@@ -62,20 +62,19 @@ public struct LoadedResult: Sendable {
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
             throw ResultFileError(path: path, problem: "cannot be read (\(error.localizedDescription))")
         }
-        let decoder = ResultWriter.decoder()
         do {
             if path.hasSuffix(SaturationResult.fileName) {
-                let saturation = try decoder.decode(SaturationResult.self, from: data)
+                let saturation = try ResultWriter.decodeSaturation(data)
                 try check(saturation.schemaVersion, SaturationResult.currentSchemaVersion, path)
                 let base = URL(fileURLWithPath: path).deletingLastPathComponent()
                 // A step whose folder was removed only costs the comparison its load check.
                 let steps = saturation.steps.compactMap { step in
                     (try? Data(contentsOf: base.appendingPathComponent(step.folder).appendingPathComponent("result.json")))
-                        .flatMap { try? decoder.decode(RunResult.self, from: $0) }
+                        .flatMap { try? ResultWriter.decode($0) }
                 }
                 return LoadedResult(path: path, content: .saturation(saturation, steps: steps))
             }
-            let result = try decoder.decode(RunResult.self, from: data)
+            let result = try ResultWriter.decode(data)
             try check(result.schemaVersion, RunResult.currentSchemaVersion, path)
             return LoadedResult(path: path, content: .run(result))
         } catch let error as ResultFileError {

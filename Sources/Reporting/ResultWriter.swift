@@ -27,12 +27,17 @@ public enum ResultWriter {
         return encoder
     }
 
+    /// - Throws: a `DecodingError`, or `NegativeCount` for a count no run could have measured.
     public static func decode(_ data: Data) throws -> RunResult {
-        try decoder().decode(RunResult.self, from: data)
+        let result = try decoder().decode(RunResult.self, from: data)
+        try NegativeCount.check(result)
+        return result
     }
 
     public static func decodeSaturation(_ data: Data) throws -> SaturationResult {
-        try decoder().decode(SaturationResult.self, from: data)
+        let saturation = try decoder().decode(SaturationResult.self, from: data)
+        try NegativeCount.check(saturation)
+        return saturation
     }
 
     /// Writes `saturation.json` into `folder`; the steps' own folders are already there.

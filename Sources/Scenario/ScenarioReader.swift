@@ -31,7 +31,7 @@ struct ScenarioReader {
     /// The pairs of a mapping in file order, keyed by text.
     func entries(_ node: Node, of what: String) throws(ScenarioError) -> [(key: String, keyNode: Node, value: Node)] {
         guard case let .mapping(mapping) = node else {
-            throw error("\(what) is \(shape(node)), not a mapping of keys to values", at: node)
+            throw error("\(what) must be a mapping of keys to values (`key: value` lines), found \(shape(node))", at: node)
         }
         var entries: [(key: String, keyNode: Node, value: Node)] = []
         for (key, value) in mapping {

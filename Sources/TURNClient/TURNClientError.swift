@@ -74,7 +74,8 @@ extension TURNClientError: CustomStringConvertible {
     /// What to try, for the codes a user meets.
     static let advice: [Int: String] = [
         300: "the server redirected twice; it may be misconfigured",
-        403: "the relay refuses this peer (many providers refuse private and loopback peers; use --peer with a public address)",
+        // Which option gives a public peer is the command's to say (the probe's --peer, run's --peer-host).
+        403: "the relay refuses this peer (many providers refuse private and loopback peers)",
         437: "the server has another allocation for this 5-tuple (a previous run not released?)",
         440: "the server does not relay this address family",
         441: "the username differs from the one that made the allocation",

@@ -17,7 +17,7 @@ public enum PacketDissector {
                 return ["malformed ChannelData: \(error)"]
             }
         case .rtpOrRTCP:
-            return describePayload(bytes)
+            do { return [try describeRTP(bytes)] } catch { return ["malformed RTP: \(error)"] }
         case let kind:
             return ["\(kind) packet, \(bytes.readableBytes) bytes (not decoded)"]
         }
@@ -80,14 +80,15 @@ public enum PacketDissector {
     private static func describePayload(_ payload: ByteBuffer) -> [String] {
         guard let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self),
               PacketKind(firstByte: first) == .rtpOrRTCP else { return [] }
-        do {
-            let packet = try RTPPacket(bytes: payload)
-            let header = packet.header
-            return ["RTP pt \(header.payloadType) seq \(header.sequenceNumber) ts \(header.timestamp) "
-                + "ssrc 0x\(hex(header.ssrc, digits: 8))\(header.marker ? " marker" : ""), "
-                + "\(packet.payload.readableBytes) payload bytes"]
-        } catch {
-            return ["not RTP: \(error)"]
-        }
+        // A ChannelData frame is well formed whatever it carries.
+        do { return [try describeRTP(payload)] } catch { return ["not RTP: \(error)"] }
+    }
+
+    private static func describeRTP(_ bytes: ByteBuffer) throws -> String {
+        let packet = try RTPPacket(bytes: bytes)
+        let header = packet.header
+        return "RTP pt \(header.payloadType) seq \(header.sequenceNumber) ts \(header.timestamp) "
+            + "ssrc 0x\(hex(header.ssrc, digits: 8))\(header.marker ? " marker" : ""), "
+            + "\(packet.payload.readableBytes) payload bytes"
     }
 }

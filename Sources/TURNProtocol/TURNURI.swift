@@ -37,47 +37,60 @@ public struct TURNURI: Hashable, Sendable {
         } else if text.lowercased().hasPrefix("turns:") {
             (secure, rest) = (true, text.dropFirst(6))
         } else {
-            throw .unsupportedScheme(String(text.prefix { $0 != ":" }))
+            throw .unsupportedScheme(URIRedaction.scheme(of: text))
         }
+        // Before the query is split off: a password may hold a `?`.
+        if rest.contains("@") { throw .credentialsInURI }
         let authority: Substring
         var transport: TURNTransport = secure ? .tls : .udp
         if let question = rest.firstIndex(of: "?") {
             authority = rest[..<question]
             let query = rest[rest.index(after: question)...]
-            guard query.lowercased().hasPrefix("transport=") else { throw .unsupportedQuery(String(query)) }
-            switch query.dropFirst("transport=".count).lowercased() {
+            guard query.lowercased().hasPrefix("transport="), !query.contains("&") else {
+                throw .unsupportedQuery(URIRedaction.query(query))
+            }
+            let value = query.dropFirst("transport=".count)
+            switch value.lowercased() {
             case "udp": transport = secure ? .dtls : .udp
             case "tcp": transport = secure ? .tls : .tcp
-            default: throw .unsupportedTransport(String(query.dropFirst("transport=".count)))
+            default: throw .unsupportedTransport(URIRedaction.word(value))
             }
         } else {
             authority = rest
         }
-        guard !authority.contains("@"), !authority.contains("/") else { throw .invalidHost(String(authority)) }
+        guard !authority.contains("/") else { throw .invalidHost(URIRedaction.authority(authority)) }
         let host: Substring
         var portText: Substring?
         if authority.hasPrefix("[") {
-            guard let close = authority.firstIndex(of: "]") else { throw .invalidHost(String(authority)) }
+            guard let close = authority.firstIndex(of: "]") else { throw .invalidHost(URIRedaction.authority(authority)) }
             host = authority[authority.index(after: authority.startIndex)..<close]
             guard IPAddress(String(host))?.family == .ipv6 else { throw .invalidHost(String(host)) }
             let after = authority[authority.index(after: close)...]
             if !after.isEmpty {
-                guard after.hasPrefix(":") else { throw .invalidHost(String(authority)) }
+                guard after.hasPrefix(":") else { throw .invalidHost(URIRedaction.authority(authority)) }
                 portText = after.dropFirst()
             }
         } else {
             let parts = authority.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { throw .invalidHost(String(authority)) }
+            guard parts.count <= 2 else { throw .invalidHost(URIRedaction.authority(authority)) }
             host = parts[0]
             portText = parts.count == 2 ? parts[1] : nil
         }
-        guard !host.isEmpty else { throw .invalidHost(String(authority)) }
+        guard !host.isEmpty else { throw .invalidHost(URIRedaction.authority(authority)) }
         var port: UInt16?
         if let portText {
-            guard let value = UInt16(portText), value > 0 else { throw .invalidPort(String(portText)) }
+            guard let value = UInt16(portText), value > 0 else { throw .invalidPort(URIRedaction.number(portText)) }
             port = value
         }
         self.init(host: String(host), port: port, transport: transport)
+    }
+}
+
+extension TURNURI {
+    /// `text` as an error may show it, whether or not it parses: the user info and the query's
+    /// values masked, which may hold a password.
+    public static func redacted(_ text: String) -> String {
+        URIRedaction.redacted(text)
     }
 }
 
@@ -100,17 +113,22 @@ public enum TURNURIError: Error, Hashable, Sendable {
     case invalidPort(String)
     case unsupportedTransport(String)
     case unsupportedQuery(String)
+    /// User info, which RFC 7065 does not allow, and which would put a password in logs.
+    case credentialsInURI
 }
 
 extension TURNURIError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupportedScheme(let scheme):
-            "'\(scheme)' is not a TURN URI scheme: use turn:HOST[:PORT][?transport=udp|tcp] or turns:…"
+            (scheme.isEmpty ? "not a URI" : "'\(scheme)' is not a TURN URI scheme") + ": use turn:HOST[:PORT][?transport=udp|tcp] or turns:…"
         case .invalidHost(let host): "'\(host)' is not a valid host (IPv6 literals go in brackets: turn:[::1]:3478)"
         case .invalidPort(let port): "'\(port)' is not a port number (1-65535)"
         case .unsupportedTransport(let transport): "transport '\(transport)' is not supported: use udp or tcp"
         case .unsupportedQuery(let query): "unsupported URI query '\(query)': only ?transport=udp|tcp is defined"
+        case .credentialsInURI:
+            "credentials do not belong in the URI: give them apart (--user with --password-env, or an iceServers entry's "
+                + "username and credential)"
         }
     }
 }

@@ -4,20 +4,18 @@ import Scenario
 
 /// The cost projection's inputs besides the measured bytes.
 struct CostOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Relayed call-minutes a month to project the cost for.", valueName: "N"))
+    /// Bounded so that the instance count derived from them fits an Int: a trillion
+    /// call-minutes a month is 23 million concurrent calls.
+    @Option(help: ArgumentHelp("Relayed call-minutes a month to project the cost for. (default: 1000000)", valueName: "N"), transform: OptionRange.amount(1...1e12))
     var minutesPerMonth: Double = 1_000_000
 
-    @Option(help: ArgumentHelp("Concurrent calls self-hosted instances must carry (default: the month's average).", valueName: "N"))
+    @Option(help: ArgumentHelp("Concurrent calls self-hosted instances must carry (default: the month's average).", valueName: "N"),
+            transform: OptionRange.amount(1...1e9))
     var peakCalls: Double?
 
     @Option(help: ArgumentHelp("A scenario whose pricing table to project the cost under (default: --scenario's, else a hosted and a self-hosted option).",
                                valueName: "FILE"))
     var pricing: String?
-
-    func validate() throws {
-        guard minutesPerMonth > 0, minutesPerMonth.isFinite else { throw ValidationError("--minutes-per-month must be more than 0") }
-        if let peakCalls, !(peakCalls > 0) { throw ValidationError("--peak-calls must be more than 0") }
-    }
 
     /// The price table: `--pricing`'s, else `scenario`'s, else `PriceOption.defaults`.
     func prices(scenario: String? = nil) throws -> [PriceOption] {

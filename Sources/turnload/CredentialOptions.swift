@@ -8,7 +8,8 @@ import TURNProtocol
 struct CredentialOptions: ParsableArguments {
     @OptionGroup var secrets: SecretOptions
 
-    @Option(help: "Lifetime in seconds of TURN REST credentials.")
+    /// Up to 30 days, as `OptionRange.longest`: the expiry time is now plus this.
+    @Option(help: "Lifetime in seconds of TURN REST credentials. (default: 300)", transform: OptionRange.count(30...2_592_000))
     var credentialTTL: Int64 = 300
 
     @Option(help: ArgumentHelp("An RTCIceServer list (JSON) giving URIs and credentials together.", valueName: "FILE"))
@@ -21,7 +22,6 @@ struct CredentialOptions: ParsableArguments {
         if secrets.hasPassword, secrets.user == nil {
             throw ValidationError("--user is needed with a password")
         }
-        if credentialTTL < 30 { throw ValidationError("--credential-ttl must be at least 30 seconds") }
     }
 
     /// The credential from the options, or nil when none was given (an iceServers file may
@@ -64,7 +64,7 @@ extension CredentialOptions {
         let given = try credential()
         for text in uris {
             guard let credential = given else {
-                throw ValidationError("\(text) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
+                throw ValidationError("\(TURNURI.redacted(text)) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
             }
             targets.append((try TURNURI(text), credential))
         }

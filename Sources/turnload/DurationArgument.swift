@@ -1,8 +1,8 @@
-import ArgumentParser
 import Measurement
 
-/// A length of time on the command line: `30s`, `2m`, `1h`, `500ms`, or bare seconds.
-struct DurationArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
+/// A length of time on the command line: `30s`, `2m`, `1h`, `500ms`, or bare seconds. Options
+/// read it through `OptionRange.time`, which bounds it.
+struct DurationArgument: Sendable, CustomStringConvertible {
     let duration: Duration
     let description: String
 
@@ -11,6 +11,4 @@ struct DurationArgument: ExpressibleByArgument, Sendable, CustomStringConvertibl
         self.duration = duration
         description = argument
     }
-
-    static var defaultCompletionKind: CompletionKind { .default }
 }

@@ -39,7 +39,8 @@ struct GateCommand: ParsableCommand {
                                valueName: "FILE"))
     var scenario: String?
 
-    @Option(help: ArgumentHelp("A saturation's clean capacity must reach this (the planned peak).", valueName: "CALLS"))
+    @Option(help: ArgumentHelp("A saturation's clean capacity must reach this (the planned peak).", valueName: "CALLS"),
+            transform: OptionRange.count(1...100_000))
     var minCapacity: Int?
 
     @Option(help: ArgumentHelp("Where to write the JUnit XML (default: junit.xml beside the result).", valueName: "FILE"))

@@ -13,7 +13,7 @@ struct GateOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A result.json (or saturation.json) to hold this one against.", valueName: "RESULT"))
     var baseline: String?
 
-    @Option(help: ArgumentHelp("How much worse than the baseline a figure may be: 10%.", valueName: "PERCENT"))
+    @Option(help: ArgumentHelp("How much worse than the baseline a figure may be: 10%. (default: 10%)", valueName: "PERCENT"), transform: OptionRange.share())
     var maxRegression = FractionArgument(argument: "10%")!
 
     func validate() throws {

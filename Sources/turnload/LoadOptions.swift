@@ -23,22 +23,25 @@ struct LoadOptions: ParsableArguments {
     @OptionGroup var credentials: CredentialOptions
     @OptionGroup var tls: TLSOptionGroup
 
-    @Option(help: "Simulated clients (calls), each with its own allocation.")
+    @Option(help: "Simulated clients (calls), each with its own allocation. (default: 100)", transform: OptionRange.count(1...100_000))
     var clients = 100
 
-    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h. (default: 30s)", valueName: "TIME"),
+            transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var duration = DurationArgument(argument: "30s")!
 
-    @Option(help: ArgumentHelp("New allocations a second.", valueName: "N"))
+    @Option(help: ArgumentHelp("New allocations a second. (default: 100)", valueName: "N"), transform: OptionRange.count(1...100_000))
     var ramp = 100
 
     @Option(help: "echo (both ways and RTT), pair (client to client) or sink (one way).")
     var topology = Topology.echo
 
-    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k.", valueName: "RATE"))
-    var bitrate = "32k"
+    /// Opus's own range (RFC 6716 §2.1.1).
+    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k. (default: 32k)", valueName: "RATE"),
+            transform: OptionRange.bitrate(6000...510_000))
+    var bitrate = 32000
 
-    @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms.")
+    @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms. (default: 20)", transform: OptionRange.count(10...60))
     var frameMilliseconds = 20
 
     /// The last one given wins, so that the command line overrides a scenario's.
@@ -51,17 +54,19 @@ struct LoadOptions: ParsableArguments {
     @Flag(help: "Opus in-band forward error correction.")
     var fec = false
 
-    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late. (default: 60ms)", valueName: "TIME"),
+            transform: OptionRange.time(.zero...(.seconds(60))))
     var jitterBuffer = DurationArgument(argument: "60ms")!
 
-    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight. (default: 2s)", valueName: "TIME"),
+            transform: OptionRange.time(.zero...(.seconds(600))))
     var drain = DurationArgument(argument: "2s")!
 
     @Option(help: ArgumentHelp("Where the relay sees the harness's peer sockets (default: the local address routing to the target).",
                                valueName: "IP"))
     var peerHost: String?
 
-    @Option(help: "Event-loop threads for the simulated clients.")
+    @Option(help: "Event-loop threads for the simulated clients. (default: 1)", transform: OptionRange.count(1...64))
     var threads = 1
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
@@ -74,10 +79,11 @@ struct LoadOptions: ParsableArguments {
                                valueName: "SPEC"))
     var relayImpair: String?
 
-    @Option(help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"))
+    @Option(help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"),
+            transform: OptionRange.count(1...10_000_000))
     var relayMaxPps: Int?
 
-    @Option(help: "Seed of the in-process relay's impairment and of the media.")
+    @Option(help: "Seed of the in-process relay's impairment and of the media. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
     @Option(help: ArgumentHelp("Run the Ith of N equal shares of --clients, at --ramp/N, for a load spread over N machines; "
@@ -91,14 +97,10 @@ struct LoadOptions: ParsableArguments {
     var startAt: StartTime?
 
     func validate() throws {
-        guard (1...100_000).contains(clients) else { throw ValidationError("--clients must be from 1 to 100000") }
-        guard (1...100_000).contains(ramp) else { throw ValidationError("--ramp must be from 1 to 100000 allocations a second") }
-        guard (1...64).contains(threads) else { throw ValidationError("--threads must be from 1 to 64") }
         if topology == .pair, clients % 2 == 1 { throw ValidationError("--topology pair needs an even --clients") }
-        guard Relay.bitrate(bitrate) != nil else { throw ValidationError("--bitrate must be a rate such as 32000 or 32k, not \(bitrate)") }
         do { _ = try mediaSettings.validated() } catch { throw ValidationError("\(error)") }
         for target in targets {
-            do { _ = try TURNURI(target) } catch { throw ValidationError("--target \(target): \(error)") }
+            do { _ = try TURNURI(target) } catch { throw ValidationError("--target \(TURNURI.redacted(target)): \(error)") }
         }
         if targets.isEmpty, credentials.iceServers == nil {
             if credentials.secrets.hasPassword || credentials.secrets.hasSecret {
@@ -110,9 +112,7 @@ struct LoadOptions: ParsableArguments {
         if let relayImpair {
             do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }
         }
-        if let relayMaxPps, relayMaxPps < 1 { throw ValidationError("--relay-max-pps must be at least 1") }
         if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
-        if duration.duration == .zero { throw ValidationError("--duration must be more than 0") }
         if let shard {
             if inProcessRelay { throw ValidationError("--shard splits a load on one endpoint among machines: give it --target") }
             let calls = topology == .pair ? clients / 2 : clients
@@ -133,7 +133,7 @@ struct LoadOptions: ParsableArguments {
     var inProcessRelay: Bool { targets.isEmpty && credentials.iceServers == nil }
 
     var mediaSettings: OpusSettings {
-        OpusSettings(bitrate: Relay.bitrate(bitrate) ?? 32_000, frameMilliseconds: frameMilliseconds,
+        OpusSettings(bitrate: bitrate, frameMilliseconds: frameMilliseconds,
                      variableBitrate: bitrateMode == .vbr, discontinuousTransmission: dtx, forwardErrorCorrection: fec)
     }
 

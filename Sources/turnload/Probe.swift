@@ -31,10 +31,10 @@ struct Probe: AsyncParsableCommand {
     @Option(help: ArgumentHelp("An echo server to send to instead of the probe's own peer.", valueName: "HOST:PORT"))
     var peer: String?
 
-    @Option(help: "Echo packets to send through each relay, 20 ms apart.")
+    @Option(help: "Echo packets to send through each relay, 20 ms apart. (default: 20)", transform: OptionRange.count(1...10_000))
     var packets = 20
 
-    @Option(help: "Seconds each step may take before it counts as failed.")
+    @Option(help: "Seconds each step may take before it counts as failed. (default: 10)", transform: OptionRange.amount(0.001...300))
     var timeout: Double = 10
 
     @Flag(help: "Send data in Send/Data indications instead of ChannelData (no ChannelBind).")
@@ -48,13 +48,11 @@ struct Probe: AsyncParsableCommand {
             throw ValidationError("give at least one turn: or turns: URI, or --ice-servers FILE")
         }
         for uri in uris {
-            do { _ = try TURNURI(uri) } catch { throw ValidationError("\(uri): \(error)") }
+            do { _ = try TURNURI(uri) } catch { throw ValidationError("\(TURNURI.redacted(uri)): \(error)") }
         }
         if let peer, TransportAddress(peer) == nil {
             throw ValidationError("--peer must be IP:PORT or [IPv6]:PORT, not \(peer)")
         }
-        guard (1...10_000).contains(packets) else { throw ValidationError("--packets must be from 1 to 10000") }
-        guard timeout > 0, timeout <= 300 else { throw ValidationError("--timeout must be between 0 and 300 seconds") }
     }
 
     func run() async throws {
@@ -96,6 +94,16 @@ struct TLSOptionGroup: ParsableArguments {
 
     @Flag(help: "Do not verify the server's TLS/DTLS certificate (test relays with throw-away certificates).")
     var insecure = false
+
+    /// Checked here, so that a typo fails at once rather than as a TLS error per endpoint.
+    func validate() throws {
+        guard let caFile else { return }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: caFile, isDirectory: &isFolder), !isFolder.boolValue,
+              FileManager.default.isReadableFile(atPath: caFile) else {
+            throw ValidationError("--ca-file \(caFile) is not a readable file: give a PEM file of certificate authorities")
+        }
+    }
 
     var options: TLSOptions { TLSOptions(caFile: caFile, insecure: insecure) }
 }

@@ -1,7 +1,6 @@
-import ArgumentParser
-
-/// A share on the command line: `80%` or `0.8`.
-struct FractionArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
+/// A share on the command line: `80%` or `0.8`, above 0 and at most 1. Options read it
+/// through `OptionRange.share`, which says so.
+struct FractionArgument: Sendable, CustomStringConvertible {
     let fraction: Double
     let description: String
 
@@ -15,7 +14,8 @@ struct FractionArgument: ExpressibleByArgument, Sendable, CustomStringConvertibl
 }
 
 /// An amount of data in decimal units, as providers bill it: `90GB`, `500MB`, `1TB`, bytes.
-struct ByteCountArgument: ExpressibleByArgument, Sendable, CustomStringConvertible {
+/// Options read it through `OptionRange.volume`, which bounds it.
+struct ByteCountArgument: Sendable, CustomStringConvertible {
     let bytes: Double
     let description: String
 

@@ -58,25 +58,30 @@ struct Relay: AsyncParsableCommand {
                                valueName: "SPEC"))
     var impair: String?
 
-    @Option(help: "Seed of the impairment's random choices, for repeatable runs.")
+    @Option(help: "Seed of the impairment's random choices, for repeatable runs. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"))
+    @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"),
+            transform: OptionRange.count(1...10_000_000))
     var maxPps: Int?
 
     @Option(help: ArgumentHelp("Relay at most this many bits a second per allocation, e.g. 64k or 2M; drop the rest.",
-                               valueName: "RATE"))
-    var maxAllocationBitrate: String?
+                               valueName: "RATE"),
+            transform: OptionRange.bitrate(1...100_000_000_000))
+    var maxAllocationBitrate: Int?
 
-    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond).", valueName: "N"))
+    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
+            transform: OptionRange.count(1...100_000))
     var userQuota = 100
 
     @Option(help: ArgumentHelp("Requests without credentials and Binding requests answered a second from one "
-                               + "IPv4 address or IPv6 /64; the rest are dropped.", valueName: "N"))
+                               + "IPv4 address or IPv6 /64; the rest are dropped. (default: 1000)", valueName: "N"),
+            transform: OptionRange.count(1...1_000_000))
     var maxUnauthenticatedPerIp = RelayConfiguration(realm: "").maximumUnauthenticatedPerAddressPerSecond
 
-    @Option(help: ArgumentHelp("TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed.",
-                               valueName: "N"))
+    @Option(help: ArgumentHelp("TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed. "
+                               + "(default: 1000)", valueName: "N"),
+            transform: OptionRange.count(1...1_000_000))
     var maxConnectionsPerIp = RelayConfiguration(realm: "").maximumConnectionsPerAddress
 
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1, and their IPv6 forms).")
@@ -114,19 +119,12 @@ struct Relay: AsyncParsableCommand {
         if let relayPorts, Self.portRange(relayPorts) == nil {
             throw ValidationError("--relay-ports must be MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 65535, not \(relayPorts)")
         }
-        if let maxAllocationBitrate, Self.bitrate(maxAllocationBitrate) == nil {
-            throw ValidationError("--max-allocation-bitrate must be a positive rate such as 64000, 64k or 2M, not \(maxAllocationBitrate)")
-        }
         if (secrets.user == nil) == secrets.hasPassword {
             throw ValidationError("--user goes with --password-env or --password-file")
         }
         if let impair {
             do { _ = try Impairment(parsing: impair) } catch { throw ValidationError("\(error)") }
         }
-        if let maxPps, maxPps < 1 { throw ValidationError("--max-pps must be at least 1") }
-        if userQuota < 1 { throw ValidationError("--user-quota must be at least 1") }
-        if maxUnauthenticatedPerIp < 1 { throw ValidationError("--max-unauthenticated-per-ip must be at least 1") }
-        if maxConnectionsPerIp < 1 { throw ValidationError("--max-connections-per-ip must be at least 1") }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
@@ -155,7 +153,7 @@ struct Relay: AsyncParsableCommand {
         configuration.maximumAllocationsPerUser = userQuota
         configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
         configuration.maximumConnectionsPerAddress = maxConnectionsPerIp
-        configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate.flatMap(Self.bitrate)
+        configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
         configuration.allowsLegacyTLS = allowLegacyTls
@@ -217,17 +215,5 @@ struct Relay: AsyncParsableCommand {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let low = UInt16(parts[0]), let high = UInt16(parts[1]), low >= 1, low <= high else { return nil }
         return low...high
-    }
-
-    /// Bits a second: `64000`, `64k`, `2M`.
-    static func bitrate(_ text: String) -> Int? {
-        let multiplier = switch text.last {
-        case "k", "K": 1000
-        case "m", "M": 1_000_000
-        default: 1
-        }
-        guard let value = Double(multiplier == 1 ? Substring(text) : text.dropLast()), value > 0 else { return nil }
-        let bits = Int(value * Double(multiplier))
-        return bits > 0 ? bits : nil
     }
 }

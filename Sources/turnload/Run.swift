@@ -49,11 +49,11 @@ struct Run: AsyncParsableCommand {
     @Flag(name: .customLong("gate"), help: "Gate each result: exit 1 when a threshold or regression fails, 2 when the run is invalid; writes junit.xml and gate.md.")
     var gateResult = false
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise.", valueName: "N"))
+    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise. (default: 1)", valueName: "N"),
+            transform: OptionRange.count(1...100))
     var rounds = 1
 
     func validate() throws {
-        guard (1...100).contains(rounds) else { throw ValidationError("--repeat must be from 1 to 100") }
         if load.startAt != nil, rounds > 1 { throw ValidationError("--start-at starts one load together with its shards, not --repeat") }
     }
 

@@ -36,41 +36,40 @@ struct Saturate: AsyncParsableCommand {
     @OptionGroup var gate: GateOptions
     @OptionGroup var cost: CostOptions
 
-    @Option(help: "Clients at the first step.")
+    @Option(help: "Clients at the first step. (default: 100)", transform: OptionRange.count(1...100_000))
     var start = 100
 
-    @Option(help: "Clients added at each step.")
+    @Option(help: "Clients added at each step. (default: 100)", transform: OptionRange.count(1...100_000))
     var step = 100
 
-    @Option(help: ArgumentHelp("Time at full load of each step, after its ramp.", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Time at full load of each step, after its ramp. (default: 20s)", valueName: "TIME"),
+            transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var stepDuration = DurationArgument(argument: "20s")!
 
-    @Option(help: "The last step's clients, at most.")
+    @Option(help: "The last step's clients, at most. (default: 2000)", transform: OptionRange.count(1...100_000))
     var maxClients = 2000
 
-    @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse.", valueName: "N"))
+    @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"), transform: OptionRange.count(0...100))
     var pastCliff = 0
 
-    @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%.", valueName: "PERCENT"))
+    @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%. (default: 80%)", valueName: "PERCENT"),
+            transform: OptionRange.share())
     var holdAt = FractionArgument(argument: "80%")!
 
-    @Option(help: ArgumentHelp("Hold long enough to push this much out of the endpoint (on the wire): 90GB.", valueName: "BYTES"))
+    /// A petabyte: a quarter's traffic of a large deployment.
+    @Option(help: ArgumentHelp("Hold long enough to push this much out of the endpoint (on the wire): 90GB.", valueName: "BYTES"),
+            transform: OptionRange.volume(upTo: 1e15))
     var holdVolume: ByteCountArgument?
 
     @Flag(name: .customLong("gate"), help: "Gate the result: exit 1 when a check fails, 2 when the run is invalid; writes junit.xml and gate.md.")
     var gateResult = false
 
-    @Option(help: ArgumentHelp("With --gate: the clean capacity must reach this (the planned peak).", valueName: "CALLS"))
+    @Option(help: ArgumentHelp("With --gate: the clean capacity must reach this (the planned peak).", valueName: "CALLS"),
+            transform: OptionRange.count(1...100_000))
     var minCapacity: Int?
 
     func validate() throws {
-        guard (1...100_000).contains(start), (1...100_000).contains(maxClients), start <= maxClients else {
-            throw ValidationError("--start and --max-clients must be from 1 to 100000, --start at most --max-clients")
-        }
-        guard step >= 1 else { throw ValidationError("--step must be at least 1") }
-        guard (0...100).contains(pastCliff) else { throw ValidationError("--past-cliff must be from 0 to 100") }
-        if stepDuration.duration == .zero { throw ValidationError("--step-duration must be more than 0") }
-        if let minCapacity, minCapacity < 1 { throw ValidationError("--min-capacity must be at least 1") }
+        guard start <= maxClients else { throw ValidationError("--start must be at most --max-clients") }
         // Each shard would judge only its share of a step: a cliff is a whole endpoint's.
         if load.shard != nil || load.startAt != nil {
             throw ValidationError("--shard and --start-at split a run over machines; saturate runs on one (use --threads for more cores)")
@@ -181,6 +180,12 @@ struct Saturate: AsyncParsableCommand {
         let bytesPerClientSecond = clean.figures.deliveredWireBitsPerSecond / 8 / Double(capacity)
         let seconds = bytes / (bytesPerClientSecond * Double(clients))
         guard seconds.isFinite, seconds > 0 else { return nil }
+        guard seconds <= Double(OptionRange.longest.components.seconds) else {
+            printError("hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
+                + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the \(OptionRange.written(OptionRange.longest)) "
+                + "a load may last: give a smaller --hold-volume")
+            return nil
+        }
         var configuration = load.loadConfiguration
         configuration.clients = clients
         configuration.duration = .milliseconds(Int64((seconds * 1000).rounded(.up)))

@@ -20,6 +20,17 @@ struct SecretOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Read the TURN REST shared secret from this file (first line).", valueName: "FILE"))
     var secretFile: String?
 
+    /// A value that is not a variable's name is most likely the secret itself, given by
+    /// mistake (`--password-env "$TURN_PASSWORD"`): refuse it without echoing it.
+    func validate() throws {
+        for (option, name) in [("--password-env", passwordEnv), ("--secret-env", secretEnv)] {
+            if let name, !isEnvironmentName(name) {
+                throw ValidationError("\(option) takes the NAME of an environment variable, not its value: "
+                    + "\(option) TURN_PASSWORD, not \(option) \"$TURN_PASSWORD\"")
+            }
+        }
+    }
+
     var hasPassword: Bool { passwordEnv != nil || passwordFile != nil }
     var hasSecret: Bool { secretEnv != nil || secretFile != nil }
 
@@ -50,4 +61,10 @@ func readSecret(environment name: String?, file path: String?, what: String) thr
         return String(line)
     }
     return nil
+}
+
+/// `[A-Za-z_][A-Za-z0-9_]*`, the names POSIX shells give variables.
+func isEnvironmentName(_ text: String) -> Bool {
+    guard let first = text.unicodeScalars.first, first.isASCII, first == "_" || first.properties.isAlphabetic else { return false }
+    return text.unicodeScalars.allSatisfy { $0.isASCII && ($0 == "_" || $0.properties.isAlphabetic || ("0"..."9").contains($0)) }
 }

@@ -67,7 +67,7 @@ struct RelayCommandTests {
         (["--tls-listen", "127.0.0.1:5349"], "need --cert FILE and --key FILE"),
         (["--listen", "0.0.0.0:3478"], "needs --relay-ip"),
         (["--relay-ports", "65000-61000"], "--relay-ports must be MIN-MAX"),
-        (["--max-allocation-bitrate", "fast"], "--max-allocation-bitrate must be a positive rate"),
+        (["--max-allocation-bitrate", "fast"], "'--max-allocation-bitrate <RATE>': give bits a second from 1 to 100G"),
         (["--metrics", "localhost"], "--metrics must be IP:PORT"),
         (["--log-level", "loud"], "--log-level must be one of"),
         (["--max-unauthenticated-per-ip", "0"], "--max-unauthenticated-per-ip must be at least 1"),

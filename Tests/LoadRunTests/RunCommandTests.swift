@@ -99,7 +99,7 @@ struct RunCommandTests {
     }
 
     @Test(arguments: [
-        (["--clients", "0"], "--clients must be from 1 to 100000"),
+        (["--clients", "0"], "'--clients <clients>': give a whole number from 1 to 100000"),
         (["--relay-impair", "wobble=1%"], "--relay-impair"),
         (["--frame-ms", "25"], "10, 20, 40 or 60"),
         (["--topology", "pair", "--clients", "3"], "even --clients"),

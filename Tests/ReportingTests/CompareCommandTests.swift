@@ -38,7 +38,7 @@ struct CompareCommandTests {
             ([path("missing"), path("one")], "missing does not exist"),
             ([path("one")], "is the only result: give at least two to compare"),
             ([path("one"), path("sat")], "compare runs with runs and saturations with saturations"),
-            ([path("one"), path("one"), "--minutes-per-month", "0"], "--minutes-per-month must be more than 0"),
+            ([path("one"), path("one"), "--minutes-per-month", "0"], "'--minutes-per-month <N>': give a number from 1 to"),
         ]
         for (arguments, message) in cases {
             let outcome = try await TurnloadBinary().run(["compare"] + arguments + ["--out", path("out")])

@@ -45,7 +45,7 @@ struct ScenarioParsingTests {
         ("dtx: maybe", "s.yaml:1:6: `dtx` is a flag: write `dtx: true`, or false"),
         ("clients: [1, 2\nramp: 3", "s.yaml:2:5: not valid YAML: did not find expected ',' or ']'"),
         ("clients: 1\nclients: 2", "s.yaml:1:1: `clients` given more than once: give each key once"),
-        ("- clients: 1", "s.yaml:1:1: a scenario is a list, not a mapping of keys to values"),
+        ("- clients: 1", "s.yaml:1:1: a scenario must be a mapping of keys to values (`key: value` lines), found a list"),
         ("scenario: other.yaml", "s.yaml:1:1: a scenario cannot name another scenario"),
         ("name: [a, b]", "s.yaml:1:7: `name` takes one value, not a list"),
     ])

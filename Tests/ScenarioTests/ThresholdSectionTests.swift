@@ -50,7 +50,7 @@ struct ThresholdSectionTests {
         ("thresholds:\n  jiter-p99: < 30ms", "s.yaml:2:3: unknown metric `jiter-p99`; did you mean `jitter-p99`? the metrics are loss,"),
         ("thresholds:\n  loss: 1%", "s.yaml:2:9: \"1%\" for loss needs a comparison first"),
         ("thresholds:\n  rtt-p99: < 150%", "s.yaml:2:12: rtt-p99 is measured in ms, not %"),
-        ("thresholds:\n  - loss < 1%", "s.yaml:2:3: `thresholds` is a list, not a mapping of keys to values"),
+        ("thresholds:\n  - loss < 1%", "s.yaml:2:3: `thresholds` must be a mapping of keys to values (`key: value` lines), found a list"),
         ("thresholds:\n  loss: [< 1%]", "s.yaml:2:9: `loss` takes one value, not a list"),
     ])
     func thresholdErrorsSayWhereAndWhat(_ yaml: String, _ message: String) {

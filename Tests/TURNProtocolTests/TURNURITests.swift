@@ -34,17 +34,55 @@ struct TURNURITests {
         ("https://relay.example.com", .unsupportedScheme("https")),
         ("turn:", .invalidHost("")),
         ("turn::3478", .invalidHost(":3478")),
-        ("turn:user@relay.example.com", .invalidHost("user@relay.example.com")),
+        ("turn:user@relay.example.com", .credentialsInURI),
         ("turn:relay.example.com:0", .invalidPort("0")),
         ("turn:relay.example.com:70000", .invalidPort("70000")),
-        ("turn:relay.example.com:abc", .invalidPort("abc")),
+        ("turn:relay.example.com:abc", .invalidPort("***")),
         ("turn:relay.example.com?transport=sctp", .unsupportedTransport("sctp")),
-        ("turn:relay.example.com?foo=bar", .unsupportedQuery("foo=bar")),
+        ("turn:relay.example.com?foo=bar", .unsupportedQuery("foo=***")),
         ("turn:[::1", .invalidHost("[::1")),
         ("turn:[relay]:3478", .invalidHost("relay")),
-        ("turn:::1", .invalidHost("::1")),
+        ("turn:::1", .invalidHost(":***")),
     ])
     func rejects(text: String, error: TURNURIError) {
         #expect(throws: error) { try TURNURI(text) }
+    }
+
+    /// A password written into a URI, where RFC 7065 has no place for one, is never echoed:
+    /// errors reach terminals, CI logs and bug reports.
+    @Test(arguments: [
+        "turn:alice:S3cr3tPass@relay.example.com",
+        "turns:alice:S3cr3tPass@relay.example.com:443?transport=tcp",
+        "turn:alice:S3cr?tPass@relay.example.com",
+        "turn:alice:S3cr@tPass@relay.example.com",
+        "turn:relay.example.com?transport=tcp&password=S3cr3tPass",
+        "turn:relay.example.com?password=S3cr3tPass",
+        "turn:relay.example.com?transport=S3cr3tPass1234",
+        "turn:alice:S3cr3tPass",
+        "turn:alice:S3cr3tPass:x",
+        "turn:[::1]:S3cr3tPass",
+        "S3cr3tPass",
+    ])
+    func errorsNeverShowAPassword(text: String) {
+        #expect {
+            try TURNURI(text)
+        } throws: { error in
+            !"\(error)".contains("S3cr") && !TURNURI.redacted(text).contains("S3cr")
+        }
+    }
+
+    @Test func userInfoIsRefusedWithWhatToDo() {
+        #expect("\(TURNURIError.credentialsInURI)".contains("credentials do not belong in the URI"))
+    }
+
+    @Test(arguments: [
+        ("turn:alice:pw@relay.example.com:3478?transport=tcp", "turn:***@relay.example.com:3478?transport=tcp"),
+        ("turn:relay.example.com?transport=tcp&password=pw", "turn:relay.example.com?transport=tcp&password=***"),
+        ("turn:relay.example.com?pw", "turn:relay.example.com?***"),
+        ("turn:relay.example.com:3478", "turn:relay.example.com:3478"),
+        ("pw", "***"),
+    ])
+    func redactsUserInfoAndQueryValues(text: String, shown: String) {
+        #expect(TURNURI.redacted(text) == shown)
     }
 }
