@@ -70,8 +70,8 @@ struct RelayCommandTests {
         (["--max-allocation-bitrate", "fast"], "'--max-allocation-bitrate <RATE>': give bits a second from 1 to 100G"),
         (["--metrics", "localhost"], "--metrics must be IP:PORT"),
         (["--log-level", "loud"], "--log-level must be one of"),
-        (["--max-unauthenticated-per-ip", "0"], "--max-unauthenticated-per-ip must be at least 1"),
-        (["--max-connections-per-ip", "0"], "--max-connections-per-ip must be at least 1"),
+        (["--max-unauthenticated-per-ip", "0"], "invalid for '--max-unauthenticated-per-ip <N>': give a whole number from 1 to 1000000"),
+        (["--max-connections-per-ip", "0"], "invalid for '--max-connections-per-ip <N>': give a whole number from 1 to 1000000"),
         (["--tls-listen", "127.0.0.1:1", "--cert", "/nonexistent.pem", "--key", "/nonexistent.pem"], "/nonexistent.pem"),
     ])
     func badRelayOptionsExitWithReason(extra: [String], reason: String) throws {
