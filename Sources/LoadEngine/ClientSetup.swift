@@ -7,6 +7,9 @@ import TURNProtocol
 struct ClientSetup: Sendable {
     let target: LoadTarget
     let server: SocketAddress
+    let relayFamily: RelayFamily
+    /// The family of the peer sockets the media goes to, when there are any (not in `pair`).
+    let peerFamily: AddressFamily?
     let timeout: Duration
 
     struct Allocated {
@@ -19,7 +22,7 @@ struct ClientSetup: Sendable {
     func allocate(on eventLoop: EventLoop) async throws(SetupFailure) -> Allocated {
         let configuration = TURNSessionConfiguration(
             credential: target.credential, reliable: target.uri.transport.isStream,
-            addressFamily: server.protocol == .inet6 ? .ipv6 : .ipv4, requestTimeout: timeout)
+            relayFamily: relayFamily, requestTimeout: timeout)
         let connection: TURNClientConnection
         do {
             connection = try await TURNClientConnection.connect(
@@ -31,7 +34,15 @@ struct ClientSetup: Sendable {
         let start = monotonicNanoseconds()
         do {
             let allocation = try await connection.allocate()
+            if let peerFamily, allocation.relayed(for: peerFamily) == nil {
+                await connection.close()
+                let why = allocation.refusedFamily.map { " (\($0.error))" } ?? ""
+                throw SetupFailure(reason: "family", detail: "allocate: no \(peerFamily == .ipv6 ? "IPv6" : "IPv4") relayed "
+                    + "address\(why), the family of the peer sockets")
+            }
             return Allocated(connection: connection, allocation: allocation, allocateNanoseconds: monotonicNanoseconds() - start)
+        } catch let failure as SetupFailure {
+            throw failure
         } catch {
             await connection.close()
             throw SetupFailure(error, step: "allocate")

@@ -47,6 +47,10 @@ public struct LoadConfiguration: Sendable {
     /// The address the relay sees the harness's peer sockets at; by default the local address
     /// that routes to the endpoint.
     public var peerHost: IPAddress?
+    /// The relayed address family each client asks for; nil for the family of the server's
+    /// address. With `both` (dual allocations) media goes through the relayed address of the
+    /// peer's family.
+    public var relayFamily: RelayFamily?
     /// Event-loop threads for the clients.
     public var threads = 1
     public var seed: UInt64 = 1

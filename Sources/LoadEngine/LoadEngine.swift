@@ -23,18 +23,19 @@ public final class LoadEngine: Sendable {
     /// sample a second. Throws only when the run cannot start at all.
     public func run(group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
                     shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> LoadOutcome {
-        let server: SocketAddress
-        do { server = try await TURNProbe.resolve(target.uri, timeout: configuration.requestTimeout) } catch {
-            throw LoadError("\(target.uri): \(error)")
-        }
+        let (server, unanswered) = try await chooseServer(group: group)
+        let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.protocol == .inet6 ? .ipv6 : .ipv4)
         let loops = Array(group.makeIterator()).prefix(max(1, configuration.threads))
         let ipv6 = server.protocol == .inet6
+        // In `pair` the far end is the partner's relayed address, of the relayed family.
+        let peerHost = configuration.topology == .pair
+            ? nil : try configuration.peerHost ?? Self.peerHost(toward: server, relayFamily: relayFamily)
+        let peerIPv6 = peerHost.map { $0.family == .ipv6 } ?? (relayFamily == .ipv6)
         let shards = loops.map {
             Shard(eventLoop: $0, topology: configuration.topology, interval: configuration.media.frameInterval,
-                  clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: ipv6))
+                  clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: peerIPv6))
         }
-        if configuration.topology != .pair {
-            let host = try configuration.peerHost ?? LocalRoute.address(toward: server)
+        if let host = peerHost {
             for shard in shards {
                 do { try await shard.openPeer(host: host) } catch {
                     for opened in shards { await opened.closePeer() }
@@ -47,7 +48,8 @@ public final class LoadEngine: Sendable {
         let cpuAtStart = await run.threadCPU()
         for shard in shards { try await shard.eventLoop.submit { shard.startPacing(at: started) }.get() }
 
-        let setup = ClientSetup(target: target, server: server, timeout: configuration.requestTimeout)
+        let setup = ClientSetup(target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
+                                timeout: configuration.requestTimeout)
         let ramp = Task { await self.ramp(setup, into: run) }
         var status = RunStatus.complete
         var series: [SecondSample] = []
@@ -91,6 +93,8 @@ public final class LoadEngine: Sendable {
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
+        outcome.serverAddress = server.displayText
+        outcome.unansweredAddresses = unanswered.isEmpty ? nil : unanswered
         // The shards' threads alone: an in-process relay's CPU is not the harness's.
         outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: shards.count)
         var ports = Set<Int>()
@@ -102,6 +106,50 @@ public final class LoadEngine: Sendable {
         await ramp.value
         for shard in shards { await shard.closePeer() }
         return outcome
+    }
+
+    /// The address every client uses: of a name's addresses, the first to answer (RFC 8305),
+    /// with those that did not and why.
+    private func chooseServer(group: EventLoopGroup) async throws -> (SocketAddress, [String]) {
+        do {
+            let servers = try await ServerAddresses.resolve(target.uri, timeout: configuration.requestTimeout)
+            guard servers.count > 1 else { return (servers[0], []) }
+            let (connection, failed) = try await TURNClientConnection.connect(
+                toFirstOf: servers, hostname: target.uri.host, transport: target.uri.transport,
+                configuration: { [target, timeout = configuration.requestTimeout] _ in
+                    TURNSessionConfiguration(credential: target.credential, reliable: target.uri.transport.isStream,
+                                             requestTimeout: timeout)
+                },
+                tls: target.tls, group: group, timeout: TimeAmount(configuration.requestTimeout))
+            await connection.close()
+            return (connection.server, failed)
+        } catch {
+            throw LoadError("\(target.uri): \(error)")
+        }
+    }
+
+    /// Where the peer sockets listen: the local address that routes to the server, when the
+    /// relayed family is the server's (a dual allocation's media takes that family); loopback
+    /// of the relayed family when the server is on loopback; else the user must say.
+    static func peerHost(toward server: SocketAddress, relayFamily: RelayFamily) throws -> IPAddress {
+        let serverFamily: AddressFamily = server.protocol == .inet6 ? .ipv6 : .ipv4
+        let wanted: AddressFamily = switch relayFamily {
+        case .ipv4: .ipv4
+        case .ipv6: .ipv6
+        case .both: serverFamily
+        }
+        let ip = TransportAddress(server)?.ip
+        if wanted != serverFamily {
+            guard ip?.isLoopback == true else {
+                throw LoadError("--relay-family \(relayFamily.rawValue) through a server reached over "
+                    + "\(serverFamily == .ipv6 ? "IPv6" : "IPv4"): give --peer-host an \(wanted == .ipv6 ? "IPv6" : "IPv4") "
+                    + "address of this machine for the peer sockets")
+            }
+            return wanted == .ipv6 ? .loopbackV6 : .loopbackV4
+        }
+        do { return try LocalRoute.address(toward: server) } catch {
+            throw LoadError("\(error); give --peer-host")
+        }
     }
 
     /// Opens this process's clients at its share of the ramp rate, each on the next event loop;

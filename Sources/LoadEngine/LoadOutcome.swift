@@ -22,6 +22,10 @@ public struct LoadOutcome: Sendable, Codable {
     public var series: [SecondSample]
     /// Every call on its own, to find the bad ones among thousands.
     public var calls: [CallFigures]
+    /// The server address the clients used: of a name's addresses, the first to answer.
+    public var serverAddress: String?
+    /// The name's addresses tried before it that did not answer, each with why.
+    public var unansweredAddresses: [String]?
 }
 
 /// One call: its stream at the far end, its echo back, and its E-model rating.

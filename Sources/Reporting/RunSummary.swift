@@ -11,6 +11,10 @@ public enum RunSummary {
         let clients = outcome.clients
         var lines = ["\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
             + (clients.allocated > 0 ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, p99 \(ms(clients.allocationLatency.percentile(99))) ms)" : "")]
+        if let server = outcome.serverAddress, !result.target.contains(server) {
+            lines.append("  server \(server)")
+        }
+        for unanswered in outcome.unansweredAddresses ?? [] { lines.append("  · did not answer: \(unanswered)") }
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }

@@ -37,12 +37,22 @@ public struct EchoStatistics: Codable, Sendable, Hashable {
 public struct ProbeResult: Encodable, Sendable, Hashable {
     public var uri: String
     public var transport: String
+    /// The address that answered and was probed.
     public var server: String?
+    /// Every address the name resolved to, in the order tried, when it had more than one.
+    public var addresses: [String]?
+    /// Addresses tried before `server` that did not answer, each with why.
+    public var unanswered: [String]?
     /// The server that answered Allocate with 300 Try Alternate, when one did.
     public var redirectedFrom: String?
     public var steps: [ProbeStepResult] = []
     public var reflexiveAddress: String?
+    /// The first relayed address; the echo goes through it unless `--peer` is of the other family.
     public var relayedAddress: String?
+    /// Both relayed addresses of a dual allocation.
+    public var relayedAddresses: [String]?
+    /// The family a dual allocation did not get, and the server's reason.
+    public var refusedFamily: String?
     public var lifetimeSeconds: UInt32?
     public var software: String?
     public var peer: String?
@@ -58,8 +68,8 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case uri, transport, server, redirectedFrom, passed, interrupted, steps, reflexiveAddress, relayedAddress, lifetimeSeconds, software
-        case peer, echo
+        case uri, transport, server, addresses, unanswered, redirectedFrom, passed, interrupted, steps, reflexiveAddress
+        case relayedAddress, relayedAddresses, refusedFamily, lifetimeSeconds, software, peer, echo
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -67,12 +77,16 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
         try container.encode(uri, forKey: .uri)
         try container.encode(transport, forKey: .transport)
         try container.encodeIfPresent(server, forKey: .server)
+        try container.encodeIfPresent(addresses, forKey: .addresses)
+        try container.encodeIfPresent(unanswered, forKey: .unanswered)
         try container.encodeIfPresent(redirectedFrom, forKey: .redirectedFrom)
         try container.encode(passed, forKey: .passed)
         if interrupted { try container.encode(interrupted, forKey: .interrupted) }
         try container.encode(steps, forKey: .steps)
         try container.encodeIfPresent(reflexiveAddress, forKey: .reflexiveAddress)
         try container.encodeIfPresent(relayedAddress, forKey: .relayedAddress)
+        try container.encodeIfPresent(relayedAddresses, forKey: .relayedAddresses)
+        try container.encodeIfPresent(refusedFamily, forKey: .refusedFamily)
         try container.encodeIfPresent(lifetimeSeconds, forKey: .lifetimeSeconds)
         try container.encodeIfPresent(software, forKey: .software)
         try container.encodeIfPresent(peer, forKey: .peer)
@@ -102,11 +116,17 @@ public enum ProbeTable {
         var lines = [line(header)] + rows.map(line)
         for result in results {
             var facts: [String] = []
-            if let server = result.server { facts.append("server \(server)") }
+            if let server = result.server {
+                let others = (result.addresses ?? []).filter { $0 != server }
+                facts.append("server \(server)" + (others.isEmpty ? "" : " (of \(result.addresses!.joined(separator: ", ")))"))
+            }
             if let origin = result.redirectedFrom { facts.append("redirected from \(origin)") }
             if let software = result.software { facts.append("software \"\(software)\"") }
             if let reflexive = result.reflexiveAddress { facts.append("reflexive \(reflexive)") }
-            if let relayed = result.relayedAddress { facts.append("relayed \(relayed)") }
+            if let relayed = result.relayedAddresses?.joined(separator: " and ") ?? result.relayedAddress {
+                facts.append("relayed \(relayed)")
+            }
+            if let refused = result.refusedFamily { facts.append("no \(refused)") }
             if let lifetime = result.lifetimeSeconds { facts.append("lifetime \(lifetime) s") }
             if let echo = result.echo {
                 var text = "echo \(echo.received)/\(echo.sent)"
@@ -119,6 +139,7 @@ public enum ProbeTable {
             lines.append("")
             let verdict = result.interrupted ? "INTERRUPTED" : result.passed ? "passed" : "FAILED"
             lines.append("\(result.uri): \(verdict)" + (facts.isEmpty ? "" : " — " + facts.joined(separator: ", ")))
+            for address in result.unanswered ?? [] { lines.append("  · did not answer: \(address)") }
             for step in result.steps where !step.ok {
                 lines.append("  ✗ \(step.step.rawValue): \(step.error ?? "failed")")
             }

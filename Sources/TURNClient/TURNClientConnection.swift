@@ -64,10 +64,11 @@ public final class TURNClientConnection: @unchecked Sendable {
         let channel: Channel
         switch transport {
         case .udp, .dtls:
-            let local = try SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
             let dtls = transport == .dtls ? try DTLSClientHandler(server: server, hostname: hostname, options: tls) : nil
             // No SO_REUSEADDR: with it the kernel may hand two sockets the same ephemeral port,
             // and a relay keys allocations on the 5-tuple (437 for the second client).
+            // Connected, so that ICMP port unreachable ends a request at once (ECONNREFUSED)
+            // and the kernel passes on datagrams from the server alone.
             let bootstrap = DatagramBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
@@ -81,7 +82,9 @@ public final class TURNClientConnection: @unchecked Sendable {
                         ])
                     }
                 }
-            channel = try await bootstrap.bind(to: local).get()
+            do { channel = try await bootstrap.connect(to: server).get() } catch let error as IOError {
+                throw TURNConnectionError.connect("\(target(server, transport)): \(error.description)")
+            }
             if dtls != nil { try await handshake(channel, hostname: hostname, timeout: timeout, transport: .dtls) }
         case .tcp, .tls:
             let sslContext = transport == .tls ? try makeSSLContext(tls) : nil
@@ -107,7 +110,7 @@ public final class TURNClientConnection: @unchecked Sendable {
             } catch let error as ChannelError {
                 throw TURNConnectionError.connect(describe(error, server: server, transport: transport))
             } catch let error as IOError {
-                let target = "\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue)"
+                let target = target(server, transport)
                 throw TURNConnectionError.connect(error.errnoCode == ECONNREFUSED
                     ? "connection refused by \(target) (nothing listens there?)" : "\(target): \(error.description)")
             }
@@ -118,8 +121,46 @@ public final class TURNClientConnection: @unchecked Sendable {
         return TURNClientConnection(channel: channel, transport: transport, server: server, handler: handler)
     }
 
+    /// Connects to the first of a name's addresses to answer (RFC 8305 Happy Eyeballs): a TCP
+    /// or TLS connection, a DTLS handshake, or for plain UDP a Binding response, since a
+    /// datagram socket has nothing else to show. A single address is simply connected to.
+    /// Returns the addresses tried before the winner that failed, with why.
+    public static func connect(
+        toFirstOf servers: [SocketAddress], hostname: String, transport: TURNTransport,
+        configuration: @escaping @Sendable (SocketAddress) -> TURNSessionConfiguration, tls: TLSOptions,
+        group: EventLoopGroup, timeout: TimeAmount
+    ) async throws -> (connection: TURNClientConnection, failed: [String]) {
+        if servers.count == 1 {
+            let server = servers[0]
+            return (try await connect(to: server, hostname: hostname, transport: transport, configuration: configuration(server),
+                                      tls: tls, group: group, timeout: timeout), [])
+        }
+        do {
+            let race = try await HappyEyeballs.race(servers, named: \.displayText) { server in
+                let connection = try await connect(to: server, hostname: hostname, transport: transport,
+                                                   configuration: configuration(server), tls: tls, group: group, timeout: timeout)
+                if transport == .udp {
+                    do { _ = try await connection.bind() } catch {
+                        await connection.close()
+                        throw error
+                    }
+                }
+                return connection
+            } discard: { connection in
+                await connection.close()
+            }
+            return (race.value, race.failures.attempts.map { "\($0.candidate): \($0.error)" })
+        } catch let failures as HappyEyeballs.Failures {
+            throw TURNConnectionError.connect("no address of \(hostname) answered (\(failures))")
+        }
+    }
+
+    private static func target(_ server: SocketAddress, _ transport: TURNTransport) -> String {
+        "\(server.displayText)/\(transport.rawValue)"
+    }
+
     private static func describe(_ error: ChannelError, server: SocketAddress, transport: TURNTransport) -> String {
-        let target = "\(server.ipAddress ?? "?"):\(server.port ?? 0)/\(transport.rawValue)"
+        let target = target(server, transport)
         switch error {
         case .connectTimeout(let amount): return "no connection to \(target) within \(amount.nanoseconds / 1_000_000) ms"
         default: return "\(target): \(error)"

@@ -43,6 +43,8 @@ public enum TURNClientError: Error, Hashable, Sendable {
     /// The connection went away (a TCP or TLS server closed it, or it was closed here) while
     /// the request waited or before it was sent.
     case connectionClosed
+    /// ICMP port unreachable came back for a datagram to the server: nothing listens there.
+    case portUnreachable
 }
 
 extension TURNClientError: CustomStringConvertible {
@@ -68,6 +70,8 @@ extension TURNClientError: CustomStringConvertible {
             "credential: \(why)"
         case .connectionClosed:
             "the connection was closed"
+        case .portUnreachable:
+            "port unreachable: nothing listens there (ICMP)"
         }
     }
 

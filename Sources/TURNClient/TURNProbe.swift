@@ -17,15 +17,18 @@ public struct TURNProbe: Sendable {
     public var timeout: Duration
     /// Data in Send and Data indications instead of ChannelData: no channel is bound.
     public var indications: Bool
+    /// The relayed address family to ask for; nil for the family of the server's address.
+    public var relayFamily: RelayFamily?
 
     public init(credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration,
-                indications: Bool = false) {
+                indications: Bool = false, relayFamily: RelayFamily? = nil) {
         self.credential = credential
         self.tls = tls
         self.peer = peer
         self.packets = packets
         self.timeout = timeout
         self.indications = indications
+        self.relayFamily = relayFamily
     }
 
     /// Opus at 32 kbit/s in 20 ms frames: 80 bytes, behind a 12-byte RTP header.
@@ -46,21 +49,30 @@ public struct TURNProbe: Sendable {
         var result = ProbeResult(uri: uri.description, transport: uri.transport.rawValue)
         let recorder = StepRecorder(transport: uri.transport)
 
-        guard let server = await recorder.step(.resolve, into: &result, { () async throws -> SocketAddress in
-            try await Self.resolve(uri, timeout: timeout)
+        guard let servers = await recorder.step(.resolve, into: &result, { () async throws -> [SocketAddress] in
+            try await ServerAddresses.resolve(uri, timeout: timeout)
         }) else { return result }
-        result.server = "\(server.ipAddress ?? uri.host):\(uri.port)"
+        if servers.count > 1 { result.addresses = servers.map(\.displayText) }
 
-        let configuration = TURNSessionConfiguration(
-            credential: credential, reliable: uri.transport.isStream,
-            addressFamily: server.protocol == .inet6 ? .ipv6 : .ipv4, requestTimeout: timeout)
-        let connect = { (server: SocketAddress) in
-            try open.hold(await TURNClientConnection.connect(
-                to: server, hostname: uri.host, transport: uri.transport, configuration: configuration, tls: tls,
-                group: group, timeout: TimeAmount(timeout)))
+        let configuration = { @Sendable [credential, relayFamily, timeout] (server: SocketAddress) in
+            TURNSessionConfiguration(
+                credential: credential, reliable: uri.transport.isStream,
+                relayFamily: relayFamily ?? RelayFamily(serverFamily: server.protocol == .inet6 ? .ipv6 : .ipv4),
+                requestTimeout: timeout)
         }
-        guard var connection = await recorder.step(.connect, into: &result, { try await connect(server) }) else { return result }
+        let connect = { [tls] (servers: [SocketAddress]) in
+            let (connection, failed) = try await TURNClientConnection.connect(
+                toFirstOf: servers, hostname: uri.host, transport: uri.transport, configuration: configuration, tls: tls,
+                group: group, timeout: TimeAmount(timeout))
+            return (open.hold(connection), failed)
+        }
+        guard let (first, failed) = await recorder.step(.connect, into: &result, { try await connect(servers) }) else {
+            return result
+        }
+        var connection = first
+        if !failed.isEmpty { result.unanswered = failed }
         defer { Task { [connection] in await connection.close() } }
+        result.server = connection.server.displayText
         var target = "\(result.server!)/\(uri.transport.rawValue)"
 
         let reflexive = await recorder.step(.binding, into: &result, { try await connection.bind() }, target: target)
@@ -75,7 +87,7 @@ public struct TURNProbe: Sendable {
                 // a second redirect fails the step.
                 await connection.close()
                 redirectedTo = redirect.alternate
-                connection = try await connect(SocketAddress(redirect.alternate))
+                connection = try await connect([SocketAddress(redirect.alternate)]).0
                 return try await connection.allocate()
             }
         }, target: target) else { return result }
@@ -85,24 +97,28 @@ public struct TURNProbe: Sendable {
             target = "\(redirectedTo)/\(uri.transport.rawValue)"
         }
         result.relayedAddress = allocation.relayed.description
+        if allocation.relayedAddresses.count > 1 { result.relayedAddresses = allocation.relayedAddresses.map(\.description) }
+        result.refusedFamily = allocation.refusedFamily.map { "\($0.family == .ipv6 ? "IPv6" : "IPv4"): \($0.error)" }
         result.lifetimeSeconds = allocation.lifetime
         result.software = allocation.software
 
+        // The echo goes through the relayed address of the given peer's family, else the first.
+        let relayed = peer.flatMap { allocation.relayed(for: $0.ip.family) } ?? allocation.relayed
         let echo = EchoRecorder(packets: packets)
         connection.onData { peer, payload in echo.received(payload, from: peer) }
         var peerAddress = peer
         var echoPeer: EchoPeer?
         if peerAddress == nil {
-            echoPeer = try? await EchoPeer.start(host: allocation.relayed.ip.family == .ipv6 ? "::" : "0.0.0.0", group: group)
+            echoPeer = try? await EchoPeer.start(host: relayed.ip.family == .ipv6 ? "::" : "0.0.0.0", group: group)
         }
         defer { if let echoPeer { Task { await echoPeer.close() } } }
 
-        let permitted = peerAddress?.ip ?? allocation.mapped?.ip ?? reflexive?.ip ?? IPAddress.loopbackV4
+        let permitted = peerAddress?.ip ?? Self.ownAddress(seenBy: relayed, mapped: allocation.mapped?.ip, reflexive: reflexive?.ip)
         let permission: Void? = await recorder.step(.permission, into: &result, {
             try await connection.createPermission(for: TransportAddress(ip: permitted, port: 0))
             if peerAddress == nil, let echoPeer {
                 // The peer speaks first, so that the relay and any NAT show where it is.
-                peerAddress = try await echo.firstContact(from: echoPeer, to: allocation.relayed, timeout: timeout)
+                peerAddress = try await echo.firstContact(from: echoPeer, to: relayed, timeout: timeout)
             }
         }, target: target, peer: permitted)
         guard permission != nil, let peerAddress else { return await finish(&result, recorder, connection, target) }
@@ -120,41 +136,21 @@ public struct TURNProbe: Sendable {
         return await finish(&result, recorder, connection, target)
     }
 
+    /// Where the relay will see the probe's own echo peer: the address the server saw this
+    /// client at (through any NAT), when the relayed address is of its family; else the local
+    /// address that routes to the relayed address (an IPv6 relay reached over IPv4).
+    static func ownAddress(seenBy relayed: TransportAddress, mapped: IPAddress?, reflexive: IPAddress?) -> IPAddress {
+        if let seen = mapped ?? reflexive, seen.family == relayed.ip.family { return seen }
+        return (try? LocalRoute.address(toward: SocketAddress(relayed)))
+            ?? (relayed.ip.family == .ipv6 ? .loopbackV6 : .loopbackV4)
+    }
+
     private func finish(_ result: inout ProbeResult, _ recorder: StepRecorder, _ connection: TURNClientConnection,
                         _ target: String) async -> ProbeResult {
         let lifetime = result.lifetimeSeconds ?? 600
         _ = await recorder.step(.refresh, into: &result, { try await connection.refresh(lifetime: lifetime) }, target: target)
         _ = await recorder.step(.release, into: &result, { try await connection.release() }, target: target)
         return result
-    }
-
-    public static func resolve(_ uri: TURNURI, timeout: Duration) async throws -> SocketAddress {
-        if let ip = uri.ipAddress {
-            return SocketAddress(TransportAddress(ip: ip, port: uri.port))
-        }
-        let host = uri.host
-        let port = Int(uri.port)
-        // getaddrinfo blocks: off the cooperative pool, and raced against the timeout.
-        return try await withThrowingTaskGroup(of: SocketAddress.self) { group in
-            group.addTask {
-                try await withCheckedThrowingContinuation { continuation in
-                    Thread.detachNewThread {
-                        continuation.resume(with: Result {
-                            do { return try SocketAddress.makeAddressResolvingHost(host, port: port) } catch {
-                                throw ProbeError("DNS: cannot resolve \(host) (\(error))")
-                            }
-                        })
-                    }
-                }
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                throw ProbeError("DNS: no answer for \(host) within \(formatSeconds(timeout.seconds))")
-            }
-            let address = try await group.next()!
-            group.cancelAll()
-            return address
-        }
     }
 }
 
@@ -223,6 +219,8 @@ struct StepRecorder {
             case .tcp: "connection closed by the server after it accepted it"
             case .udp, .dtls: "the connection was closed"
             }
+        case TURNClientError.portUnreachable:
+            return "nothing listens on \(target ?? "the server") (ICMP port unreachable): is the relay running, is the port right?"
         case TURNClientError.timeout(let sends, let seconds):
             let retransmissions = sends - 1
             return "no answer from \(target ?? "the server") after \(formatSeconds(seconds))"

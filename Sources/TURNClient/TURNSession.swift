@@ -20,12 +20,53 @@ public enum TURNSessionEvent: Sendable {
     case failed(TURNRequest, TURNClientError)
 }
 
-/// A relayed transport address and what the server said of it.
+/// The relayed transport addresses and what the server said of them.
 public struct TURNAllocation: Hashable, Sendable {
-    public var relayed: TransportAddress
+    /// One per family the server relays for this allocation: two for a dual allocation.
+    public var relayedAddresses: [TransportAddress]
     public var mapped: TransportAddress?
     public var lifetime: UInt32
     public var software: String?
+    /// The family of a dual allocation the server did not relay, and why (ADDRESS-ERROR-CODE).
+    public var refusedFamily: AddressErrorCode?
+
+    public init(relayedAddresses: [TransportAddress], mapped: TransportAddress?, lifetime: UInt32, software: String?,
+                refusedFamily: AddressErrorCode? = nil) {
+        precondition(!relayedAddresses.isEmpty, "an allocation has a relayed address")
+        self.relayedAddresses = relayedAddresses
+        self.mapped = mapped
+        self.lifetime = lifetime
+        self.software = software
+        self.refusedFamily = refusedFamily
+    }
+
+    /// The first relayed address the server named.
+    public var relayed: TransportAddress { relayedAddresses[0] }
+
+    /// The relayed address that reaches peers of `family`, if the allocation has one.
+    public func relayed(for family: AddressFamily) -> TransportAddress? {
+        relayedAddresses.first { $0.ip.family == family }
+    }
+}
+
+/// Which relayed addresses an Allocate asks for (RFC 8656 §7.1): IPv4 (the default, no
+/// attribute), IPv6 (REQUESTED-ADDRESS-FAMILY), or one of each (ADDITIONAL-ADDRESS-FAMILY).
+public enum RelayFamily: String, Sendable, CaseIterable {
+    case ipv4, ipv6, both
+
+    /// The family of the server's own address: what a client reaching it that way most likely
+    /// wants relayed.
+    public init(serverFamily: AddressFamily) {
+        self = serverFamily == .ipv6 ? .ipv6 : .ipv4
+    }
+
+    var allocateAttributes: [STUNAttribute] {
+        switch self {
+        case .ipv4: []
+        case .ipv6: [.requestedAddressFamily(.ipv6)]
+        case .both: [.additionalAddressFamily(.ipv6)]
+        }
+    }
 }
 
 public struct TURNSessionConfiguration: Sendable {
@@ -33,15 +74,15 @@ public struct TURNSessionConfiguration: Sendable {
     public var schedule: RetransmissionSchedule
     /// Asked for in Allocate; the server's default (600 s) when nil.
     public var lifetime: UInt32?
-    public var addressFamily: AddressFamily
+    public var relayFamily: RelayFamily
     public var software: String?
 
     public init(credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
-                addressFamily: AddressFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil) {
+                relayFamily: RelayFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil) {
         self.credential = credential
         self.schedule = RetransmissionSchedule(reliable: reliable, limit: requestTimeout)
         self.lifetime = lifetime
-        self.addressFamily = addressFamily
+        self.relayFamily = relayFamily
         self.software = software
     }
 }
@@ -252,7 +293,7 @@ public struct TURNSession: Sendable {
     private func allocateAttributes() -> [STUNAttribute] {
         var attributes: [STUNAttribute] = [.requestedTransport(.udp)]
         if let lifetime = configuration.lifetime { attributes.append(.lifetime(lifetime)) }
-        if configuration.addressFamily == .ipv6 { attributes.append(.requestedAddressFamily(.ipv6)) }
+        attributes += configuration.relayFamily.allocateAttributes
         if let software = configuration.software { attributes.append(.software(software)) }
         return attributes
     }
@@ -327,12 +368,14 @@ public struct TURNSession: Sendable {
                 }
                 return [.event(.bound(mapped: mapped))]
             case .allocate:
-                guard let relayed = try message.address(.xorRelayedAddress) else {
+                let relayed = try message.addresses(.xorRelayedAddress)
+                guard !relayed.isEmpty else {
                     throw TURNClientError.malformedResponse("Allocate response without XOR-RELAYED-ADDRESS")
                 }
                 let lifetime = try message.lifetime ?? 600
-                let allocation = TURNAllocation(relayed: relayed, mapped: try message.address(.xorMappedAddress),
-                                                lifetime: lifetime, software: try message.software)
+                let allocation = TURNAllocation(relayedAddresses: relayed, mapped: try message.address(.xorMappedAddress),
+                                                lifetime: lifetime, software: try message.software,
+                                                refusedFamily: try message.addressErrorCode)
                 self.allocation = allocation
                 allocationTime = now
                 return [.event(.allocated(allocation))]

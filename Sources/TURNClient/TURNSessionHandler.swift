@@ -47,7 +47,14 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         context.fireChannelInactive()
     }
 
+    /// A connected datagram socket reports ICMP port unreachable as ECONNREFUSED on its next
+    /// read: the server is not there, and waiting out the retransmissions would say nothing
+    /// more. The socket stays open, so that each later request says the same.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        if (error as? IOError)?.errnoCode == ECONNREFUSED {
+            failWaiters(TURNClientError.portUnreachable)
+            return
+        }
         failWaiters(error)
         context.close(promise: nil)
     }

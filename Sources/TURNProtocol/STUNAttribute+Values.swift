@@ -118,7 +118,22 @@ extension STUNMessage {
 
     /// An address attribute, with the XOR undone for the XOR- types.
     public func address(_ type: STUNAttributeType) throws(STUNAttributeError) -> TransportAddress? {
-        guard var value = attribute(type)?.value else { return nil }
+        guard let value = attribute(type)?.value else { return nil }
+        return try decodeAddress(value, type: type)
+    }
+
+    /// Every attribute of an address type, in order: a dual allocation's two
+    /// XOR-RELAYED-ADDRESS (RFC 8656 §7.1), a CreatePermission's XOR-PEER-ADDRESS list.
+    public func addresses(_ type: STUNAttributeType) throws(STUNAttributeError) -> [TransportAddress] {
+        var found: [TransportAddress] = []
+        for attribute in attributes where attribute.type == type {
+            found.append(try decodeAddress(attribute.value, type: type))
+        }
+        return found
+    }
+
+    private func decodeAddress(_ value: ByteBuffer, type: STUNAttributeType) throws(STUNAttributeError) -> TransportAddress {
+        var value = value
         let length = value.readableBytes
         guard length == 8 || length == 20 else { throw .badLength(type: type, length: length, expected: "8 or 20") }
         _ = value.readInteger(as: UInt8.self)

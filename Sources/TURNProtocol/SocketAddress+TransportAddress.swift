@@ -52,3 +52,9 @@ extension SocketAddress {
         }
     }
 }
+
+extension SocketAddress {
+    /// As a person writes it: `192.0.2.1:3478`, `[2001:db8::1]:3478` (NIO's own description
+    /// adds the host name and the family).
+    public var displayText: String { TransportAddress(self)?.description ?? "\(self)" }
+}

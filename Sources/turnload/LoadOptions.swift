@@ -66,6 +66,11 @@ struct LoadOptions: ParsableArguments {
                                valueName: "IP"))
     var peerHost: String?
 
+    @Option(help: ArgumentHelp("The relayed address family each client asks for: ipv4, ipv6, or both (a dual allocation, "
+        + "RFC 8656; media goes through the relayed address of the peer's family). (default: the family of the target's address)",
+        valueName: "FAMILY"))
+    var relayFamily: RelayFamily?
+
     @Option(help: "Event-loop threads for the simulated clients. (default: 1)", transform: OptionRange.count(1...64))
     var threads = 1
 
@@ -147,6 +152,7 @@ struct LoadOptions: ParsableArguments {
         configuration.jitterBuffer = jitterBuffer.duration
         configuration.drain = drain.duration
         configuration.peerHost = peerHost.flatMap(IPAddress.init)
+        configuration.relayFamily = relayFamily
         configuration.threads = threads
         configuration.seed = seed
         configuration.shard = shard ?? .whole
@@ -159,3 +165,4 @@ enum BitrateMode: String, EnumerableFlag {
 }
 
 extension Topology: ExpressibleByArgument {}
+extension RelayFamily: ExpressibleByArgument {}

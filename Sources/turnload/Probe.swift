@@ -40,6 +40,10 @@ struct Probe: AsyncParsableCommand {
     @Flag(help: "Send data in Send/Data indications instead of ChannelData (no ChannelBind).")
     var indications = false
 
+    @Option(help: ArgumentHelp("The relayed address family to ask for: ipv4, ipv6, or both (a dual allocation, RFC 8656). "
+        + "(default: the family of the server's address)", valueName: "FAMILY"))
+    var relayFamily: RelayFamily?
+
     @Flag(help: "Print one JSON object per URI instead of the table.")
     var json = false
 
@@ -78,7 +82,8 @@ struct Probe: AsyncParsableCommand {
         var results: [ProbeResult] = []
         for (uri, credential) in targets where !Task.isCancelled {
             let probe = TURNProbe(credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
-                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications)
+                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
+                                  relayFamily: relayFamily)
             if !json { printError("probing \(uri)…") }
             let result = await probe.run(uri, group: MultiThreadedEventLoopGroup.singleton)
             if json, let line = try? encoder.encode(result) { print(String(decoding: line, as: UTF8.self)) }

@@ -194,12 +194,27 @@ struct ProbeInteropTests {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// A socket that takes datagrams and never answers: each step waits out its timeout.
     @Test func silentPortTimesOut() throws {
-        let port = try Coturn.freePort()
+        let silent = try LoopbackUDPSocket()
         let started = Date()
-        let outcome = try probe(["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD", "--timeout", "2"],
+        let outcome = try probe(["turn:127.0.0.1:\(silent.port)", "--user", "u", "--password-env", "TL_PASSWORD", "--timeout", "2"],
                                 environment: ["TL_PASSWORD": "p"])
-        #expect(failure(outcome, at: "allocate") == "no answer from 127.0.0.1:\(port)/udp after 2.0 s (2 retransmissions)")
+        #expect(failure(outcome, at: "allocate") == "no answer from 127.0.0.1:\(silent.port)/udp after 2.0 s (2 retransmissions)")
         #expect(Date().timeIntervalSince(started) < 15, "the probe must not hang past its timeouts")
+    }
+
+    /// Nothing on the port: the ICMP answer fails each step at once, with the reason, instead
+    /// of 10 s of retransmissions per step.
+    @Test func closedPortIsUnreachable() throws {
+        let port = try Coturn.freePort()
+        let outcome = try probe(["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD"],
+                                environment: ["TL_PASSWORD": "p"])
+        let reason = "nothing listens on 127.0.0.1:\(port)/udp (ICMP port unreachable): is the relay running, is the port right?"
+        #expect(failure(outcome, at: "binding") == reason)
+        #expect(failure(outcome, at: "allocate") == reason)
+        let steps = steps(try #require(outcome.results.first))
+        let milliseconds = ["binding", "allocate"].compactMap { steps[$0]?["milliseconds"] as? Double }
+        #expect(milliseconds.count == 2 && milliseconds.allSatisfy { $0 < 5000 }, "no retransmissions after ICMP: \(milliseconds)")
     }
 }

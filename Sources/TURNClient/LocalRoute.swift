@@ -5,14 +5,14 @@ import TURNProtocol
 import Glibc
 #endif
 
-/// The local address that routes toward an endpoint: where the relay will see the harness's
+/// The local address that routes toward an endpoint: where a relay will see this machine's
 /// peer sockets, when nothing NATs between them. A connected UDP socket asks the kernel's
 /// routing table without sending a packet.
-enum LocalRoute {
-    static func address(toward server: SocketAddress) throws -> IPAddress {
+public enum LocalRoute {
+    public static func address(toward server: SocketAddress) throws -> IPAddress {
         let family = server.protocol == .inet6 ? AF_INET6 : AF_INET
         let descriptor = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw LoadError("cannot open a socket to find the local route (errno \(errno))") }
+        guard descriptor >= 0 else { throw ProbeError("cannot open a socket to find the local route (errno \(errno))") }
         defer { close(descriptor) }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -22,7 +22,7 @@ enum LocalRoute {
                   $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
               }) == 0,
               let local = try? SocketAddress(storage: storage), let address = TransportAddress(local)
-        else { throw LoadError("no route to \(server); give --peer-host") }
+        else { throw ProbeError("no route from this machine to \(server.displayText)") }
         return address.ip
     }
 }
@@ -36,7 +36,7 @@ private extension SocketAddress {
         case AF_INET6:
             self = withUnsafeBytes(of: &storage) { SocketAddress($0.load(as: sockaddr_in6.self), host: "") }
         default:
-            throw LoadError("unexpected address family \(storage.ss_family)")
+            throw ProbeError("unexpected address family \(storage.ss_family)")
         }
     }
 }
