@@ -232,4 +232,28 @@ struct RelayServerFamilyTests {
         await peer.close()
         await relay.stop()
     }
+
+    /// Listeners on 127.0.0.1 and ::1 at once: each answers its own family's clients, over UDP
+    /// and TCP, from the listener the client came in by.
+    @Test(.enabled(if: RelayServer.canBind(.loopbackV6), "::1 cannot be bound here (IPv6 disabled)"))
+    func listensOnBothLoopbacks() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
+        configuration.peerPolicy = PeerPolicy(allowLoopback: true)
+        let listeners = [TURNTransport.udp, .tcp].flatMap { transport in
+            [RelayListener(transport, TransportAddress(ip: .loopbackV4, port: 0)), RelayListener(transport, TransportAddress(ip: .loopbackV6, port: 0))]
+        }
+        let relay = try await RelayServer.start(configuration: configuration, listeners: listeners,
+                                                relayIPs: [.loopbackV4, .loopbackV6], group: group)
+        for transport in [TURNTransport.udp, .tcp] {
+            for (host, family) in [("127.0.0.1", AddressFamily.ipv4), ("[::1]", .ipv6)] {
+                let port = try #require(relay.localAddress(transport, family: family)?.port)
+                let uri = try TURNURI("turn:\(host):\(port)" + (transport == .tcp ? "?transport=tcp" : ""))
+                let probe = TURNProbe(credential: RelayFamilyTests.alice, tls: TLSOptions(), peer: nil, packets: 5, timeout: .seconds(5))
+                let result = await probe.run(uri, group: group)
+                #expect(result.passed, "\(uri): \(result)")
+            }
+        }
+        await relay.stop()
+    }
 }
