@@ -7,21 +7,31 @@ import TURNRelay
 /// turnload's own relay on loopback, the default target: throw-away credentials made here,
 /// its own event-loop thread so that it does not share one with the clients, loopback peers
 /// allowed (the harness's peer sockets are there), and room for every client: all of them come
-/// from 127.0.0.1, so the limits per source address are the relay's whole limits.
+/// from 127.0.0.1, so the limits per source address are the relay's whole limits. It relays
+/// from 127.0.0.1 and, where the machine has it, ::1: clients may ask for either family or
+/// both (REQUESTED-/ADDITIONAL-ADDRESS-FAMILY), whichever family they connect over.
 public final class EmbeddedRelay: Sendable {
     public let server: RelayServer
+    /// The relay on 127.0.0.1.
     public let target: LoadTarget
+    /// The same relay on ::1, when started with `listenOnIPv6` on a machine that has ::1.
+    public let targetIPv6: LoadTarget?
     private let group: MultiThreadedEventLoopGroup
 
-    private init(server: RelayServer, target: LoadTarget, group: MultiThreadedEventLoopGroup) {
+    private init(server: RelayServer, target: LoadTarget, targetIPv6: LoadTarget?, group: MultiThreadedEventLoopGroup) {
         self.server = server
         self.target = target
+        self.targetIPv6 = targetIPv6
         self.group = group
     }
 
-    /// `impairment` as `--impair` takes it; `maxPps` caps what it relays a second.
+    /// The families it relays from: IPv4, and IPv6 where ::1 binds.
+    public var relayFamilies: Set<AddressFamily> { server.relayFamilies }
+
+    /// `impairment` as `--impair` takes it; `maxPps` caps what it relays a second; `listenOnIPv6`
+    /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1.
     public static func start(clients: Int, impairment: String? = nil, maxPps: Int? = nil, seed: UInt64 = 1,
-                             transport: TURNTransport = .udp) async throws -> EmbeddedRelay {
+                             transport: TURNTransport = .udp, listenOnIPv6: Bool = false) async throws -> EmbeddedRelay {
         let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
         var configuration = RelayConfiguration(realm: "turnload", users: ["turnload": password])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
@@ -33,18 +43,25 @@ public final class EmbeddedRelay: Sendable {
         configuration.maximumPacketsPerSecond = maxPps
         configuration.seed = seed
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let any = TransportAddress(ip: .loopbackV4, port: 0)
+        // ::1 is missing where IPv6 is disabled: relay over IPv4 alone there.
+        let hasIPv6 = RelayServer.canBind(.loopbackV6)
+        var listeners = [RelayListener(transport, TransportAddress(ip: .loopbackV4, port: 0))]
+        if listenOnIPv6, hasIPv6 { listeners.append(RelayListener(transport, TransportAddress(ip: .loopbackV6, port: 0))) }
         let server: RelayServer
         do {
-            server = try await RelayServer.start(configuration: configuration, listeners: [RelayListener(transport, any)],
-                                                 relayIP: .loopbackV4, group: group)
+            server = try await RelayServer.start(configuration: configuration, listeners: listeners,
+                                                 relayIPs: hasIPv6 ? [.loopbackV4, .loopbackV6] : [.loopbackV4], group: group)
         } catch {
             try? await group.shutdownGracefully()
             throw error
         }
-        let port = server.localAddress(transport)?.port ?? 0
-        let uri = try TURNURI(transport == .tcp ? "turn:127.0.0.1:\(port)?transport=tcp" : "turn:127.0.0.1:\(port)")
-        return EmbeddedRelay(server: server, target: LoadTarget(uri: uri, credential: .staticPassword(username: "turnload", password: password)),
+        let credential = ClientCredential.staticPassword(username: "turnload", password: password)
+        func target(_ host: String, _ family: AddressFamily) throws -> LoadTarget? {
+            guard let port = server.localAddress(transport, family: family)?.port else { return nil }
+            return LoadTarget(uri: try TURNURI(transport == .tcp ? "turn:\(host):\(port)?transport=tcp" : "turn:\(host):\(port)"),
+                              credential: credential)
+        }
+        return EmbeddedRelay(server: server, target: try target("127.0.0.1", .ipv4)!, targetIPv6: try target("[::1]", .ipv6),
                              group: group)
     }
 

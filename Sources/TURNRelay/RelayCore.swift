@@ -20,6 +20,9 @@ public struct RelayClient: Hashable, Sendable {
 /// and a way to open a relayed socket, and sends back the reply it returns.
 public struct RelayCore: Sendable {
     public let configuration: RelayConfiguration
+    /// The families the relay has a relayed IP for: what REQUESTED-ADDRESS-FAMILY and
+    /// ADDITIONAL-ADDRESS-FAMILY may ask for (RFC 8656 §7.2).
+    public let relayFamilies: Set<AddressFamily>
     private let nonces = NonceAuthority()
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
     private var allocationsPerUser: [QuotaHolder: Int] = [:]
@@ -28,18 +31,20 @@ public struct RelayCore: Sendable {
     /// Requests refused or dropped since start, by why.
     public private(set) var rejections = RelayRejections()
 
-    public init(configuration: RelayConfiguration) {
+    public init(configuration: RelayConfiguration, relayFamilies: Set<AddressFamily> = [.ipv4]) {
         self.configuration = configuration
+        self.relayFamilies = relayFamilies
         unauthenticatedLimit = UnauthenticatedLimit(perSource: configuration.maximumUnauthenticatedPerAddressPerSecond,
                                                     total: configuration.maximumUnauthenticatedPerSecond)
     }
 
     /// Handles one STUN request; returns the response to send, or nil for what deserves none
-    /// (indications, responses, unparseable bytes). `openRelay` opens a relayed socket and
-    /// returns its address, or nil when none is left.
+    /// (indications, responses, unparseable bytes). `openRelay` opens a relayed socket of the
+    /// family asked (always one of `relayFamilies`) and returns its address, or nil when none
+    /// is left.
     public mutating func handle(
         _ bytes: ByteBuffer, from client: RelayClient, now: Duration, unixTime: Int64,
-        openRelay: () -> TransportAddress?
+        openRelay: (AddressFamily) -> TransportAddress?
     ) -> ByteBuffer? {
         guard let request = try? STUNMessage(datagram: bytes) else {
             rejections.malformed += 1
@@ -142,7 +147,7 @@ public struct RelayCore: Sendable {
     // MARK: methods
 
     private mutating func allocate(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
-                                   now: Duration, openRelay: () -> TransportAddress?) -> Response {
+                                   now: Duration, openRelay: (AddressFamily) -> TransportAddress?) -> Response {
         if let existing = allocations[client] {
             // A retransmitted Allocate gets the same answer; anything else is a mismatch.
             guard existing.transactionID == request.transactionID else { return error(request, .allocationMismatch, key: key) }
@@ -150,31 +155,81 @@ public struct RelayCore: Sendable {
         }
         guard let transport = try? request.requestedTransport else { return error(request, .badRequest, key: key) }
         guard transport == TransportProtocol.udp.rawValue else { return error(request, .unsupportedTransportProtocol, key: key) }
-        if (try? request.requestedAddressFamily) == .ipv6, client.address.ip.family != .ipv6 {
+        let families: [AddressFamily]
+        do throws(Refusal) { families = try wantedFamilies(request) } catch { return self.error(request, error.code, key: key) }
+        // A single family the relay has no address of is refused at once (§7.2 step 7); a dual
+        // allocation takes what it can get and names the rest in ADDRESS-ERROR-CODE.
+        if families.count == 1, !relayFamilies.contains(families[0]) {
             return error(request, .addressFamilyNotSupported, key: key)
         }
         guard allocationsPerUser[quotaHolder(username), default: 0] < configuration.maximumAllocationsPerUser else {
             return error(request, .allocationQuotaReached, key: key)
         }
-        guard allocations.count < configuration.maximumAllocations, let relayed = openRelay() else {
-            return error(request, .insufficientCapacity, key: key)
+        guard allocations.count < configuration.maximumAllocations else { return error(request, .insufficientCapacity, key: key) }
+        var relayed: [TransportAddress] = []
+        var failed: [AddressErrorCode] = []
+        for family in families {
+            if !relayFamilies.contains(family) {
+                failed.append(AddressErrorCode(family: family, error: .addressFamilyNotSupported))
+            } else if let address = openRelay(family) {
+                relayed.append(address)
+            } else {
+                failed.append(AddressErrorCode(family: family, error: .insufficientCapacity))
+            }
+        }
+        // Nothing opened: out of sockets if any family was tried, else no family is served.
+        guard !relayed.isEmpty else {
+            return error(request, failed.contains { $0.error == .insufficientCapacity } ? .insufficientCapacity
+                : .addressFamilyNotSupported, key: key)
         }
         let lifetime = grantedLifetime(try? request.lifetime)
-        let allocation = RelayAllocation(username: username, relayed: relayed, transactionID: request.transactionID,
+        let allocation = RelayAllocation(username: username, relayedAddresses: relayed, addressError: failed.first,
+                                         transactionID: request.transactionID,
                                          expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
         allocations[client] = allocation
-        clientsByRelayed[relayed] = client
+        for address in relayed { clientsByRelayed[address] = client }
         allocationsPerUser[quotaHolder(username), default: 0] += 1
         return allocated(request, allocation, client: client, key: key, now: now)
     }
 
+    /// The relayed families an Allocate asks for (RFC 8656 §7.2 steps 6–8): REQUESTED-ADDRESS-FAMILY's,
+    /// IPv4 without it, or IPv4 and IPv6 with ADDITIONAL-ADDRESS-FAMILY (whose only valid value
+    /// is IPv6). Whatever the client's own family: an IPv4 client may relay over IPv6.
+    private func wantedFamilies(_ request: STUNMessage) throws(Refusal) -> [AddressFamily] {
+        let requested: AddressFamily?
+        let additional: AddressFamily?
+        do {
+            requested = try request.requestedAddressFamily
+            additional = try request.additionalAddressFamily
+        } catch .unknownAddressFamily(type: .requestedAddressFamily, family: _) {
+            // A family no relay has (§7.2 step 7).
+            throw Refusal(code: .addressFamilyNotSupported)
+        } catch {
+            throw Refusal(code: .badRequest)
+        }
+        switch (requested, additional) {
+        case (.some, .some), (nil, .ipv4?): throw Refusal(code: .badRequest)
+        case (nil, .ipv6?): return [.ipv4, .ipv6]
+        case (let family?, nil): return [family]
+        case (nil, nil): return [.ipv4]
+        }
+    }
+
+    /// A request refused with `code`.
+    private struct Refusal: Error {
+        let code: STUNErrorCode
+    }
+
     private func allocated(_ request: STUNMessage, _ allocation: RelayAllocation, client: RelayClient, key: STUNIntegrity,
                            now: Duration) -> Response {
-        reply(request, [
-            .xorAddress(.xorRelayedAddress, allocation.relayed, transactionID: request.transactionID),
+        // Built from the allocation alone, so that a retransmitted Allocate gets the same answer.
+        var attributes = allocation.relayedAddresses.map { STUNAttribute.xorAddress(.xorRelayedAddress, $0, transactionID: request.transactionID) }
+        attributes += [
             .xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID),
             .lifetime(allocation.lifetime),
-        ], key: key)
+        ]
+        if let failed = allocation.addressError { attributes.append(.addressErrorCode(failed)) }
+        return reply(request, attributes, key: key)
     }
 
     private func grantedLifetime(_ requested: UInt32??) -> UInt32 {
@@ -208,6 +263,10 @@ public struct RelayCore: Sendable {
         }
         guard !peers.isEmpty else { return error(request, .badRequest, key: key) }
         guard peers.allSatisfy({ configuration.peerPolicy.permits($0.ip) }) else { return error(request, .forbidden, key: key) }
+        // Data to a peer leaves from the relayed address of its family (§9.1).
+        guard peers.allSatisfy({ allocation.relayed($0.ip.family) != nil }) else {
+            return error(request, .peerAddressFamilyMismatch, key: key)
+        }
         for peer in peers { allocation.permissions[peer.ip] = now + configuration.permissionLifetime }
         allocations[client] = allocation
         return reply(request, [], key: key)
@@ -223,6 +282,7 @@ public struct RelayCore: Sendable {
         if let bound = allocation.channels[channel], bound.peer != peer { return error(request, .badRequest, key: key) }
         if let other = allocation.channelsByPeer[peer], other != channel { return error(request, .badRequest, key: key) }
         guard configuration.peerPolicy.permits(peer.ip) else { return error(request, .forbidden, key: key) }
+        guard allocation.relayed(peer.ip.family) != nil else { return error(request, .peerAddressFamilyMismatch, key: key) }
         allocation.channels[channel] = RelayAllocation.Binding(peer: peer, expiry: now + configuration.channelLifetime)
         allocation.channelsByPeer[peer] = channel
         allocation.permissions[peer.ip] = now + configuration.permissionLifetime
@@ -232,7 +292,7 @@ public struct RelayCore: Sendable {
 
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
         allocations[client] = nil
-        clientsByRelayed[allocation.relayed] = nil
+        for address in allocation.relayedAddresses { clientsByRelayed[address] = nil }
         let name = quotaHolder(allocation.username)
         allocationsPerUser[name, default: 1] -= 1
         if allocationsPerUser[name] == 0 { allocationsPerUser[name] = nil }
@@ -253,25 +313,32 @@ public struct RelayCore: Sendable {
 
     // MARK: data (RFC 8656 §11–§12)
 
-    /// Where a client's ChannelData or Send indication goes: out of its relayed address to a
-    /// peer it has a permission for; nil when it must be dropped (no allocation, unbound
-    /// channel, no permission).
+    /// Whether a live allocation holds `relayed`: the server closes a relayed socket otherwise.
+    public func holds(relayed: TransportAddress) -> Bool {
+        clientsByRelayed[relayed] != nil
+    }
+
+    /// Where a client's ChannelData or Send indication goes: out of its relayed address of the
+    /// peer's family to a peer it has a permission for; nil when it must be dropped (no
+    /// allocation, unbound channel, no permission, no relayed address of that family).
     public func route(_ frame: TURNFrame, from client: RelayClient, now: Duration)
         -> (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)? {
         guard let allocation = allocations[client], allocation.expiry > now else { return nil }
         switch frame {
         case .channelData(let data):
-            guard let binding = allocation.channels[data.channel], binding.expiry > now else { return nil }
-            return (allocation.relayed, binding.peer, data.payload)
+            guard let binding = allocation.channels[data.channel], binding.expiry > now,
+                  let relayed = allocation.relayed(binding.peer.ip.family) else { return nil }
+            return (relayed, binding.peer, data.payload)
         case .stun(let bytes):
             guard let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
                   let peer = try? message.address(.xorPeerAddress), let payload = message.data,
-                  allocation.permits(peer.ip, now: now) else { return nil }
-            return (allocation.relayed, peer, payload)
+                  allocation.permits(peer.ip, now: now), let relayed = allocation.relayed(peer.ip.family) else { return nil }
+            return (relayed, peer, payload)
         }
     }
 
-    /// What reaches the client when `payload` arrives at `relayed` from `peer`: ChannelData on
+    /// What reaches the client when `payload` arrives at `relayed` (any of its allocation's
+    /// relayed addresses) from `peer`: ChannelData on
     /// the peer's channel (padded when the client is on a stream), else a Data indication; nil
     /// without a permission.
     public func deliver(_ payload: ByteBuffer, from peer: TransportAddress, to relayed: TransportAddress, now: Duration)
@@ -331,7 +398,10 @@ public struct RelayRejections: Sendable, Hashable, Codable {
 /// One client's allocation on the relay.
 public struct RelayAllocation: Sendable, Hashable {
     public var username: String
-    public var relayed: TransportAddress
+    /// One relayed address per family, IPv4 first: two for a dual allocation (RFC 8656 §7.2).
+    public var relayedAddresses: [TransportAddress]
+    /// The family a dual allocation could not get, and why: kept to answer a retransmission alike.
+    var addressError: AddressErrorCode?
     var transactionID: TransactionID
     public var expiry: Duration
     public var lifetime: UInt32
@@ -343,6 +413,11 @@ public struct RelayAllocation: Sendable, Hashable {
     public struct Binding: Sendable, Hashable {
         public var peer: TransportAddress
         public var expiry: Duration
+    }
+
+    /// The relayed address of `family`, if the allocation has one.
+    public func relayed(_ family: AddressFamily) -> TransportAddress? {
+        relayedAddresses.first { $0.ip.family == family }
     }
 
     /// Whether a datagram from or to `peer` may pass at `now`.

@@ -40,9 +40,14 @@ public final class RelayServer: @unchecked Sendable {
     /// The core's configuration, kept here too: `openRelay` runs while the core is mutating.
     let configuration: RelayConfiguration
     private(set) var core: RelayCore
-    private let relayIP: IPAddress
-    private var listeners: [TURNTransport: Channel] = [:]
+    /// Where relayed sockets bind, one IP per family.
+    private let relayIPs: [AddressFamily: IPAddress]
+    /// At most one listener per transport and family: a reply to a UDP or DTLS client leaves
+    /// from the listener of the client's family.
+    private var listeners: [ListenerKey: Channel] = [:]
     private var relays: [TransportAddress: RelayedSocket] = [:]
+    /// Each allocation's bandwidth budget, shared by its relayed addresses.
+    private var budgets: [RelayClient: TokenBucket] = [:]
     private var nextRelayPort: UInt16
     /// TCP and TLS clients' connections, and how many each source address holds.
     private var streams: [RelayClient: Channel] = [:]
@@ -67,10 +72,15 @@ public final class RelayServer: @unchecked Sendable {
         var lastSeen: Duration
     }
 
-    private init(configuration: RelayConfiguration, relayIP: IPAddress, eventLoop: EventLoop, logger: Logger) {
-        core = RelayCore(configuration: configuration)
+    private struct ListenerKey: Hashable {
+        let transport: TURNTransport
+        let family: AddressFamily
+    }
+
+    private init(configuration: RelayConfiguration, relayIPs: [AddressFamily: IPAddress], eventLoop: EventLoop, logger: Logger) {
+        core = RelayCore(configuration: configuration, relayFamilies: Set(relayIPs.keys))
         self.configuration = configuration
-        self.relayIP = relayIP
+        self.relayIPs = relayIPs
         self.eventLoop = eventLoop
         self.logger = logger
         nextRelayPort = configuration.relayPorts?.lowerBound ?? 0
@@ -78,16 +88,29 @@ public final class RelayServer: @unchecked Sendable {
         rateLimit = configuration.maximumPacketsPerSecond.map { TokenBucket.packets(perSecond: $0) }
     }
 
-    /// Starts every listener; relayed sockets bind to `relayIP`. TLS and DTLS listeners need
-    /// `identity`. Throws, with the listener named, when one cannot start.
+    /// Starts every listener (at most one per transport and family); relayed sockets bind to
+    /// `relayIPs` (at most one per family: clients get relayed addresses of those families
+    /// only, whatever their own). TLS and DTLS listeners need `identity`. Throws, with the
+    /// listener named, when one cannot start.
     public static func start(configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
-                             relayIP: IPAddress, group: EventLoopGroup,
+                             relayIPs: [IPAddress], group: EventLoopGroup,
                              logger: Logger = Logger(label: "turnload.relay")) async throws -> RelayServer {
-        let server = RelayServer(configuration: configuration, relayIP: relayIP, eventLoop: group.next(), logger: logger)
+        var byFamily: [AddressFamily: IPAddress] = [:]
+        for ip in relayIPs {
+            guard byFamily.updateValue(ip, forKey: ip.family) == nil, !ip.isUnspecified else {
+                throw RelayStartError("relay IPs must be specific addresses, at most one IPv4 and one IPv6: \(relayIPs)")
+            }
+        }
+        guard !byFamily.isEmpty else { throw RelayStartError("no relay IP to relay from") }
+        let keys = listeners.map { ListenerKey(transport: $0.transport, family: $0.address.ip.family) }
+        guard Set(keys).count == keys.count else {
+            throw RelayStartError("at most one listener per transport and address family: \(listeners.map(\.address))")
+        }
+        let server = RelayServer(configuration: configuration, relayIPs: byFamily, eventLoop: group.next(), logger: logger)
         do {
-            for listener in listeners {
+            for (listener, key) in zip(listeners, keys) {
                 let channel = try await server.open(listener, identity: identity)
-                try await server.eventLoop.submit { server.listeners[listener.transport] = channel }.get()
+                try await server.eventLoop.submit { server.listeners[key] = channel }.get()
             }
         } catch {
             await server.stop()
@@ -102,6 +125,14 @@ public final class RelayServer: @unchecked Sendable {
         return server
     }
 
+    /// Relaying from one IP: one family only.
+    public static func start(configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
+                             relayIP: IPAddress, group: EventLoopGroup,
+                             logger: Logger = Logger(label: "turnload.relay")) async throws -> RelayServer {
+        try await start(configuration: configuration, listeners: listeners, identity: identity, relayIPs: [relayIP],
+                        group: group, logger: logger)
+    }
+
     /// A UDP relay on one address.
     public static func start(configuration: RelayConfiguration, listen address: SocketAddress, relayIP: IPAddress,
                              group: EventLoopGroup) async throws -> RelayServer {
@@ -109,10 +140,27 @@ public final class RelayServer: @unchecked Sendable {
         return try await start(configuration: configuration, listeners: [RelayListener(.udp, address)], relayIP: relayIP, group: group)
     }
 
-    /// The UDP listener's address.
-    public var localAddress: SocketAddress? { listeners[.udp]?.localAddress }
+    /// Whether a UDP socket binds to `ip` here: `::1` is missing where IPv6 is disabled.
+    public static func canBind(_ ip: IPAddress) -> Bool {
+        var next: UInt16 = 0
+        guard let bound = try? BoundUDPSocket(ip: ip, ports: nil, next: &next) else { return false }
+        Glibc.close(bound.descriptor)
+        return true
+    }
 
-    public func localAddress(_ transport: TURNTransport) -> SocketAddress? { listeners[transport]?.localAddress }
+    /// The families the relay has a relayed IP for.
+    public var relayFamilies: Set<AddressFamily> { Set(relayIPs.keys) }
+
+    /// The UDP listener's address (IPv4's when there are two).
+    public var localAddress: SocketAddress? { localAddress(.udp) }
+
+    /// A listener's address: of `family`, or IPv4's when there are two.
+    public func localAddress(_ transport: TURNTransport, family: AddressFamily? = nil) -> SocketAddress? {
+        for candidate in family.map({ [$0] }) ?? [.ipv4, .ipv6] {
+            if let channel = listeners[ListenerKey(transport: transport, family: candidate)] { return channel.localAddress }
+        }
+        return nil
+    }
 
     /// Allocations open now.
     public var allocationCount: Int {
@@ -239,7 +287,7 @@ public final class RelayServer: @unchecked Sendable {
                 reconcile()
             }
         } else if let route = core.route(frame, from: client, now: now) {
-            forward(route)
+            forward(route, from: client)
         } else {
             totals.droppedUnroutable += 1
         }
@@ -325,14 +373,20 @@ public final class RelayServer: @unchecked Sendable {
     private func write(_ bytes: ByteBuffer, to client: RelayClient) {
         switch client.transport {
         case .udp:
-            listeners[.udp]?.writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(client.address), data: bytes), promise: nil)
+            listener(.udp, for: client.address)?
+                .writeAndFlush(AddressedEnvelope(remoteAddress: SocketAddress(client.address), data: bytes), promise: nil)
         case .tcp, .tls:
             streams[client]?.writeAndFlush(bytes, promise: nil)
         case .dtls:
-            guard let session = dtlsPeers[client.address]?.session, let listener = listeners[.dtls],
+            guard let session = dtlsPeers[client.address]?.session, let listener = listener(.dtls, for: client.address),
                   (try? session.send(bytes)) != nil else { return }
             flush(session, to: SocketAddress(client.address), on: listener)
         }
+    }
+
+    /// The listener a datagram client came in by: the one of its family.
+    private func listener(_ transport: TURNTransport, for client: TransportAddress) -> Channel? {
+        listeners[ListenerKey(transport: transport, family: client.ip.family)]
     }
 
     // MARK: relaying (on the event loop)
@@ -343,18 +397,18 @@ public final class RelayServer: @unchecked Sendable {
             totals.droppedUnroutable += 1
             return
         }
-        guard admit(envelope.data.readableBytes, through: relayed) else { return }
+        guard admit(envelope.data.readableBytes, for: delivery.client) else { return }
         totals.packetsToClients += 1
         totals.bytesToClients += envelope.data.readableBytes
         relay(delivery.bytes, to: .client(delivery.client))
     }
 
-    private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)) {
+    private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer), from client: RelayClient) {
         guard let channel = relays[route.relayed]?.channel else {
             totals.droppedUnroutable += 1
             return
         }
-        guard admit(route.payload.readableBytes, through: route.relayed) else { return }
+        guard admit(route.payload.readableBytes, for: client) else { return }
         totals.packetsToPeers += 1
         totals.bytesToPeers += route.payload.readableBytes
         relay(route.payload, to: .peer(channel, SocketAddress(route.peer)))
@@ -384,7 +438,7 @@ public final class RelayServer: @unchecked Sendable {
     }
 
     /// The relay's capacity and the allocation's bandwidth, both ways.
-    private func admit(_ bytes: Int, through relayed: TransportAddress) -> Bool {
+    private func admit(_ bytes: Int, for client: RelayClient) -> Bool {
         if var limit = rateLimit {
             let admitted = limit.admit(now: now)
             rateLimit = limit
@@ -393,9 +447,10 @@ public final class RelayServer: @unchecked Sendable {
                 return false
             }
         }
-        if var budget = relays[relayed]?.bandwidth {
+        if let bitsPerSecond = configuration.maximumBitsPerSecondPerAllocation {
+            var budget = budgets[client] ?? TokenBucket.bandwidth(bitsPerSecond: bitsPerSecond)
             let admitted = budget.admit(Double(bytes), now: now)
-            relays[relayed]?.bandwidth = budget
+            budgets[client] = budget
             guard admitted else {
                 totals.droppedBandwidth += 1
                 return false
@@ -450,10 +505,11 @@ public final class RelayServer: @unchecked Sendable {
 
     // MARK: relayed sockets (on the event loop)
 
-    /// Binds a relayed socket at once (the core needs its address in the Allocate reply), then
-    /// hands it to NIO; datagrams arriving before NIO watches it wait in the kernel.
-    private func openRelay() -> TransportAddress? {
-        guard let bound = try? BoundUDPSocket(ip: relayIP, ports: configuration.relayPorts, next: &nextRelayPort) else {
+    /// Binds a relayed socket of `family` at once (the core needs its address in the Allocate
+    /// reply), then hands it to NIO; datagrams arriving before NIO watches it wait in the kernel.
+    private func openRelay(_ family: AddressFamily) -> TransportAddress? {
+        guard let ip = relayIPs[family],
+              let bound = try? BoundUDPSocket(ip: ip, ports: configuration.relayPorts, next: &nextRelayPort) else {
             return nil
         }
         let relayed = bound.address
@@ -473,9 +529,8 @@ public final class RelayServer: @unchecked Sendable {
     private func adopt(_ result: Result<Channel, Error>, relayed: TransportAddress, descriptor: CInt) {
         switch result {
         case .success(let channel):
-            if core.allocations.values.contains(where: { $0.relayed == relayed }) {
-                let bandwidth = configuration.maximumBitsPerSecondPerAllocation.map { TokenBucket.bandwidth(bitsPerSecond: $0) }
-                relays[relayed] = RelayedSocket(channel: channel, bandwidth: bandwidth)
+            if core.holds(relayed: relayed) {
+                relays[relayed] = RelayedSocket(channel: channel)
             } else {
                 channel.close(promise: nil)
             }
@@ -484,19 +539,19 @@ public final class RelayServer: @unchecked Sendable {
         }
     }
 
-    /// Expires allocations, closes the relayed sockets of those that are gone, and forgets
-    /// DTLS peers that failed or went quiet without an allocation.
+    /// Expires allocations, closes every relayed socket and forgets the budget of those that
+    /// are gone, and forgets DTLS peers that failed or went quiet without an allocation.
     private func reconcile() {
         let now = self.now
         core.expire(now: now)
-        let live = Set(core.allocations.values.map(\.relayed))
-        for (relayed, socket) in relays where !live.contains(relayed) {
+        for (relayed, socket) in relays where !core.holds(relayed: relayed) {
             relays[relayed] = nil
             socket.channel.close(promise: nil)
         }
+        for client in budgets.keys where core.allocations[client] == nil { budgets[client] = nil }
         for (address, peer) in dtlsPeers {
             peer.session.handleTimeout()
-            if let listener = listeners[.dtls] { flush(peer.session, to: SocketAddress(address), on: listener) }
+            if let listener = listener(.dtls, for: address) { flush(peer.session, to: SocketAddress(address), on: listener) }
             let allocated = core.allocations[RelayClient(transport: .dtls, address: address)] != nil
             if !allocated, now - peer.lastSeen > .seconds(30) { dtlsPeers[address] = nil }
         }

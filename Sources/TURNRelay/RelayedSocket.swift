@@ -51,8 +51,7 @@ struct BoundUDPSocket {
     }
 }
 
-/// A relayed socket the server owns, and its allocation's bandwidth budget.
+/// A relayed socket the server owns.
 struct RelayedSocket {
     let channel: Channel
-    var bandwidth: TokenBucket?
 }

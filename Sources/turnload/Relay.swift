@@ -19,17 +19,24 @@ struct Relay: AsyncParsableCommand {
             cliff can be placed where a measurement should find it. Prints one status line a \
             second; Ctrl-C or SIGTERM stops it.
 
+            It relays from the IPv4 and/or IPv6 address of --relay-ip (repeat it for both; by \
+            default the --listen addresses'), whichever family clients reach it over: a client \
+            asks for IPv6 with REQUESTED-ADDRESS-FAMILY, for both with ADDITIONAL-ADDRESS-FAMILY \
+            (RFC 8656 §7.2). --listen may be repeated for an IPv4 and an IPv6 address.
+
             Examples:
               TURN_PASSWORD=wonderland turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers
               turnload relay --listen 127.0.0.1:3479 --secret-env TURN_SECRET --metrics 127.0.0.1:9090
+              turnload relay --listen 127.0.0.1:3478 --listen [::1]:3478 --user alice --password-env TURN_PASSWORD
               turnload relay --user alice --password-env TURN_PASSWORD --tls-listen 127.0.0.1:5349 \\
                 --dtls-listen 127.0.0.1:5349 --cert cert.pem --key key.pem
               turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
             """
     )
 
-    @Option(help: ArgumentHelp("UDP and TCP address to listen on.", valueName: "IP:PORT"))
-    var listen = "127.0.0.1:3478"
+    @Option(help: ArgumentHelp("UDP and TCP address to listen on; repeat for an IPv4 and an IPv6 address. "
+                               + "(default: 127.0.0.1:3478)", valueName: "IP:PORT"))
+    var listen: [String] = []
 
     @Option(help: ArgumentHelp("TLS address to listen on (needs --cert and --key).", valueName: "IP:PORT"))
     var tlsListen: String?
@@ -43,8 +50,9 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key for TLS and DTLS.", valueName: "FILE"))
     var key: String?
 
-    @Option(help: ArgumentHelp("Address to relay from (default: the listening address).", valueName: "IP"))
-    var relayIP: String?
+    @Option(help: ArgumentHelp("Address to relay from; repeat for an IPv4 and an IPv6 address "
+                               + "(default: the listening addresses).", valueName: "IP"))
+    var relayIP: [String] = []
 
     @Option(help: ArgumentHelp("Relayed ports, e.g. 61000-65535 (default: the kernel picks).", valueName: "MIN-MAX"))
     var relayPorts: String?
@@ -99,9 +107,20 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Least severe log level: trace, debug, info, notice, warning, error.", valueName: "LEVEL"))
     var logLevel = "info"
 
+    /// The `--listen` addresses, 127.0.0.1:3478 when none is given.
+    var listenAddresses: [TransportAddress] {
+        (listen.isEmpty ? ["127.0.0.1:3478"] : listen).compactMap(TransportAddress.init)
+    }
+
+    /// `--relay-ip`, or the first listening address of each family.
+    var relayIPs: [IPAddress] {
+        if !relayIP.isEmpty { return relayIP.compactMap(IPAddress.init) }
+        return AddressFamily.allCases.compactMap { family in listenAddresses.first { $0.ip.family == family }?.ip }
+    }
+
     func validate() throws {
-        guard let listenAddress = TransportAddress(listen) else {
-            throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(listen)")
+        for value in listen where TransportAddress(value) == nil {
+            throw ValidationError("--listen must be IP:PORT or [IPv6]:PORT, not \(value)")
         }
         for (name, value) in [("--tls-listen", tlsListen), ("--dtls-listen", dtlsListen), ("--metrics", metrics)] {
             if let value, TransportAddress(value) == nil { throw ValidationError("\(name) must be IP:PORT or [IPv6]:PORT, not \(value)") }
@@ -109,12 +128,18 @@ struct Relay: AsyncParsableCommand {
         if tlsListen != nil || dtlsListen != nil, cert == nil || key == nil {
             throw ValidationError("--tls-listen and --dtls-listen need --cert FILE and --key FILE (PEM)")
         }
-        if let relayIP {
-            guard let ip = IPAddress(relayIP), !ip.isUnspecified else {
-                throw ValidationError("--relay-ip must be a specific IP address, not \(relayIP)")
+        for value in relayIP {
+            guard let ip = IPAddress(value), !ip.isUnspecified else {
+                throw ValidationError("--relay-ip must be a specific IP address, not \(value)")
             }
-        } else if listenAddress.ip.isUnspecified {
-            throw ValidationError("listening on \(listenAddress.ip) needs --relay-ip: the address clients are told to relay through")
+        }
+        if relayIP.isEmpty, let unspecified = listenAddresses.first(where: \.ip.isUnspecified) {
+            throw ValidationError("listening on \(unspecified.ip) needs --relay-ip: the address clients are told to relay through")
+        }
+        // One listener per family and transport: a reply leaves from the listener of the client's family.
+        for (name, addresses) in [("--listen", listenAddresses.map(\.ip)), ("--relay-ip", relayIPs)]
+        where Set(addresses.map(\.family)).count < addresses.count {
+            throw ValidationError("\(name) takes at most one IPv4 and one IPv6 address")
         }
         if let relayPorts, Self.portRange(relayPorts) == nil {
             throw ValidationError("--relay-ports must be MIN-MAX with 1 ≤ MIN ≤ MAX ≤ 65535, not \(relayPorts)")
@@ -141,7 +166,6 @@ struct Relay: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
-        let address = TransportAddress(listen)!
         var configuration = RelayConfiguration(realm: realm)
         if let user = secrets.user, let password = try secrets.password() {
             configuration.users[user] = password
@@ -158,7 +182,7 @@ struct Relay: AsyncParsableCommand {
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
         configuration.allowsLegacyTLS = allowLegacyTls
 
-        var listeners = [RelayListener(.udp, address), RelayListener(.tcp, address)]
+        var listeners = listenAddresses.flatMap { [RelayListener(.udp, $0), RelayListener(.tcp, $0)] }
         if let tlsListen { listeners.append(RelayListener(.tls, TransportAddress(tlsListen)!)) }
         if let dtlsListen { listeners.append(RelayListener(.dtls, TransportAddress(dtlsListen)!)) }
         let identity = cert.flatMap { cert in key.map { RelayIdentity(certificateFile: cert, keyFile: $0) } }
@@ -166,7 +190,7 @@ struct Relay: AsyncParsableCommand {
         let server: RelayServer
         do {
             server = try await RelayServer.start(configuration: configuration, listeners: listeners, identity: identity,
-                                                 relayIP: relayIP.flatMap(IPAddress.init) ?? address.ip, group: group)
+                                                 relayIPs: relayIPs, group: group)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -181,7 +205,8 @@ struct Relay: AsyncParsableCommand {
             }
         }
         let addresses = listeners.map { "\($0.address)/\($0.transport.rawValue)" }.joined(separator: ", ")
-        printError("relay listening on \(addresses), realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
+        printError("relay listening on \(addresses), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
+            + "realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
             + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
         let stop = StopSignal()
         let start = Date()

@@ -66,6 +66,8 @@ struct RelayCommandTests {
     @Test(arguments: [
         (["--tls-listen", "127.0.0.1:5349"], "need --cert FILE and --key FILE"),
         (["--listen", "0.0.0.0:3478"], "needs --relay-ip"),
+        (["--relay-ip", "127.0.0.1", "--relay-ip", "127.0.0.2"], "--relay-ip takes at most one IPv4 and one IPv6 address"),
+        (["--listen", "127.0.0.2:0"], "--listen takes at most one IPv4 and one IPv6 address"),
         (["--relay-ports", "65000-61000"], "--relay-ports must be MIN-MAX"),
         (["--max-allocation-bitrate", "fast"], "'--max-allocation-bitrate <RATE>': give bits a second from 1 to 100G"),
         (["--metrics", "localhost"], "--metrics must be IP:PORT"),

@@ -22,7 +22,7 @@ struct RelayAbuseTests {
         let replayers = (1...4).map { RelayClient(transport: .udp, address: TransportAddress(ip: exchange.client.address.ip, port: 40_000 + $0)) }
             + [RelayClient(transport: .tcp, address: exchange.client.address)]
         for replayer in replayers {
-            let bytes = exchange.relay.handle(signed, from: replayer, now: .seconds(1), unixTime: exchange.unixTime) {
+            let bytes = exchange.relay.handle(signed, from: replayer, now: .seconds(1), unixTime: exchange.unixTime) { _ in
                 TransportAddress("203.0.113.1:60000")
             }
             let reply = try STUNMessage(datagram: try #require(bytes))
@@ -54,14 +54,14 @@ struct RelayAbuseTests {
             var address = TransportAddress(ip: base, port: UInt16(10_000 + index % 1000))
             if case .v6(let high, _) = base { address.ip = .v6(high: high, low: UInt64(index % 1000)) }
             let source = RelayClient(transport: .udp, address: address)
-            if relay.handle(credentialLess, from: source, now: .microseconds(index * 100), unixTime: 0, openRelay: { nil }) != nil {
+            if relay.handle(credentialLess, from: source, now: .microseconds(index * 100), unixTime: 0, openRelay: { _ in nil }) != nil {
                 answered += 1
             }
         }
         #expect(answered == Self.configuration.maximumUnauthenticatedPerAddressPerSecond)
         let others = (1...20).filter { index in
             let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.\(100 + index):5000")!)
-            return relay.handle(credentialLess, from: client, now: .milliseconds(800), unixTime: 0) { nil } != nil
+            return relay.handle(credentialLess, from: client, now: .milliseconds(800), unixTime: 0) { _ in nil } != nil
         }
         #expect(others.count == 20)
     }
@@ -74,11 +74,11 @@ struct RelayAbuseTests {
         let answered = (0..<2 * Self.configuration.maximumUnauthenticatedPerAddressPerSecond).filter { index in
             let source = RelayClient(transport: .udp, address: TransportAddress(ip: IPAddress("198.51.100.66")!,
                                                                                port: UInt16(10_000 + index % 1000)))
-            return relay.handle(binding, from: source, now: .zero, unixTime: 0) { nil } != nil
+            return relay.handle(binding, from: source, now: .zero, unixTime: 0) { _ in nil } != nil
         }
         #expect(answered.count == Self.configuration.maximumUnauthenticatedPerAddressPerSecond)
         let elsewhere = RelayClient(transport: .udp, address: TransportAddress("198.51.100.67:5000")!)
-        #expect(relay.handle(binding, from: elsewhere, now: .zero, unixTime: 0) { nil } != nil)
+        #expect(relay.handle(binding, from: elsewhere, now: .zero, unixTime: 0) { _ in nil } != nil)
     }
 
     /// A REST user mints usernames with any expiry it likes: the quota counts the user, not

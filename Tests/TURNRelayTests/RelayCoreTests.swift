@@ -19,9 +19,12 @@ struct Exchange {
     /// After this many requests the client's NAT gives it a new port.
     var rebindAfter: Int?
 
-    init(relay: RelayConfiguration, credential: ClientCredential) {
-        self.relay = RelayCore(configuration: relay)
-        session = TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: false))
+    /// Relayed addresses come from 203.0.113.1 and 2001:db8::1; the session asks for `addressFamily`.
+    init(relay: RelayConfiguration, credential: ClientCredential, relayFamilies: Set<AddressFamily> = [.ipv4],
+         addressFamily: AddressFamily = .ipv4) {
+        self.relay = RelayCore(configuration: relay, relayFamilies: relayFamilies)
+        session = TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: false,
+                                                                      addressFamily: addressFamily))
     }
 
     /// Runs a session call to its end and returns the session's events.
@@ -36,11 +39,11 @@ struct Exchange {
                 case .send(let request):
                     if sent.count == rebindAfter { client.address.port &+= 1 }
                     sent.append(request)
-                    let reply = relay.handle(request, from: client, now: now, unixTime: unixTime) {
+                    let reply = relay.handle(request, from: client, now: now, unixTime: unixTime) { family in
                         guard portsLeft > 0 else { return nil }
                         portsLeft -= 1
                         nextPort += 1
-                        return TransportAddress(ip: IPAddress("203.0.113.1")!, port: nextPort)
+                        return TransportAddress(ip: IPAddress(family == .ipv4 ? "203.0.113.1" : "2001:db8::1")!, port: nextPort)
                     }
                     if let reply { next += session.receive(reply, now: now, unixTime: unixTime) }
                 }
@@ -142,7 +145,9 @@ struct RelayCoreTests {
         _ = loopback.run { $0.allocate(now: $1) }
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
-        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
+        var ipv6 = Exchange(relay: configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], addressFamily: .ipv6)
+        _ = ipv6.run { $0.allocate(now: $1) }
+        #expect(failure(ipv6.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
                 "6to4 of a public address is public")
     }
 
@@ -224,19 +229,19 @@ struct RelayCoreTests {
         let client = RelayClient(transport: .udp, address: TransportAddress("198.51.100.9:5000")!)
         let request = STUNMessage(.allocate, .request, attributes: [.requestedTransport(.udp)]).encoded()
         let perSecond = Self.configuration.maximumUnauthenticatedPerAddressPerSecond
-        let answered = (0..<2 * perSecond).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { nil } }
+        let answered = (0..<2 * perSecond).compactMap { _ in relay.handle(request, from: client, now: .zero, unixTime: 0) { _ in nil } }
         #expect(answered.count == perSecond)
         #expect(try answered.allSatisfy { try STUNMessage(datagram: $0).errorCode?.code == 401 })
         #expect(relay.rejections.challenged == perSecond && relay.rejections.rateLimited == perSecond)
         let other = RelayClient(transport: .udp, address: TransportAddress("198.51.100.10:5000")!)
-        #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { nil } != nil)
-        #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { nil } != nil, "a new second, a new allowance")
+        #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { _ in nil } != nil)
+        #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { _ in nil } != nil, "a new second, a new allowance")
         #expect(relay.allocations.isEmpty)
         let odd = STUNMessage(.allocate, .request, attributes: [STUNAttribute(type: STUNAttributeType(rawValue: 0x0031), bytes: [1, 2, 3, 4])])
-        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .seconds(2), unixTime: 2) { nil }))
+        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .seconds(2), unixTime: 2) { _ in nil }))
         #expect(try reply.errorCode?.code == 420)
         #expect(try reply.unknownAttributes == [STUNAttributeType(rawValue: 0x0031)])
-        #expect(relay.handle(ByteBuffer(bytes: [1, 2, 3]), from: client, now: .zero, unixTime: 0) { nil } == nil)
+        #expect(relay.handle(ByteBuffer(bytes: [1, 2, 3]), from: client, now: .zero, unixTime: 0) { _ in nil } == nil)
         #expect(relay.rejections.malformed == 2)
 
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
