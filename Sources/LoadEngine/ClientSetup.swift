@@ -72,6 +72,8 @@ public struct SetupFailure: Error, Sendable, Hashable {
             self.init(reason: "\(code.code)", detail: "\(step): \(error)")
         case TURNClientError.timeout:
             self.init(reason: "timeout", detail: "\(step): \(error)")
+        case TURNClientError.portUnreachable:
+            self.init(reason: "unreachable", detail: "\(step): \(error): is the relay running, is the port right?")
         case is TURNRedirect:
             self.init(reason: "300", detail: "\(step): 300 Try Alternate (not followed under load)")
         default:

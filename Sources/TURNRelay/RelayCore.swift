@@ -256,11 +256,8 @@ public struct RelayCore: Sendable {
     private mutating func createPermission(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
                                            now: Duration) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
-        let peers = request.attributes.filter { $0.type == .xorPeerAddress }.compactMap { attribute -> TransportAddress? in
-            var single = request
-            single.attributes = [attribute]
-            return try? single.address(.xorPeerAddress)
-        }
+        // A malformed peer address spoils the request (400), as a missing one does.
+        let peers = (try? request.addresses(.xorPeerAddress)) ?? []
         guard !peers.isEmpty else { return error(request, .badRequest, key: key) }
         guard peers.allSatisfy({ configuration.peerPolicy.permits($0.ip) }) else { return error(request, .forbidden, key: key) }
         // Data to a peer leaves from the relayed address of its family (§9.1).

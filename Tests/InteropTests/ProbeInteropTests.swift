@@ -194,6 +194,29 @@ struct ProbeInteropTests {
         URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
+    /// turnload's relay with a relay address of each family: the probe asks for an IPv6
+    /// relayed address over IPv4 and echoes through it to an IPv6 peer, then for both in one
+    /// allocation (RFC 8656 ADDITIONAL-ADDRESS-FAMILY).
+    @Test(.enabled(if: ipv6LoopbackWorks(), "::1 cannot be bound here"))
+    func relayedAddressFamilies() async throws {
+        let relay = try await TurnloadRelay(
+            credentials: ["--user", "alice", "--password-env", "TL_PASSWORD", "--relay-ip", "127.0.0.1", "--relay-ip", "::1"],
+            environment: ["TL_PASSWORD": "p"])
+        let arguments = ["turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env", "TL_PASSWORD"]
+        let ipv6 = try probe(arguments + ["--relay-family", "ipv6"], environment: ["TL_PASSWORD": "p"])
+        #expect(ipv6.status == 0, "\(ipv6.results) \(ipv6.standardError)")
+        let single = try #require(ipv6.results.first)
+        #expect((single["relayedAddress"] as? String)?.hasPrefix("[::1]:") == true, "\(single)")
+        #expect((single["peer"] as? String)?.hasPrefix("[::1]:") == true, "\(single)")
+        #expect((single["echo"] as? [String: Any])?["received"] as? Int == 20)
+
+        let both = try probe(arguments + ["--relay-family", "both"], environment: ["TL_PASSWORD": "p"])
+        #expect(both.status == 0, "\(both.results) \(both.standardError)")
+        let dual = try #require(both.results.first)
+        let relayed = dual["relayedAddresses"] as? [String] ?? []
+        #expect(relayed.count == 2 && relayed[0].hasPrefix("127.0.0.1:") && relayed[1].hasPrefix("[::1]:"), "\(dual)")
+    }
+
     /// A socket that takes datagrams and never answers: each step waits out its timeout.
     @Test func silentPortTimesOut() throws {
         let silent = try LoopbackUDPSocket()
@@ -218,3 +241,4 @@ struct ProbeInteropTests {
         #expect(milliseconds.count == 2 && milliseconds.allSatisfy { $0 < 5000 }, "no retransmissions after ICMP: \(milliseconds)")
     }
 }
+

@@ -42,11 +42,11 @@ struct EngineTests {
     }
 
     @Test func unreachableEndpointFailsEveryAllocationWithItsReason() async throws {
-        // A port nothing listens on: Allocate goes unanswered.
+        // A port nothing listens on: ICMP port unreachable answers each Allocate.
         let target = LoadTarget(uri: try .init("turn:127.0.0.1:9"), credential: .staticPassword(username: "u", password: "p"))
         let outcome = try await runLoad(target, clients: 3, duration: .seconds(1), timeout: .seconds(1))
         #expect(outcome.clients.allocated == 0)
-        #expect(outcome.clients.failures["timeout"] == 3)
+        #expect(outcome.clients.failures["unreachable"] == 3, "\(outcome.clients.failureExamples)")
         #expect(outcome.status == .endpointFailed)
     }
 }

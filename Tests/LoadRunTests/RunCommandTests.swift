@@ -22,6 +22,21 @@ struct RunCommandTests {
         #expect(outbound.oneWayDelay.count == outbound.received)
     }
 
+    /// IPv6 relayed addresses through the relay's IPv4 listener, alone or beside IPv4 in dual
+    /// allocations: every client allocates, its media reaches the ::1 peer and comes back
+    /// (an allocation without IPv6 would be refused a channel to it, 443).
+    @Test(.enabled(if: ipv6LoopbackWorks(), "::1 cannot be bound here"), arguments: ["ipv6", "both"])
+    func relayFamily(_ family: String) async throws {
+        let run = try await measureAgain({
+            try await LoadRun.start(["--relay-family", family, "--clients", "10", "--duration", "2s"])
+        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        #expect(run.outcome.status == 0, "\(run.outcome.errors)")
+        let result = try #require(run.result)
+        #expect(result.outcome.clients.allocated == 10, "\(result.outcome.clients.failureExamples)")
+        #expect(result.outcome.towardClient?.received == result.outcome.towardPeer.expected, "\(run.outcome.output)")
+        #expect(result.outcome.serverAddress?.hasPrefix("127.0.0.1:") == true)
+    }
+
     /// SIGINT mid-run: exit 130 and a complete result marked interrupted.
     @Test func interruptedRunStillWritesItsResult() async throws {
         let run = try await LoadRun.start(["--clients", "50", "--duration", "60s"], interruptAfter: .seconds(3))
@@ -116,3 +131,4 @@ struct RunCommandTests {
         #expect(!outcome.errors.contains("Fatal error") && !outcome.errors.contains("Stack dump"))
     }
 }
+

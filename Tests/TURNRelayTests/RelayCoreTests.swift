@@ -19,12 +19,12 @@ struct Exchange {
     /// After this many requests the client's NAT gives it a new port.
     var rebindAfter: Int?
 
-    /// Relayed addresses come from 203.0.113.1 and 2001:db8::1; the session asks for `addressFamily`.
+    /// Relayed addresses come from 203.0.113.1 and 2001:db8::1; the session asks for `relayFamily`.
     init(relay: RelayConfiguration, credential: ClientCredential, relayFamilies: Set<AddressFamily> = [.ipv4],
-         addressFamily: AddressFamily = .ipv4) {
+         relayFamily: RelayFamily = .ipv4) {
         self.relay = RelayCore(configuration: relay, relayFamilies: relayFamilies)
         session = TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: false,
-                                                                      addressFamily: addressFamily))
+                                                                      relayFamily: relayFamily))
     }
 
     /// Runs a session call to its end and returns the session's events.
@@ -145,7 +145,7 @@ struct RelayCoreTests {
         _ = loopback.run { $0.allocate(now: $1) }
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
-        var ipv6 = Exchange(relay: configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], addressFamily: .ipv6)
+        var ipv6 = Exchange(relay: configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .ipv6)
         _ = ipv6.run { $0.allocate(now: $1) }
         #expect(failure(ipv6.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
                 "6to4 of a public address is public")

@@ -46,15 +46,6 @@ struct SignedClient {
     mutating func allocate(_ attributes: [STUNAttribute], transactionID: TransactionID = .random()) throws -> STUNMessage {
         try STUNMessage(datagram: send(.allocate, [.requestedTransport(.udp)] + attributes, transactionID: transactionID))
     }
-
-    /// Every address of `type` in a message, in order.
-    static func addresses(_ type: STUNAttributeType, in message: STUNMessage) -> [TransportAddress] {
-        message.attributes.filter { $0.type == type }.compactMap { attribute in
-            var single = message
-            single.attributes = [attribute]
-            return try? single.address(type)
-        }
-    }
 }
 
 @Suite("relay core address families")
@@ -65,16 +56,32 @@ struct RelayFamilyTests {
     let peerV6 = TransportAddress("[2606:4700::1111]:9000")!
 
     @Test func ipv4ClientGetsAnIPv6RelayedAddress() throws {
-        var exchange = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], addressFamily: .ipv6)
+        var exchange = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .ipv6)
         #expect(exchange.client.address.ip.family == .ipv4)
         guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
         #expect(allocation.relayed == TransportAddress("[2001:db8::1]:50001"))
         #expect(exchange.relay.allocations[exchange.client]?.relayedAddresses == [allocation.relayed])
     }
 
+    /// The client's session asks for both (ADDITIONAL-ADDRESS-FAMILY) and keeps both, or the
+    /// one it got and the server's reason for the other.
+    @Test func sessionReadsADualAllocationWholeOrPartial() throws {
+        var dual = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .both)
+        guard case .allocated(let both)? = dual.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        #expect(both.relayedAddresses == [TransportAddress("203.0.113.1:50001")!, TransportAddress("[2001:db8::1]:50002")!])
+        #expect(both.relayed(for: .ipv6) == TransportAddress("[2001:db8::1]:50002"))
+        #expect(both.refusedFamily == nil)
+
+        var partial = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4], relayFamily: .both)
+        guard case .allocated(let one)? = partial.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        #expect(one.relayedAddresses == [TransportAddress("203.0.113.1:50001")!])
+        #expect(one.relayed(for: .ipv6) == nil)
+        #expect(one.refusedFamily == AddressErrorCode(family: .ipv6, error: STUNErrorCode(440)))
+    }
+
     /// A single family the relay has no IP of: 440, IPv4 included when it is the default.
     @Test func familyWithoutRelayIPIsRefused() {
-        var ipv4Only = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4], addressFamily: .ipv6)
+        var ipv4Only = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4], relayFamily: .ipv6)
         #expect(failure(ipv4Only.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(440)))
         var ipv6Only = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv6])
         #expect(failure(ipv6Only.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(440)))
@@ -87,7 +94,7 @@ struct RelayFamilyTests {
         let first = try client.send(.allocate, [.requestedTransport(.udp), .additionalAddressFamily(.ipv6)], transactionID: id)
         let reply = try STUNMessage(datagram: first)
         #expect(reply.type == STUNMessageType(.allocate, .successResponse))
-        #expect(SignedClient.addresses(.xorRelayedAddress, in: reply)
+        #expect((try reply.addresses(.xorRelayedAddress))
             == [TransportAddress("203.0.113.1:50001")!, TransportAddress("[2001:db8::1]:50002")!])
         #expect(try reply.addressErrorCode == nil)
         let again = try client.send(.allocate, [.requestedTransport(.udp), .additionalAddressFamily(.ipv6)], transactionID: id)
@@ -105,7 +112,7 @@ struct RelayFamilyTests {
         let id = TransactionID.random()
         let reply = try client.allocate([.additionalAddressFamily(.ipv6)], transactionID: id)
         #expect(reply.type == STUNMessageType(.allocate, .successResponse))
-        #expect(SignedClient.addresses(.xorRelayedAddress, in: reply) == [TransportAddress("203.0.113.1:50001")!])
+        #expect((try reply.addresses(.xorRelayedAddress)) == [TransportAddress("203.0.113.1:50001")!])
         #expect(try reply.addressErrorCode == AddressErrorCode(family: .ipv6, error: STUNErrorCode(code)))
         #expect(try client.allocate([.additionalAddressFamily(.ipv6)], transactionID: id).attributes == reply.attributes)
     }
@@ -129,7 +136,7 @@ struct RelayFamilyTests {
         #expect(failure(ipv4.run { $0.bindChannel(to: peerV6, now: $1) }) == .rejected(STUNErrorCode(443)))
         #expect(failure(ipv4.run { $0.createPermission(for: peerV4, now: $1) }) == nil)
 
-        var ipv6 = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], addressFamily: .ipv6)
+        var ipv6 = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .ipv6)
         _ = ipv6.run { $0.allocate(now: $1) }
         #expect(failure(ipv6.run { $0.createPermission(for: peerV4, now: $1) }) == .rejected(STUNErrorCode(443)))
         #expect(failure(ipv6.run { $0.bindChannel(to: peerV4, now: $1) }) == .rejected(STUNErrorCode(443)))
@@ -140,7 +147,7 @@ struct RelayFamilyTests {
     /// takes data arriving at either; releasing it frees both.
     @Test func dualAllocationRoutesPerFamilyAndReleasesBoth() throws {
         var client = try SignedClient(Self.configuration, relayFamilies: [.ipv4, .ipv6])
-        let relayed = SignedClient.addresses(.xorRelayedAddress, in: try client.allocate([.additionalAddressFamily(.ipv6)]))
+        let relayed = try client.allocate([.additionalAddressFamily(.ipv6)]).addresses(.xorRelayedAddress)
         let (relayedV4, relayedV6) = (relayed[0], relayed[1])
         let permission = try STUNMessage(datagram: client.send(.createPermission, [
             .xorAddress(.xorPeerAddress, peerV4, transactionID: .random()),
@@ -175,7 +182,7 @@ struct RelayFamilyTests {
     /// Expiry frees every relayed address of an allocation too.
     @Test func expiryFreesBothRelayedAddresses() throws {
         var client = try SignedClient(Self.configuration, relayFamilies: [.ipv4, .ipv6])
-        let relayed = SignedClient.addresses(.xorRelayedAddress, in: try client.allocate([.additionalAddressFamily(.ipv6)]))
+        let relayed = try client.allocate([.additionalAddressFamily(.ipv6)]).addresses(.xorRelayedAddress)
         #expect(relayed.count == 2 && relayed.allSatisfy { client.relay.holds(relayed: $0) })
         client.relay.expire(now: .seconds(600))
         #expect(relayed.allSatisfy { !client.relay.holds(relayed: $0) })
@@ -196,7 +203,7 @@ struct RelayServerFamilyTests {
                                                 relayIPs: [.loopbackV4, .loopbackV6], group: group)
         #expect(relay.relayFamilies == [.ipv4, .ipv6])
         let server = try #require(relay.localAddress)
-        let session = TURNSessionConfiguration(credential: RelayFamilyTests.alice, reliable: false, addressFamily: .ipv6)
+        let session = TURNSessionConfiguration(credential: RelayFamilyTests.alice, reliable: false, relayFamily: .ipv6)
         let client = try await TURNClientConnection.connect(to: server, hostname: "127.0.0.1", transport: .udp,
                                                             configuration: session, tls: TLSOptions(), group: group,
                                                             timeout: .seconds(5))
