@@ -61,6 +61,22 @@ public final class TURNClientConnection: @unchecked Sendable {
         // Kept here rather than looked up after connecting: a server that closes at once
         // tears the pipeline down before a lookup could find it.
         let handler = TURNSessionHandler(configuration: configuration)
+        // Kept for the same reason: a server that shakes hands and closes at once leaves no
+        // pipeline to find the watcher in, yet the handshake did complete.
+        let watcher = transport == .tls || transport == .dtls ? TLSHandshakeWatcher(promise: group.any().makePromise()) : nil
+        do {
+            return try await open(to: server, hostname: hostname, transport: transport, handler: handler, watcher: watcher,
+                                  tls: tls, group: group, timeout: timeout)
+        } catch {
+            watcher?.promise.fail(error)
+            throw error
+        }
+    }
+
+    private static func open(
+        to server: SocketAddress, hostname: String, transport: TURNTransport, handler: TURNSessionHandler,
+        watcher: TLSHandshakeWatcher?, tls: TLSOptions, group: EventLoopGroup, timeout: TimeAmount
+    ) async throws -> TURNClientConnection {
         let channel: Channel
         switch transport {
         case .udp, .dtls:
@@ -72,11 +88,7 @@ public final class TURNClientConnection: @unchecked Sendable {
             let bootstrap = DatagramBootstrap(group: group)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let dtls {
-                            try channel.pipeline.syncOperations.addHandlers([
-                                dtls, TLSHandshakeWatcher(promise: channel.eventLoop.makePromise()),
-                            ])
-                        }
+                        if let dtls, let watcher { try channel.pipeline.syncOperations.addHandlers([dtls, watcher]) }
                         try channel.pipeline.syncOperations.addHandlers([
                             TURNDatagramCodec(server: server), handler,
                         ])
@@ -85,7 +97,7 @@ public final class TURNClientConnection: @unchecked Sendable {
             do { channel = try await bootstrap.connect(to: server).get() } catch let error as IOError {
                 throw TURNConnectionError.connect("\(target(server, transport)): \(error.description)")
             }
-            if dtls != nil { try await handshake(channel, hostname: hostname, timeout: timeout, transport: .dtls) }
+            if let watcher { try await handshake(channel, watcher, hostname: hostname, timeout: timeout, transport: .dtls) }
         case .tcp, .tls:
             let sslContext = transport == .tls ? try makeSSLContext(tls) : nil
             let sniName = IPAddress(hostname) == nil ? hostname : nil
@@ -95,11 +107,9 @@ public final class TURNClientConnection: @unchecked Sendable {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            if let sslContext {
+                            if let sslContext, let watcher {
                                 let ssl = try NIOSSLClientHandler(context: sslContext, serverHostname: sniName)
-                                try channel.pipeline.syncOperations.addHandlers([
-                                    ssl, TLSHandshakeWatcher(promise: channel.eventLoop.makePromise()),
-                                ])
+                                try channel.pipeline.syncOperations.addHandlers([ssl, watcher])
                             }
                             try channel.pipeline.syncOperations.addHandlers([
                                 ByteToMessageHandler(TURNStreamDecoder()), handler,
@@ -114,9 +124,7 @@ public final class TURNClientConnection: @unchecked Sendable {
                 throw TURNConnectionError.connect(error.errnoCode == ECONNREFUSED
                     ? "connection refused by \(target) (nothing listens there?)" : "\(target): \(error.description)")
             }
-            if sslContext != nil {
-                try await handshake(channel, hostname: hostname, timeout: timeout)
-            }
+            if let watcher { try await handshake(channel, watcher, hostname: hostname, timeout: timeout) }
         }
         return TURNClientConnection(channel: channel, transport: transport, server: server, handler: handler)
     }
@@ -180,15 +188,8 @@ public final class TURNClientConnection: @unchecked Sendable {
     }
 
     /// Waits for the TLS handshake, raced against the timeout.
-    private static func handshake(_ channel: Channel, hostname: String, timeout: TimeAmount,
+    private static func handshake(_ channel: Channel, _ watcher: TLSHandshakeWatcher, hostname: String, timeout: TimeAmount,
                                   transport: TURNTransport = .tls) async throws {
-        // Gone already when the server closed the connection as soon as it accepted it.
-        guard let watcher = try? await channel.eventLoop.submit({
-            try channel.pipeline.syncOperations.handler(type: TLSHandshakeWatcher.self)
-        }).get() else {
-            let why = "connection closed by \(hostname) during the handshake"
-            throw transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why)
-        }
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             let why = "no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"
             watcher.promise.fail(transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why))
