@@ -46,11 +46,12 @@ struct RelayInteropTests {
         // about 330 runs of 50 sessions the second equals the first, which is bound to another
         // peer, and any RFC 8656 server refuses it with 400 (seen once in fresh CI runs, not in
         // 24 runs here). Such a run gets a second try; a relay that refuses twice fails the test.
+        let legacy = try LegacyOpenSSLConfiguration()
         let client = try await measureAgain(attempts: 2, {
             try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
                 "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
                 "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
-            ] + flags + ["127.0.0.1"], limit: .seconds(90))
+            ] + flags + ["127.0.0.1"], environment: ["OPENSSL_CONF": legacy.path], limit: .seconds(90))
         }, while: { $0.status != 0 && ($0.output + $0.errors).contains("channel bind: error 400") })
         let output = client.output + client.errors
         let summary = output.split(separator: "\n").filter { $0.contains("tot_send_msgs") || $0.contains("Total lost packets") }
@@ -121,4 +122,28 @@ struct RelayInteropTests {
         if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
+}
+
+/// An OpenSSL configuration at security level 0, for turnutils_uclient's DTLS 1.0 and TLS 1.0
+/// connections: since OpenSSL 3.0.19 (Debian 12, 2026) the client itself refuses their MD5+SHA1
+/// signatures at the default level ("legacy sigalg disallowed or unsupported"), whatever the
+/// relay allows. Removed with the value.
+final class LegacyOpenSSLConfiguration {
+    let path: String
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-legacy-\(UUID().uuidString).cnf").path
+        try """
+            openssl_conf = default_conf
+            [default_conf]
+            ssl_conf = ssl_sect
+            [ssl_sect]
+            system_default = system_default_sect
+            [system_default_sect]
+            CipherString = DEFAULT@SECLEVEL=0
+
+            """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
