@@ -44,6 +44,9 @@ public struct SaturationStep: Sendable, Codable {
     public var figures: LoadFigures
     /// Every threshold held against this step.
     public var checks: [ThresholdCheck]
+    /// Times the step was measured again because the harness fell behind; these figures are
+    /// the last measurement's.
+    public var remeasured: Int?
 
     public init(clients: Int, folder: String, status: RunStatus, figures: LoadFigures, checks: [ThresholdCheck]) {
         self.clients = clients

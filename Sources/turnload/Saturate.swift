@@ -52,6 +52,11 @@ struct Saturate: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"), transform: OptionRange.count(0...100))
     var pastCliff = 0
 
+    @Option(help: ArgumentHelp("Times a step is measured again when turnload itself fell behind (its figures would be "
+        + "turnload's, not the endpoint's) before the search stops there. (default: 1)", valueName: "N"),
+            transform: OptionRange.count(0...5))
+    var remeasure = 1
+
     @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%. (default: 80%)", valueName: "PERCENT"),
             transform: OptionRange.share())
     var holdAt = FractionArgument(argument: "80%")!
@@ -126,14 +131,17 @@ struct Saturate: AsyncParsableCommand {
             configuration.clients = clients
             configuration.duration = stepDuration.duration
             let stepFolder = String(format: "step-%02d-%d", index + 1, clients)
-            guard let result = try await session.run(target, configuration: configuration, folder: "\(folder)/\(stepFolder)") else {
+            guard let (result, remeasured) = try await measureStep(index, configuration, target: target, session: session,
+                                                                    folder: "\(folder)/\(stepFolder)") else {
                 saturation.status = .endpointFailed
                 break
             }
             stepResults.append(result)
             let figures = LoadFigures(result)
-            saturation.steps.append(SaturationStep(clients: clients, folder: stepFolder, status: result.outcome.status, figures: figures,
-                                                   checks: thresholds.map { $0.check(figures) }))
+            var step = SaturationStep(clients: clients, folder: stepFolder, status: result.outcome.status, figures: figures,
+                                      checks: thresholds.map { $0.check(figures) })
+            step.remeasured = remeasured > 0 ? remeasured : nil
+            saturation.steps.append(step)
             // A step cut short by Ctrl-C is kept and shown, but proves nothing about the endpoint.
             let judged = saturation.steps.filter { $0.status != .interrupted }
             saturation.finding = CliffFinder.find(judged.map(\.figures), thresholds: thresholds)
@@ -162,6 +170,23 @@ struct Saturate: AsyncParsableCommand {
         try ReportWriter.writeSaturation(saturation, stepResults: stepResults, cost: projection, to: folder)
         print("\(target.name): " + saturation.finding.headline + "\n  results: \(folder)/ (report.html)")
         return saturation
+    }
+
+    /// One step, measured again (up to `remeasure` times, into the same folder) while the
+    /// harness says it was itself behind: a scheduling stall of the machine must not end a
+    /// search that the endpoint has not. The last measurement is the step's; nil when the load
+    /// could not start.
+    private func measureStep(_ index: Int, _ configuration: LoadConfiguration, target: LoadSession.Target,
+                             session: LoadSession, folder: String) async throws(WriteError) -> (RunResult, remeasured: Int)? {
+        var remeasured = 0
+        while true {
+            guard let result = try await session.run(target, configuration: configuration, folder: folder) else { return nil }
+            guard result.outcome.status == .complete, result.outcome.healthSummary.verdict != .healthy,
+                  remeasured < remeasure else { return (result, remeasured) }
+            remeasured += 1
+            printError("step \(index + 1): \(configuration.clients) calls: turnload fell behind, not the endpoint; "
+                + "measuring the step again (\(remeasured) of \(remeasure))")
+        }
     }
 
     /// Holds `holdAt` of the clean capacity for as long as the clean step's rate takes to push
