@@ -11,9 +11,11 @@ public func fuzzScenario(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let scenario: Scenario
     do {
         scenario = try Scenario(yaml: text, path: "fuzz.yaml")
-    } catch {
+    } catch let error as ScenarioError {
         checkPosition(error, lines: lines)
         return 0
+    } catch {
+        fatalError("a scenario refused with \(error), not a ScenarioError")
     }
     _ = scenario.thresholds
     _ = scenario.prices
@@ -21,8 +23,10 @@ public func fuzzScenario(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         do {
             let options = try scenario.options(for: command, catalog: catalog, overriddenBy: size & 1 == 0 ? [] : ["--clients", "5"])
             for option in options { _ = option.arguments }
-        } catch {
+        } catch let error as ScenarioError {
             checkPosition(error, lines: lines)
+        } catch {
+            fatalError("options refused with \(error), not a ScenarioError")
         }
     }
     return 0

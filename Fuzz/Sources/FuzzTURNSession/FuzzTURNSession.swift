@@ -62,29 +62,45 @@ private struct SessionDriver {
             let outputs: [TURNSessionOutput]
             switch byte() % 14 {
             case 0: outputs = session.allocate(now: now)
-            case 1: outputs = session.refresh(lifetime: UInt32(byte()) * 10, now: now)
-            case 2: outputs = session.createPermission(for: peer(), now: now)
-            case 3: outputs = session.bindChannel(to: peer(), now: now)
+            case 1:
+                let lifetime = UInt32(byte()) * 10
+                outputs = session.refresh(lifetime: lifetime, now: now)
+            case 2:
+                let address = peer()
+                outputs = session.createPermission(for: address, now: now)
+            case 3:
+                let address = peer()
+                outputs = session.bindChannel(to: address, now: now)
             case 4:
                 releasing = true
                 outputs = session.release(now: now)
             case 5:
-                now += .milliseconds(Int64(byte()) * Int64(byte()) * 10)
+                let step = Int64(byte()) * Int64(byte()) * 10
+                now += .milliseconds(step)
                 outputs = session.advance(to: now)
             case 6:
                 // To the next thing the session waits for, as an event loop would.
                 if let deadline = session.nextDeadline, deadline > now { now = deadline }
                 outputs = session.advance(to: now)
-            case 7: outputs = session.receive(ByteBuffer(bytes: take(Int(byte()))), now: now, unixTime: unixTime)
-            case 8, 9: outputs = session.receive(success(), now: now, unixTime: unixTime)
-            case 10: outputs = session.receive(failure(), now: now, unixTime: unixTime)
+            case 7:
+                let datagram = ByteBuffer(bytes: take(Int(byte())))
+                outputs = session.receive(datagram, now: now, unixTime: unixTime)
+            case 8, 9:
+                let answer = success()
+                outputs = session.receive(answer, now: now, unixTime: unixTime)
+            case 10:
+                let answer = failure()
+                outputs = session.receive(answer, now: now, unixTime: unixTime)
             case 11:
-                outputs = session.receive(channelData(), now: now, unixTime: unixTime)
+                let frame = channelData()
+                outputs = session.receive(frame, now: now, unixTime: unixTime)
                 // ChannelData is data only on a channel of a live allocation.
                 if session.allocation == nil, outputs.contains(where: { if case .event(.data) = $0 { true } else { false } }) {
                     fatalError("ChannelData taken as data without an allocation")
                 }
-            case 12: outputs = session.receive(dataIndication(), now: now, unixTime: unixTime)
+            case 12:
+                let indication = dataIndication()
+                outputs = session.receive(indication, now: now, unixTime: unixTime)
             default:
                 unixTime += Int64(byte()) * 60
                 outputs = session.bind(now: now)
