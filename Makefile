@@ -36,7 +36,9 @@ test: build
 	@set -o pipefail; $(SWIFT) test --skip-build --no-parallel 2>&1 | tee .build/test.log || \
 		{ echo; echo "── what failed ──"; grep -E '✘|recorded an issue|error:' .build/test.log | tail -60; exit 1; }
 
-# libFuzzer over the STUN parser and the stream deframer, FUZZ_SECONDS each.
+# libFuzzer over the STUN parser, the stream deframer, the RTP parser, the TURN session state
+# machine, the scenario reader and the result loader, FUZZ_SECONDS each, one after the other,
+# starting from the corpus committed in Fuzz/corpus (new finds go to Fuzz/.build/scratch).
 fuzz: deps
 	Fuzz/run $(FUZZ_SECONDS)
 

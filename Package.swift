@@ -7,6 +7,10 @@ let package = Package(
     products: [
         .executable(name: "turnload", targets: ["turnload"]),
         .library(name: "TURNProtocol", targets: ["TURNProtocol"]),
+        // For the fuzz targets (Fuzz/Package.swift), which link the modules they fuzz.
+        .library(name: "TURNClient", targets: ["TURNClient"]),
+        .library(name: "Scenario", targets: ["Scenario"]),
+        .library(name: "Reporting", targets: ["Reporting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),

@@ -22,6 +22,30 @@ let package = Package(
             dependencies: ["LibFuzzerDriver", .product(name: "TURNProtocol", package: "turnload")],
             swiftSettings: fuzzerFlags
         ),
+        .executableTarget(
+            name: "FuzzRTP",
+            dependencies: ["LibFuzzerDriver", .product(name: "TURNProtocol", package: "turnload")],
+            swiftSettings: fuzzerFlags
+        ),
+        .executableTarget(
+            name: "FuzzTURNSession",
+            dependencies: [
+                "LibFuzzerDriver",
+                .product(name: "TURNProtocol", package: "turnload"),
+                .product(name: "TURNClient", package: "turnload"),
+            ],
+            swiftSettings: fuzzerFlags
+        ),
+        .executableTarget(
+            name: "FuzzScenario",
+            dependencies: ["LibFuzzerDriver", .product(name: "Scenario", package: "turnload")],
+            swiftSettings: fuzzerFlags
+        ),
+        .executableTarget(
+            name: "FuzzResult",
+            dependencies: ["LibFuzzerDriver", .product(name: "Reporting", package: "turnload")],
+            swiftSettings: fuzzerFlags
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -72,10 +72,16 @@ extension Distribution {
               data.highestTrackableValue == Self.highestTrackableValue,
               data.significantDigits == Int(Self.significantDigits.rawValue)
         else { throw .layout }
-        guard data.buckets.allSatisfy({ $0.count > 0 && $0.value <= Self.highestTrackableValue }),
-              data.buckets.reduce(0, { $0 + $1.count }) == data.count,
-              data.min <= data.max
-        else { throw .content }
+        // Counts are added with overflow checks: a file's counts past what an Int holds
+        // describe no run (and would trap where they are added or read as an Int).
+        var bucketTotal: UInt64 = 0
+        for bucket in data.buckets {
+            guard bucket.count > 0, bucket.value <= Self.highestTrackableValue else { throw .content }
+            let (sum, overflow) = bucketTotal.addingReportingOverflow(bucket.count)
+            guard !overflow else { throw .content }
+            bucketTotal = sum
+        }
+        guard bucketTotal == data.count, data.count <= UInt64(Int.max), data.min <= data.max else { throw .content }
         guard data.count > 0 else { return }
 
         // Replay each bucket at a value inside it. The exact extremes are replayed once each,
@@ -103,14 +109,29 @@ extension DistributionData {
     public enum Mismatch: Error, Sendable, Equatable {
         /// Written with another histogram range or precision; cannot be merged bucket for bucket.
         case layout
-        /// Empty or out-of-range buckets, counts that do not add up to `count`, or min above max.
+        /// Empty or out-of-range buckets, counts that do not add up to `count` or add up past
+        /// the largest whole number, or min above max.
         case content
+    }
+}
+
+extension DistributionData.Mismatch: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .layout: "a histogram written with another range or precision"
+        case .content: "a histogram whose bucket counts do not add up to its count (or pass the largest whole number), "
+            + "or whose minimum is above its maximum"
+        }
     }
 }
 
 extension Distribution: Codable {
     public init(from decoder: any Decoder) throws {
-        try self.init(DistributionData(from: decoder))
+        do {
+            try self.init(DistributionData(from: decoder))
+        } catch let mismatch as DistributionData.Mismatch {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "\(mismatch)"))
+        }
     }
 
     public func encode(to encoder: any Encoder) throws {

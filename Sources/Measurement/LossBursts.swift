@@ -59,9 +59,23 @@ public struct LossBurst: Sendable, Codable, Equatable {
 
 extension LossBursts: Codable {
     /// Encoded as `[{"length": 1, "count": 12}, …]`, shortest first, so JSON keys stay strings.
+    /// Counts whose totals (runs, or packets lost in them) pass the largest whole number are
+    /// refused: no run lost that many, and adding them up would trap.
     public init(from decoder: any Decoder) throws {
         self.init()
-        for run in try [LossBurst](from: decoder) {
+        var bursts = 0
+        var lost = 0
+        for run in try [LossBurst](from: decoder) where run.length > 0 && run.count > 0 {
+            let (packets, tooMany) = run.length.multipliedReportingOverflow(by: run.count)
+            let (nextBursts, burstOverflow) = bursts.addingReportingOverflow(run.count)
+            let (nextLost, lostOverflow) = lost.addingReportingOverflow(packets)
+            guard !tooMany, !burstOverflow, !lostOverflow else {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "loss bursts that add up past the largest whole number (\(run.count) runs of \(run.length))"))
+            }
+            bursts = nextBursts
+            lost = nextLost
             record(length: run.length, count: run.count)
         }
     }

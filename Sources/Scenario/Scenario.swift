@@ -65,6 +65,9 @@ public struct Scenario: Sendable {
     public init(yaml: String, path: String) throws(ScenarioError) {
         self.path = path
         let reader = ScenarioReader(path: path)
+        if let problem = ScenarioSizeLimit.problem(yaml) {
+            throw ScenarioError(path: path, position: nil, message: problem)
+        }
         let root: Node?
         do { root = try Yams.compose(yaml: yaml) } catch { throw reader.error(yaml: error) }
         guard let root else {

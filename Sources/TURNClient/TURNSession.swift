@@ -290,6 +290,18 @@ public struct TURNSession: Sendable {
 
     // MARK: internals
 
+    /// The allocation is gone (released, or the server says so): its channels and permissions
+    /// went with it, and a later allocation starts afresh and is refreshed again.
+    private mutating func endAllocation() {
+        allocation = nil
+        channels = [:]
+        channelsByPeer = [:]
+        permissionTimes = [:]
+        channelTimes = [:]
+        nextChannel = ChannelNumber.rfc8656Range.lowerBound
+        releasing = false
+    }
+
     private func allocateAttributes() -> [STUNAttribute] {
         var attributes: [STUNAttribute] = [.requestedTransport(.udp)]
         if let lifetime = configuration.lifetime { attributes.append(.lifetime(lifetime)) }
@@ -378,22 +390,26 @@ public struct TURNSession: Sendable {
                                                 refusedFamily: try message.addressErrorCode)
                 self.allocation = allocation
                 allocationTime = now
+                releasing = false
                 return [.event(.allocated(allocation))]
             case .refresh:
                 let lifetime = try message.lifetime ?? 0
-                allocationTime = now
                 if lifetime == 0 || releasing {
-                    allocation = nil
-                    permissionTimes = [:]
-                    channelTimes = [:]
+                    endAllocation()
                     return [.event(.released)]
                 }
+                // A refresh answered after the allocation ended refreshes nothing.
+                guard allocation != nil else { throw TURNClientError.noAllocation }
+                allocationTime = now
                 allocation?.lifetime = lifetime
                 return [.event(.refreshed(lifetime: lifetime))]
             case .createPermission(let ip):
+                // Answered after a release: the permission went with the allocation.
+                guard allocation != nil else { throw TURNClientError.noAllocation }
                 permissionTimes[ip] = now
                 return [.event(.permissionCreated(ip))]
             case .channelBind(let channel, let peer):
+                guard allocation != nil else { throw TURNClientError.noAllocation }
                 channels[channel] = peer
                 channelsByPeer[peer] = channel
                 channelTimes[channel] = now
@@ -444,7 +460,7 @@ public struct TURNSession: Sendable {
         default:
             if releasing, case .refresh = transaction.request, error.code == 437 {
                 // The allocation is gone already: that is what a release wants.
-                allocation = nil
+                endAllocation()
                 return [.event(.released)]
             }
             return [.event(.failed(transaction.request, .rejected(error)))]

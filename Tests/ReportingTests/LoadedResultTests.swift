@@ -59,4 +59,34 @@ struct LoadedResultTests {
             }
         }
     }
+    /// Found by fuzzing: counts that add up past the largest whole number (a histogram's
+    /// buckets, loss bursts of one length twice, or their lost packets) trapped the loader.
+    /// Such a file is refused with a message, as a negative count is.
+    @Test(arguments: [
+        (#""rtt":{"buckets":[[352768,1],[359936,1]"#,
+         #""rtt":{"buckets":[[352768,18446744073709551615],[359936,2]"#, "histogram"),
+        (#""late":0,"lossBursts":[],"lost":0"#,
+         #""late":0,"lossBursts":[{"length":1,"count":9223372036854775807},{"length":1,"count":9223372036854775807}],"lost":0"#,
+         "loss bursts"),
+        (#""late":0,"lossBursts":[],"lost":0"#,
+         #""late":0,"lossBursts":[{"length":3,"count":9223372036854775807}],"lost":0"#, "loss bursts"),
+    ])
+    func countsPastIntegersAreNotAResult(original: String, edited: String, problem: String) throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fixture = try #require(Bundle.module.url(forResource: "echo-run", withExtension: "json", subdirectory: "Fixtures"))
+        let text = try String(contentsOf: fixture, encoding: .utf8)
+        let range = try #require(text.range(of: original))
+        let folder = root.appendingPathComponent("huge")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent("result.json")
+        try text.replacingCharacters(in: range, with: edited).write(to: file, atomically: true, encoding: .utf8)
+        do {
+            _ = try LoadedResult.load(file.path)
+            Issue.record("a result with counts past Int.max loaded")
+        } catch {
+            #expect(error.description.contains("is not a turnload result"), "\(error.description)")
+            #expect(error.description.contains(problem), "\(error.description)")
+            #expect(error.description.contains("largest whole number"), "\(error.description)")
+        }
+    }
 }

@@ -82,4 +82,21 @@ struct ScenarioParsingTests {
             == ["--target=turn:a.example", "--target=turn:b.example", "--clients=5"])
         #expect(try TestCatalog.arguments(yaml, given: ["--", "--target"]).get().count == 3)
     }
+    /// Found by fuzzing: a "billion laughs" file, each anchor a list of two aliases of the one
+    /// before and the last used as a key, kept Yams hashing 2^40 nodes. It is refused up front,
+    /// as is a file far larger than any scenario.
+    @Test(.timeLimit(.minutes(1))) func aliasBombsAndHugeFilesAreRefusedUpFront() throws {
+        var yaml = "l0: &l0 [lol, lol]\n"
+        for level in 1...40 { yaml += "l\(level): &l\(level) [*l\(level - 1), *l\(level - 1)]\n" }
+        yaml += "? *l40\n: boom\n"
+        #expect(throws: ScenarioError(path: "s.yaml", position: nil, message:
+            "the scenario uses 81 YAML aliases (`*name`), more than the 16 a scenario may use: write the values out")) {
+            try Scenario(yaml: yaml, path: "s.yaml")
+        }
+        let huge = "name: big\n" + String(repeating: "# a comment line of no consequence\n", count: 8000)
+        #expect(throws: ScenarioError.self) { try Scenario(yaml: huge, path: "s.yaml") }
+        // A few aliases, and stars inside values, are still fine.
+        let scenario = try Scenario(yaml: "name: &n smoke\ndescription: *n\nrelay-impair: loss=1%*2\n", path: "s.yaml")
+        #expect(scenario.description == "smoke")
+    }
 }

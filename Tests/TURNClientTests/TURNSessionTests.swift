@@ -247,6 +247,58 @@ struct TURNSessionTests {
         #expect(session.nextDeadline == nil)
     }
 
+    /// Found by fuzzing: a release left the session's channels and permissions behind (ChannelData
+    /// on a released channel was still taken as data from its peer), and the session stayed
+    /// "releasing", so a later allocation was never refreshed.
+    @Test func releaseEndsChannelsAndANewAllocationIsRefreshed() throws {
+        var session = session()
+        _ = try allocated(&session)
+        let peer = TransportAddress("203.0.113.5:7000")!
+        let (bind, _) = try sent(session.bindChannel(to: peer, now: .seconds(1)))
+        _ = session.receive(server.success(bind, []), now: .seconds(1), unixTime: 0)
+        let channel = try #require(session.channel(for: peer))
+
+        let (release, _) = try sent(session.release(now: .seconds(2)))
+        guard case .released? = events(session.receive(server.success(release, [.lifetime(0)]), now: .seconds(2), unixTime: 0)).first else {
+            Issue.record("not released"); return
+        }
+        #expect(session.channel(for: peer) == nil)
+        #expect(session.nextDeadline == nil)
+        var frame = ByteBuffer()
+        frame.writeChannelData(ChannelData(channel: channel, payload: ByteBuffer(bytes: [1, 2, 3])), padded: false)
+        #expect(events(session.receive(frame, now: .seconds(3), unixTime: 0)).isEmpty)
+
+        // Allocated again (the session knows the realm and nonce now), the allocation is refreshed.
+        let (again, _) = try sent(session.allocate(now: .seconds(10)))
+        guard case .allocated? = events(session.receive(server.allocated(again), now: .seconds(10), unixTime: 0)).first else {
+            Issue.record("not allocated again"); return
+        }
+        #expect(session.nextDeadline == .seconds(550))
+        let (refresh, _) = try sent(session.advance(to: .seconds(550)))
+        #expect(refresh.type.method == .refresh)
+        #expect(try refresh.lifetime == 600)
+    }
+
+    /// Found by fuzzing: a ChannelBind or CreatePermission answered after the release was kept,
+    /// a channel bound to an allocation that no longer exists.
+    @Test func channelBoundAfterReleaseIsNotKept() throws {
+        var session = session()
+        _ = try allocated(&session)
+        let peer = TransportAddress("203.0.113.5:7000")!
+        let (bind, _) = try sent(session.bindChannel(to: peer, now: .seconds(1)))
+        let (permission, _) = try sent(session.createPermission(for: peer, now: .seconds(1)))
+        let (release, _) = try sent(session.release(now: .seconds(1)))
+        _ = session.receive(server.success(release, [.lifetime(0)]), now: .seconds(2), unixTime: 0)
+        #expect(session.allocation == nil)
+
+        let late = events(session.receive(server.success(bind, []), now: .seconds(2), unixTime: 0))
+        guard case .failed(.channelBind, .noAllocation)? = late.first else { Issue.record("\(late)"); return }
+        #expect(session.channel(for: peer) == nil)
+        let latePermission = events(session.receive(server.success(permission, []), now: .seconds(2), unixTime: 0))
+        guard case .failed(.createPermission, .noAllocation)? = latePermission.first else { Issue.record("\(latePermission)"); return }
+        #expect(session.nextDeadline == nil)
+    }
+
     /// A REST credential past its renewal time is replaced when the server refuses it: the
     /// next allocation of a long run goes out with a fresh username.
     @Test func restCredentialIsRenewedAfterExpiry() throws {
