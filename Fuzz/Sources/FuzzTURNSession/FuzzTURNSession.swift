@@ -39,7 +39,7 @@ private struct SessionDriver {
             : .sharedSecret(secret: Array("north-wind".utf8), user: "alice", ttl: 300)
         session = TURNSession(configuration: TURNSessionConfiguration(
             credential: credential, reliable: first & 2 != 0, lifetime: first & 4 != 0 ? 60 : nil,
-            addressFamily: first & 8 != 0 ? .ipv6 : .ipv4))
+            relayFamily: [RelayFamily.ipv4, .ipv6, .both, .ipv4][Int(first >> 3) & 3]))
         cursor = bytes.isEmpty ? 0 : 1
     }
 
