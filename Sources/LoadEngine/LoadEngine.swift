@@ -24,9 +24,9 @@ public final class LoadEngine: Sendable {
     public func run(group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
                     shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> LoadOutcome {
         let (server, unanswered) = try await chooseServer(group: group)
-        let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.protocol == .inet6 ? .ipv6 : .ipv4)
+        let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.addressFamily)
         let loops = Array(group.makeIterator()).prefix(max(1, configuration.threads))
-        let ipv6 = server.protocol == .inet6
+        let ipv6 = server.addressFamily == .ipv6
         // In `pair` the far end is the partner's relayed address, of the relayed family.
         let peerHost = configuration.topology == .pair
             ? nil : try configuration.peerHost ?? Self.peerHost(toward: server, relayFamily: relayFamily)
@@ -132,7 +132,7 @@ public final class LoadEngine: Sendable {
     /// relayed family is the server's (a dual allocation's media takes that family); loopback
     /// of the relayed family when the server is on loopback; else the user must say.
     static func peerHost(toward server: SocketAddress, relayFamily: RelayFamily) throws -> IPAddress {
-        let serverFamily: AddressFamily = server.protocol == .inet6 ? .ipv6 : .ipv4
+        let serverFamily = server.addressFamily
         let wanted: AddressFamily = switch relayFamily {
         case .ipv4: .ipv4
         case .ipv6: .ipv6

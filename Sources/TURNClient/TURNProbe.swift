@@ -57,7 +57,7 @@ public struct TURNProbe: Sendable {
         let configuration = { @Sendable [credential, relayFamily, timeout] (server: SocketAddress) in
             TURNSessionConfiguration(
                 credential: credential, reliable: uri.transport.isStream,
-                relayFamily: relayFamily ?? RelayFamily(serverFamily: server.protocol == .inet6 ? .ipv6 : .ipv4),
+                relayFamily: relayFamily ?? RelayFamily(serverFamily: server.addressFamily),
                 requestTimeout: timeout)
         }
         let connect = { [tls] (servers: [SocketAddress]) in

@@ -57,4 +57,7 @@ extension SocketAddress {
     /// As a person writes it: `192.0.2.1:3478`, `[2001:db8::1]:3478` (NIO's own description
     /// adds the host name and the family).
     public var displayText: String { TransportAddress(self)?.description ?? "\(self)" }
+
+    /// IPv6 for an IPv6 address, else IPv4 (a Unix-domain address has no family to relay).
+    public var addressFamily: AddressFamily { self.protocol == .inet6 ? .ipv6 : .ipv4 }
 }
