@@ -35,6 +35,7 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .target(name: "Media", dependencies: ["COpus", "TURNProtocol"]),
+        .target(name: "PacketIO"),
         .target(
             name: "Measurement",
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
@@ -59,6 +60,7 @@ let package = Package(
         .target(
             name: "TURNRelay",
             dependencies: [
+                "PacketIO",
                 "TURNProtocol",
                 "DTLS",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -20,8 +20,33 @@ public struct RelayCounters: Sendable, Hashable, Codable {
     public var droppedUnroutable = 0
     /// Neither STUN nor ChannelData, a broken TCP/TLS stream, a failed DTLS handshake.
     public var droppedMalformed = 0
+    /// Dropped by the kernel before the relay read them: a UDP or DTLS listener's or a relayed
+    /// socket's receive queue was full, so the relay fell behind.
+    public var droppedReceiveQueue = 0
     /// Requests refused or dropped, by why.
     public var rejections = RelayRejections()
 
     public init() {}
+}
+
+extension RelayCounters {
+    /// Reads result files written before a counter existed: a missing counter is 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        allocations = try count(.allocations)
+        packetsToPeers = try count(.packetsToPeers)
+        bytesToPeers = try count(.bytesToPeers)
+        packetsToClients = try count(.packetsToClients)
+        bytesToClients = try count(.bytesToClients)
+        droppedCapacity = try count(.droppedCapacity)
+        droppedBandwidth = try count(.droppedBandwidth)
+        droppedImpairment = try count(.droppedImpairment)
+        duplicatedImpairment = try count(.duplicatedImpairment)
+        reorderedImpairment = try count(.reorderedImpairment)
+        droppedUnroutable = try count(.droppedUnroutable)
+        droppedMalformed = try count(.droppedMalformed)
+        droppedReceiveQueue = try count(.droppedReceiveQueue)
+        rejections = try container.decodeIfPresent(RelayRejections.self, forKey: .rejections) ?? RelayRejections()
+    }
 }

@@ -31,6 +31,7 @@ public final class RelayMetrics: Sendable {
             counter("turnload_relay_dropped_total", [("reason", "impairment")], dropped, \.droppedImpairment),
             counter("turnload_relay_dropped_total", [("reason", "unroutable")], dropped, \.droppedUnroutable),
             counter("turnload_relay_dropped_total", [("reason", "malformed")], dropped, \.droppedMalformed),
+            counter("turnload_relay_dropped_total", [("reason", "receive_queue")], dropped, \.droppedReceiveQueue),
             counter("turnload_relay_rejected_requests_total", [("reason", "malformed")], rejected, \.rejections.malformed),
             counter("turnload_relay_rejected_requests_total", [("reason", "challenged")], rejected, \.rejections.challenged),
             counter("turnload_relay_rejected_requests_total", [("reason", "bad_credentials")], rejected, \.rejections.badCredentials),

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import PacketIO
 import TURNProtocol
 
 #if canImport(Glibc)
@@ -167,9 +168,32 @@ public final class RelayServer: @unchecked Sendable {
         get async { (try? await eventLoop.submit { self.core.allocations.count }.get()) ?? 0 }
     }
 
-    /// Totals since start, for per-second status lines and metrics.
+    /// Totals since start, for per-second status lines and metrics, with what the kernel
+    /// dropped at the sockets open now.
     public var counters: RelayCounters {
-        get async { (try? await eventLoop.submit { self.snapshot() }.get()) ?? RelayCounters() }
+        get async {
+            guard var counters = try? await eventLoop.submit({
+                var counters = self.snapshot()
+                counters.droppedReceiveQueue += self.relays.values.reduce(0) { $0 + ReceiveQueueDrops.of(descriptor: $1.descriptor) }
+                return counters
+            }).get() else { return RelayCounters() }
+            counters.droppedReceiveQueue += await listenerQueueDrops()
+            return counters
+        }
+    }
+
+    /// What the kernel dropped at the UDP and DTLS listeners, whose descriptors NIO keeps.
+    private func listenerQueueDrops() async -> Int {
+        let providers: [SocketOptionProvider] = ((try? await eventLoop.submit {
+            self.listeners.filter { [.udp, .dtls].contains($0.key.transport) }.values.compactMap { $0 as? SocketOptionProvider }
+        }.get()) ?? [])
+        var drops = 0
+        for provider in providers {
+            let memory: ReceiveQueueDrops.Memory? = try? await provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(ReceiveQueueDrops.level), name: ReceiveQueueDrops.option).get()
+            drops += memory.map(ReceiveQueueDrops.count(in:)) ?? 0
+        }
+        return drops
     }
 
     public func stop() async {
@@ -530,7 +554,7 @@ public final class RelayServer: @unchecked Sendable {
         switch result {
         case .success(let channel):
             if core.holds(relayed: relayed) {
-                relays[relayed] = RelayedSocket(channel: channel)
+                relays[relayed] = RelayedSocket(channel: channel, descriptor: descriptor)
             } else {
                 channel.close(promise: nil)
             }
@@ -546,6 +570,7 @@ public final class RelayServer: @unchecked Sendable {
         core.expire(now: now)
         for (relayed, socket) in relays where !core.holds(relayed: relayed) {
             relays[relayed] = nil
+            totals.droppedReceiveQueue += ReceiveQueueDrops.of(descriptor: socket.descriptor)
             socket.channel.close(promise: nil)
         }
         for client in budgets.keys where core.allocations[client] == nil { budgets[client] = nil }

@@ -51,7 +51,8 @@ struct BoundUDPSocket {
     }
 }
 
-/// A relayed socket the server owns.
+/// A relayed socket the server owns, and its descriptor, to ask the kernel what it dropped.
 struct RelayedSocket {
     let channel: Channel
+    let descriptor: CInt
 }

@@ -228,6 +228,7 @@ struct Relay: AsyncParsableCommand {
             ("capacity", now.droppedCapacity - last.droppedCapacity), ("bandwidth", now.droppedBandwidth - last.droppedBandwidth),
             ("impairment", now.droppedImpairment - last.droppedImpairment), ("unroutable", now.droppedUnroutable - last.droppedUnroutable),
             ("malformed", now.droppedMalformed - last.droppedMalformed),
+            ("receive queue full", now.droppedReceiveQueue - last.droppedReceiveQueue),
         ].filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
         return "\(seconds) s: \(now.allocations) allocations, "
             + "to peers \(now.packetsToPeers - last.packetsToPeers) pkt/s \((now.bytesToPeers - last.bytesToPeers) / 1000) kB/s, "

@@ -16,18 +16,22 @@ struct FidelityTests {
     }
 
     @Test func noImpairmentNoLossNoReorderAt200Clients() async throws {
+        // Measured again while the harness says it fell behind, or while the in-process relay,
+        // sharing this busy machine, fell behind and the kernel dropped at its sockets.
         let run = try await measureAgain({
             try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
         let result = try #require(run.result, "\(run.outcome.errors)")
+        let relay = try #require(result.embeddedRelay)
         let toPeer = result.outcome.towardPeer
         let toClient = try #require(result.outcome.towardClient)
         #expect(result.outcome.clients.allocated == 200)
         #expect(toPeer.expected > 40_000)
         for direction in [toPeer, toClient] {
-            #expect(direction.lost == 0 && direction.reordered == 0 && direction.duplicated == 0)
-            #expect(direction.received == direction.expected)
+            #expect(direction.reordered == 0 && direction.duplicated == 0)
+            #expect(direction.received + direction.lost == direction.expected)
         }
+        #expect(toPeer.lost + toClient.lost == relay.droppedReceiveQueue, "a packet is lost only where the relay's kernel dropped it")
         #expect(toClient.expected == toPeer.received, "the peer echoes every packet it receives once")
         #expect(result.outcome.healthSummary.verdict == .healthy, "\(result.outcome.healthSummary)")
     }
@@ -42,7 +46,7 @@ struct FidelityTests {
             #expect(abs(percent - 2) <= 0.3, "measured \(percent)% of \(direction.expected)")
         }
         // Exactly: every packet the relay dropped is one the harness counts lost, and no more.
-        #expect(toPeer.lost + toClient.lost == relay.droppedImpairment)
+        #expect(toPeer.lost + toClient.lost == relay.droppedImpairment + relay.droppedReceiveQueue)
     }
 
     @Test func delayOfTwentyMillisecondsMeasuredWithinOne() async throws {
@@ -93,6 +97,6 @@ struct FidelityTests {
         let relay = try #require(result.embeddedRelay)
         let rate = Double(relay.packetsToPeers) / result.outcome.sendingSeconds
         #expect(abs(rate - 2000) <= 60, "relayed \(rate) packets a second")
-        #expect(result.outcome.towardPeer.lost == relay.droppedCapacity)
+        #expect(result.outcome.towardPeer.lost == relay.droppedCapacity + relay.droppedReceiveQueue)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 import TURNClient
 import TURNProtocol
-import TURNRelay
+@testable import TURNRelay
 
 /// The relay's limits, seen from outside: relayed port range, bandwidth per allocation,
 /// credential-less floods and garbage, and what the log says about them.
@@ -101,6 +101,37 @@ struct RelayLimitsTests {
         #expect(malformed.compactMap { Int($0.prefix { $0.isNumber }) }.reduce(0, +) == 2000, "\(warnings)")
         #expect(malformed.count <= seconds, "\(warnings)")
         #expect(warnings.filter { $0.contains("rate limit") }.count <= seconds, "\(warnings)")
+        await client.close()
+        await relay.stop()
+    }
+
+    /// Datagrams the kernel drops because the relay fell behind are counted, at the listener
+    /// and at a relayed socket, also after that socket closed: with its loop held while a
+    /// flood arrives, every datagram is either dropped by the relay for its own reason or by
+    /// the kernel, none unaccounted for.
+    @Test func fullReceiveQueuesAreCounted() async throws {
+        let relay = try await startRelay { _ in }
+        let client = try await connect(relay)
+        let relayed = try await client.allocate().relayed
+        let flooder = try LoopbackUDPSocket()
+        let garbage = [UInt8](repeating: 0xDE, count: 1200)
+        let count = 4000
+        let held = relay.eventLoop.submit { usleep(400_000) }
+        for _ in 0..<count {
+            flooder.send(garbage, toPort: try #require(relay.localAddress?.port))
+            flooder.send(garbage, toPort: Int(relayed.port))
+        }
+        try await held.get()
+        try await Task.sleep(for: .milliseconds(300))
+        let flooded = await relay.counters
+        #expect(flooded.droppedReceiveQueue > 0)
+        // The listener drops garbage as malformed; the relayed socket drops a peer without a
+        // permission as unroutable.
+        #expect(flooded.droppedMalformed + flooded.droppedUnroutable + flooded.droppedReceiveQueue == 2 * count, "\(flooded)")
+        try await client.release()
+        try await Task.sleep(for: .milliseconds(1500))
+        #expect(await relay.allocationCount == 0)
+        #expect(await relay.counters.droppedReceiveQueue == flooded.droppedReceiveQueue, "kept after the relayed socket closed")
         await client.close()
         await relay.stop()
     }

@@ -1,0 +1,22 @@
+import Foundation
+import Testing
+import TURNRelay
+
+@Suite("relay counters")
+struct RelayCountersTests {
+    /// A result file written before a counter existed still loads, the counter 0.
+    @Test func missingCountersReadAsZero() throws {
+        let old = #"{"allocations": 2, "packetsToPeers": 7, "droppedImpairment": 3}"#
+        let counters = try JSONDecoder().decode(RelayCounters.self, from: Data(old.utf8))
+        #expect(counters.allocations == 2 && counters.packetsToPeers == 7 && counters.droppedImpairment == 3)
+        #expect(counters.droppedReceiveQueue == 0 && counters.rejections == RelayRejections())
+    }
+
+    @Test func roundTrip() throws {
+        var counters = RelayCounters()
+        counters.droppedReceiveQueue = 5
+        counters.rejections.refused = 4
+        let decoded = try JSONDecoder().decode(RelayCounters.self, from: JSONEncoder().encode(counters))
+        #expect(decoded == counters)
+    }
+}
