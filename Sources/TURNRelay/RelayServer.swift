@@ -47,6 +47,8 @@ public final class RelayServer: @unchecked Sendable {
     /// from the listener of the client's family.
     private var listeners: [ListenerKey: Channel] = [:]
     private var relays: [TransportAddress: RelayedSocket] = [:]
+    /// Relayed sockets bound and handed to NIO, not yet adopted.
+    private var adopting: [TransportAddress: CInt] = [:]
     /// Each allocation's bandwidth budget, shared by its relayed addresses.
     private var budgets: [RelayClient: TokenBucket] = [:]
     private var nextRelayPort: UInt16
@@ -429,6 +431,16 @@ public final class RelayServer: @unchecked Sendable {
 
     private func forward(_ route: (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer), from client: RelayClient) {
         guard let channel = relays[route.relayed]?.channel else {
+            // NIO adopts a relayed socket a turn or two of the loop after the Allocate, and a
+            // quick client's first media can come first: it leaves by the socket itself.
+            if let descriptor = adopting[route.relayed], admit(route.payload.readableBytes, for: client) {
+                totals.packetsToPeers += 1
+                totals.bytesToPeers += route.payload.readableBytes
+                _ = route.payload.withUnsafeReadableBytes { bytes in
+                    SocketAddress(route.peer).withSockAddr { sendto(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), $0, socklen_t($1)) }
+                }
+                return
+            }
             totals.droppedUnroutable += 1
             return
         }
@@ -544,6 +556,7 @@ public final class RelayServer: @unchecked Sendable {
         }
         // Settled on a later turn of the loop: the future may complete at once, while the core
         // is still inside the Allocate that asked for this socket.
+        adopting[relayed] = bound.descriptor
         bootstrap.withBoundSocket(bound.descriptor).whenComplete { result in
             self.eventLoop.execute { self.adopt(result, relayed: relayed, descriptor: bound.descriptor) }
         }
@@ -551,6 +564,7 @@ public final class RelayServer: @unchecked Sendable {
     }
 
     private func adopt(_ result: Result<Channel, Error>, relayed: TransportAddress, descriptor: CInt) {
+        adopting[relayed] = nil
         switch result {
         case .success(let channel):
             if core.holds(relayed: relayed) {
