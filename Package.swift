@@ -35,7 +35,8 @@ let package = Package(
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
         .target(name: "Media", dependencies: ["COpus", "TURNProtocol"]),
-        .target(name: "PacketIO"),
+        .target(name: "CPacketIO"),
+        .target(name: "PacketIO", dependencies: ["CPacketIO", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
             name: "Measurement",
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
@@ -48,6 +49,7 @@ let package = Package(
         .target(
             name: "TURNClient",
             dependencies: [
+                "PacketIO",
                 "TURNProtocol",
                 "DTLS",
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "LoadEngine",
             dependencies: [
-                "TURNProtocol", "TURNClient", "TURNRelay", "Media", "Measurement",
+                "TURNProtocol", "TURNClient", "TURNRelay", "Media", "Measurement", "PacketIO",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],

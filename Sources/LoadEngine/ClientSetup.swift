@@ -13,21 +13,32 @@ struct ClientSetup: Sendable {
     let timeout: Duration
 
     struct Allocated {
-        let connection: TURNClientConnection
+        let connection: LoadConnection
         let allocation: TURNAllocation
         /// Allocate alone, request to success, 401 challenge included.
         let allocateNanoseconds: Int64
     }
 
-    func allocate(on eventLoop: EventLoop) async throws(SetupFailure) -> Allocated {
+    /// Connects on `shard`'s threads: over plain UDP a socket its packet loop reads, else a
+    /// NIO channel on its event loop.
+    func allocate(on shard: Shard) async throws(SetupFailure) -> Allocated {
         let configuration = TURNSessionConfiguration(
             credential: target.credential, reliable: target.uri.transport.isStream,
             relayFamily: relayFamily, requestTimeout: timeout)
-        let connection: TURNClientConnection
+        let connection: LoadConnection
         do {
-            connection = try await TURNClientConnection.connect(
-                to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
-                tls: target.tls, group: eventLoop, timeout: TimeAmount(timeout))
+            if let packetLoop = shard.packetLoop {
+                let socket = try PacketLoopConnection(to: server, configuration: configuration, on: packetLoop)
+                do { try await shard.onThread { try shard.register(socket) } } catch {
+                    socket.socket.close()
+                    throw error
+                }
+                connection = .packetLoop(socket)
+            } else {
+                connection = .nio(try await TURNClientConnection.connect(
+                    to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
+                    tls: target.tls, group: shard.eventLoop, timeout: TimeAmount(timeout)))
+            }
         } catch {
             throw SetupFailure(reason: "connect", detail: "\(error)")
         }

@@ -3,6 +3,7 @@ import Measurement
 import Media
 import NIOCore
 import NIOPosix
+import PacketIO
 import TURNClient
 import TURNProtocol
 
@@ -31,14 +32,30 @@ public final class LoadEngine: Sendable {
         let peerHost = configuration.topology == .pair
             ? nil : try configuration.peerHost ?? Self.peerHost(toward: server, relayFamily: relayFamily)
         let peerIPv6 = peerHost.map { $0.family == .ipv6 } ?? (relayFamily == .ipv6)
-        let shards = loops.map {
-            Shard(eventLoop: $0, topology: configuration.topology, interval: configuration.media.frameInterval,
+        // Plain UDP media runs on packet loops of our own; the rest through NIO's pipelines.
+        var packetLoops: [PacketLoop] = []
+        if target.uri.transport == .udp {
+            for index in loops.indices {
+                do { packetLoops.append(try PacketLoop(name: "turnload-media\(index)")) } catch {
+                    for loop in packetLoops { loop.shutdown() }
+                    throw LoadError("cannot start a packet loop: \(error)")
+                }
+            }
+        }
+        defer { for loop in packetLoops { loop.shutdown() } }
+        let shards = loops.enumerated().map { index, loop in
+            Shard(eventLoop: loop, packetLoop: packetLoops.isEmpty ? nil : packetLoops[index], topology: configuration.topology,
+                  interval: configuration.media.frameInterval,
                   clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: peerIPv6))
         }
+        for shard in shards { try await shard.attach() }
         if let host = peerHost {
             for shard in shards {
                 do { try await shard.openPeer(host: host) } catch {
-                    for opened in shards { await opened.closePeer() }
+                    for opened in shards {
+                        await opened.closePeer()
+                        try? await opened.onThread { opened.closeSockets() }
+                    }
                     throw LoadError("cannot open the peer socket on \(host): \(error)")
                 }
             }
@@ -46,7 +63,7 @@ public final class LoadEngine: Sendable {
         let run = RunState(shards: shards)
         let started = monotonicNanoseconds()
         let cpuAtStart = await run.threadCPU()
-        for shard in shards { try await shard.eventLoop.submit { shard.startPacing(at: started) }.get() }
+        for shard in shards { try await shard.onThread { shard.startPacing(at: started) } }
 
         let setup = ClientSetup(target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
                                 timeout: configuration.requestTimeout)
@@ -54,6 +71,9 @@ public final class LoadEngine: Sendable {
         var status = RunStatus.complete
         var series: [SecondSample] = []
         var fullLoadAt: Int64?
+        /// The packet threads' CPU and the seconds measured when the ramp was done: the cost
+        /// at full load starts there.
+        var atFullLoad: (cpu: Double, seconds: Int)?
         var silentSeconds = 0
         var nextSecond = started
         while true {
@@ -67,7 +87,10 @@ public final class LoadEngine: Sendable {
             series.append(sample)
             progress(sample)
             let rampDone = await run.rampDone
-            if fullLoadAt == nil, rampDone { fullLoadAt = monotonicNanoseconds() }
+            if fullLoadAt == nil, rampDone {
+                fullLoadAt = monotonicNanoseconds()
+                atFullLoad = (await run.threadCPU(), series.count)
+            }
             // An endpoint that stops answering: five seconds of sending with nothing back.
             silentSeconds = sample.sent > 0 && sample.received == 0 ? silentSeconds + 1 : 0
             if silentSeconds >= 5 || (rampDone && sample.activeClients == 0 && series.count > 2) {
@@ -78,8 +101,9 @@ public final class LoadEngine: Sendable {
         }
         ramp.cancel()
         await run.stop()
-        for shard in shards { try? await shard.eventLoop.submit { shard.stopPacing() }.get() }
+        for shard in shards { try? await shard.onThread { shard.stopPacing() } }
         let sendingEnded = monotonicNanoseconds()
+        let cpuAtSendingEnd = await run.threadCPU()
         // The drain waits for packets still in flight; a stop during it cuts it short and
         // marks the run, since what arrives after the cut is missing from its figures.
         let drainEnds = sendingEnded + (status == .complete ? configuration.drain : .milliseconds(500)).nanosecondsValue
@@ -98,13 +122,27 @@ public final class LoadEngine: Sendable {
         // The shards' threads alone: an in-process relay's CPU is not the harness's.
         outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: shards.count)
         var ports = Set<Int>()
-        for shard in shards { ports.formUnion((try? await shard.eventLoop.submit { shard.udpPorts() }.get()) ?? []) }
-        outcome.health.addReceiveQueueDrops(SocketDrops.count(ports: ports))
+        for shard in shards {
+            guard let (counted, nioPorts) = try? await shard.onThread({ shard.receiveQueueDrops() }) else { continue }
+            outcome.health.addReceiveQueueDrops(counted)
+            ports.formUnion(nioPorts)
+        }
+        if !ports.isEmpty { outcome.health.addReceiveQueueDrops(SocketDrops.count(ports: ports)) }
         outcome.healthSummary = outcome.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue)
+        if let atFullLoad, let fullLoadAt {
+            let seconds = series[atFullLoad.seconds...]
+            let echo = configuration.topology == .echo
+            outcome.healthSummary.recordCost(cpuSeconds: cpuAtSendingEnd - atFullLoad.cpu,
+                                             messages: seconds.reduce(0) { $0 + (echo ? $1.received : $1.sent) },
+                                             calls: outcome.clients.allocated, seconds: Double(sendingEnded - fullLoadAt) / 1e9)
+        }
         await run.release(timeout: .seconds(2))
         // Setups still under way at the stop close what they opened themselves.
         await ramp.value
-        for shard in shards { await shard.closePeer() }
+        for shard in shards {
+            await shard.closePeer()
+            try? await shard.onThread { shard.closeSockets() }
+        }
         return outcome
     }
 
@@ -183,7 +221,7 @@ public final class LoadEngine: Sendable {
         var allocated: [ClientSetup.Allocated] = []
         for _ in streams {
             do {
-                let client = try await setup.allocate(on: shard.eventLoop)
+                let client = try await setup.allocate(on: shard)
                 allocated.append(client)
                 await run.allocated(client.allocateNanoseconds, software: client.allocation.software)
             } catch {
@@ -220,7 +258,7 @@ public final class LoadEngine: Sendable {
             return
         }
         for client in clients { try? await client.insertTap() }
-        try? await shard.eventLoop.submit { [clients] in for client in clients { shard.add(client) } }.get()
+        try? await shard.onThread { [clients] in for client in clients { shard.add(client) } }
     }
 
     /// Phases spread evenly over the frame interval however many clients there are: the

@@ -1,3 +1,4 @@
+import PacketIO
 import Measurement
 import Media
 import NIOCore
@@ -48,7 +49,7 @@ actor RunState {
     /// CPU seconds of the shards' threads so far.
     func threadCPU() async -> Double {
         var total = 0.0
-        for shard in shards { total += (try? await shard.eventLoop.submit { CPUTime.currentThread() }.get()) ?? 0 }
+        for shard in shards { total += (try? await shard.onThread { CPUTime.currentThread() }) ?? 0 }
         return total
     }
 
@@ -60,9 +61,9 @@ actor RunState {
         var closed = 0
         var lost = 0
         for shard in shards {
-            guard let (second, shardClosed, shardJitter, shardLost) = try? await shard.eventLoop.submit({
+            guard let (second, shardClosed, shardJitter, shardLost) = try? await shard.onThread({
                 (shard.takeSecond(), shard.closedClients, shard.currentJitter(), shard.lostSoFar())
-            }).get() else { continue }
+            }) else { continue }
             tally.merge(second)
             closed += shardClosed
             jitter.merge(shardJitter)
@@ -91,14 +92,14 @@ actor RunState {
         var tally = ShardTally()
         var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
         for shard in shards {
-            guard let (shardTally, shardStreams) = try? await shard.eventLoop.submit({
-                (shard.tally, shard.clients.map { client in
+            guard let (shardTally, shardStreams) = try? await shard.onThread({
+                (shard.runTally, shard.clients.map { client in
                     (client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
                      // From the client's first sequence number: the echo carries the way out's
                      // numbers, gaps included, and its first packet may have been overtaken.
                      client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence))
                 })
-            }).get() else { continue }
+            }) else { continue }
             tally.merge(shardTally)
             streams += shardStreams
         }
@@ -135,7 +136,7 @@ actor RunState {
 
     /// Refresh with lifetime 0, then close; closing fails the request when the endpoint does
     /// not answer within `timeout`, so a dead endpoint does not hold the run's end.
-    static func release(_ connection: TURNClientConnection, timeout: Duration) async {
+    static func release(_ connection: LoadConnection, timeout: Duration) async {
         let deadline = Task {
             try await Task.sleep(for: timeout)
             await connection.close()

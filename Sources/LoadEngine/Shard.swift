@@ -1,20 +1,41 @@
 import Measurement
 import Media
 import NIOCore
+import PacketIO
+import TURNClient
 import TURNProtocol
 
-/// The clients of one event-loop thread, their peer socket, their pacing and their figures.
-/// Everything here runs on that one thread: the hot path takes no lock and shares nothing.
+/// The clients of one thread, their peer socket, their pacing and their figures. Everything
+/// here runs on that one thread: the hot path takes no lock and shares nothing.
+///
+/// Over plain UDP the thread is a `PacketLoop`: clients' and peer sockets are read with
+/// recvmmsg and written with send/sendmmsg, and NIO keeps only the control plane (each
+/// client's `TURNSession`, on `eventLoop`). Over TCP, TLS and DTLS, media runs through the
+/// connections' NIO pipelines, on `eventLoop` itself.
 final class Shard: @unchecked Sendable {
+    /// The control plane's event loop, and the media's over streams and DTLS.
     let eventLoop: EventLoop
+    /// The media's thread over plain UDP.
+    let packetLoop: PacketLoop?
     let topology: Topology
     private let interval: Int64
     private var peerChannel: Channel?
+    private var peerSocket: UDPSocket?
     private(set) var peerAddress: TransportAddress?
+    private let batch = DatagramBatch()
+
+    /// The packet loop's client sockets by token (their index): each connection, and its
+    /// client once it joined the pacing.
+    private var slots: [(connection: PacketLoopConnection, client: SimulatedClient?)] = []
+    private var tokens: [ObjectIdentifier: Int] = [:]
+    /// When the sessions' timers (retransmissions, refreshes) are next looked at.
+    private var nextSweep: Int64 = 0
+    private static let sweepInterval: Int64 = 10_000_000
 
     /// Clients by phase within the frame interval: the pacer walks this round after round.
     private var schedule: [SimulatedClient] = []
     private var bySSRC: [UInt32: SimulatedClient] = [:]
+    /// In the order they joined.
     private(set) var clients: [SimulatedClient] = []
     private var cursor = 0
     private var roundStart: Int64 = 0
@@ -25,33 +46,64 @@ final class Shard: @unchecked Sendable {
     /// every send would cost a timer and a context switch per packet, the harness's largest
     /// cost in profiles at 200 µs.
     private static let quantum: Int64 = 1_000_000
+    private static let peerToken = UInt64.max - 1
 
-    var tally = ShardTally()
+    /// The run's figures up to the last whole second, and this second's so far: each packet
+    /// is recorded once, in `second`, which folds into `tally` when the second is taken.
+    private var tally = ShardTally()
     private(set) var second = ShardTally()
     private(set) var closedClients = 0
 
     private let clientOverhead: WireOverhead
     private let peerOverhead: WireOverhead
 
-    init(eventLoop: EventLoop, topology: Topology, interval: Duration, clientOverhead: WireOverhead, peerOverhead: WireOverhead) {
+    init(eventLoop: EventLoop, packetLoop: PacketLoop?, topology: Topology, interval: Duration,
+         clientOverhead: WireOverhead, peerOverhead: WireOverhead) {
         self.eventLoop = eventLoop
+        self.packetLoop = packetLoop
         self.topology = topology
         self.interval = interval.nanosecondsValue
         self.clientOverhead = clientOverhead
         self.peerOverhead = peerOverhead
     }
 
+    /// Runs `body` on the shard's thread.
+    func onThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        if let packetLoop { return try await packetLoop.submit(body) }
+        return try await eventLoop.submit(body).get()
+    }
+
     func openPeer(host: IPAddress) async throws {
-        let channel = try await PeerSocket.open(on: eventLoop, host: host, shard: self)
-        try await eventLoop.submit {
-            self.peerChannel = channel
-            self.peerAddress = channel.localAddress.flatMap(TransportAddress.init)
-        }.get()
+        guard let packetLoop else {
+            let channel = try await PeerSocket.open(on: eventLoop, host: host, shard: self)
+            try await onThread {
+                self.peerChannel = channel
+                self.peerAddress = channel.localAddress.flatMap(TransportAddress.init)
+            }
+            return
+        }
+        // The one socket of a shard takes every client's stream.
+        let socket = try UDPSocket.bound(to: SocketAddress(TransportAddress(ip: host, port: 0)), bufferBytes: 4 << 20)
+        guard let port = socket.localPort else {
+            socket.close()
+            throw LoadError("the peer socket on \(host) has no port")
+        }
+        try await packetLoop.submit {
+            try packetLoop.watch(socket.descriptor, token: Self.peerToken)
+            self.peerSocket = socket
+            self.peerAddress = TransportAddress(ip: host, port: UInt16(port))
+        }
+    }
+
+    /// Makes this shard the packet loop's handler. Call once, before anything else runs there.
+    func attach() async throws {
+        guard let packetLoop else { return }
+        try await packetLoop.submit { packetLoop.setHandler(self) }
     }
 
     // MARK: pacing
 
-    /// Joins the pacing at the client's phase, from its next slot on. Call on the event loop.
+    /// Joins the pacing at the client's phase, from its next slot on. Call on the shard's thread.
     func add(_ client: SimulatedClient) {
         if schedule.isEmpty {
             // The rounds stood still while no one was paced: resume at the current one, or the
@@ -60,6 +112,9 @@ final class Shard: @unchecked Sendable {
             roundStart += max(0, (now - roundStart) / interval) * interval
             cursor = 0
         }
+        if case .packetLoop(let connection) = client.connection, let token = tokens[ObjectIdentifier(connection)] {
+            slots[token].client = client
+        }
         clients.append(client)
         bySSRC[client.ssrc] = client
         let position = schedule.firstIndex { $0.phase > client.phase } ?? schedule.count
@@ -67,19 +122,42 @@ final class Shard: @unchecked Sendable {
         if position < cursor { cursor += 1 }
     }
 
+    /// Reads `connection`'s socket from now on, and keeps its session's timers. Call on the
+    /// packet loop, before the first request.
+    func register(_ connection: PacketLoopConnection) throws {
+        guard let packetLoop else { return }
+        try packetLoop.watch(connection.socket.descriptor, token: UInt64(slots.count))
+        tokens[ObjectIdentifier(connection)] = slots.count
+        slots.append((connection, nil))
+        if !pacing { packetLoop.setDeadline(PacketLoop.now() + Self.sweepInterval) }
+    }
+
     func startPacing(at start: Int64) {
         roundStart = start
         cursor = 0
         pacing = true
-        tick()
+        wake()
     }
 
+    /// Pacing stops; on a packet loop the sessions' timers go on (the release's retransmissions).
     func stopPacing() {
         pacing = false
         wakeup?.cancel()
+        packetLoop?.setDeadline(PacketLoop.now() + Self.sweepInterval)
     }
 
-    private func tick() {
+    /// Sends what is due and comes back for the next due send.
+    private func wake() {
+        guard let next = pace() else { return }
+        if let packetLoop {
+            packetLoop.setDeadline(next)
+        } else {
+            wakeup = eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(next))) { [self] in wake() }
+        }
+    }
+
+    /// Sends every send now due, at most one round; when to come back, or nil once stopped.
+    private func pace() -> Int64? {
         var now = monotonicNanoseconds()
         // One round at most per wakeup, so that a harness far behind still reads its sockets.
         var budget = schedule.count
@@ -94,33 +172,32 @@ final class Shard: @unchecked Sendable {
             now = monotonicNanoseconds()
             if due > now { break }
             let lateness = now - due
-            tally.health.recordSend(lateness: lateness)
             second.health.recordSend(lateness: lateness)
-            if lateness > interval {
-                tally.health.recordMissedTimers()
-                second.health.recordMissedTimers()
-            }
+            if lateness > interval { second.health.recordMissedTimers() }
             // Past this client before sending: a failed write may close it, and its removal
             // from the schedule then keeps the cursor on the next one.
             cursor += 1
             budget -= 1
             client.sendNextFrame(now: now)
         }
-        guard pacing else { return }
+        guard pacing else { return nil }
         var next = now + Self.quantum
         if !schedule.isEmpty, budget > 0 {
             let due = cursor >= schedule.count ? roundStart + interval + schedule[0].phase : roundStart + schedule[cursor].phase
             next = max(due, next)
         }
-        wakeup = eventLoop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(UInt64(next))) { [self] in tick() }
+        return next
     }
 
     // MARK: the hot path
 
     func countSent(frameBytes: Int, rtpBytes: Int) {
-        let wire = frameBytes + clientOverhead.perPacket
-        tally.towardPeer.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
-        second.towardPeer.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
+        second.towardPeer.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: frameBytes + clientOverhead.perPacket)
+    }
+
+    /// A send the harness's own socket refused (its send buffer full): the harness fell behind.
+    func countSendFailure() {
+        second.health.recordSendFailures()
     }
 
     /// A client's packet at the peer socket; true when it is to be echoed.
@@ -130,12 +207,10 @@ final class Shard: @unchecked Sendable {
         let arrival = client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                 sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
         let wire = rtpBytes + peerOverhead.perPacket
-        tally.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         // Only what arrives new is echoed, so that each way's duplicates are its own.
         guard arrival.isNew, topology == .echo else { return false }
         client.echoing(sequence: header.sequenceNumber, at: now)
-        tally.towardClient.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
         second.towardClient.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
         return true
     }
@@ -150,17 +225,14 @@ final class Shard: @unchecked Sendable {
             guard header.ssrc == client.ssrc else { return }
             let arrival = client.towardClient.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                       sentAt: client.echoLog.sentAt(sequence: header.sequenceNumber))
-            tally.towardClient.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
             second.towardClient.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
             if arrival.isNew, let sent = client.sendLog.sentAt(sequence: header.sequenceNumber) {
-                tally.rtt.record(now - sent)
                 second.rtt.record(now - sent)
             }
         case .pair:
             guard let partner = client.partner, header.ssrc == partner.ssrc else { return }
             let arrival = partner.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                      sentAt: partner.sendLog.sentAt(sequence: header.sequenceNumber))
-            tally.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
             second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         case .sink:
             return
@@ -194,19 +266,110 @@ final class Shard: @unchecked Sendable {
         clients.reduce(0) { $0 + (topology == .echo ? $1.towardClient.lostSoFar : $1.towardPeer.lostSoFar) }
     }
 
-    /// The local ports of the shard's UDP sockets, for their drop counters.
-    func udpPorts() -> [Int] {
-        clients.compactMap { $0.connection.transport == .udp ? $0.connection.localAddress?.port : nil }
-            + [peerAddress.map { Int($0.port) }].compactMap { $0 }
+    /// What the kernel dropped at the full receive queues of the sockets this shard reads
+    /// itself (on a packet loop), and the local ports of those NIO reads, for their counters.
+    func receiveQueueDrops() -> (counted: Int, ports: [Int]) {
+        guard packetLoop != nil else {
+            let ports = clients.compactMap { client -> Int? in
+                guard case .nio(let connection) = client.connection, connection.transport == .dtls else { return nil }
+                return connection.localAddress?.port
+            }
+            return (0, ports + [peerAddress.map { Int($0.port) }].compactMap { $0 })
+        }
+        let sockets = slots.map(\.connection.socket) + [peerSocket].compactMap { $0 }
+        return (sockets.reduce(0) { $0 + $1.receiveQueueDrops }, [])
     }
 
-    /// This second's tally, and a fresh one for the next.
+    /// This second's tally, folded into the run's, and a fresh one for the next.
     func takeSecond() -> ShardTally {
-        defer { second = ShardTally() }
+        defer {
+            tally.merge(second)
+            second = ShardTally()
+        }
         return second
+    }
+
+    /// The run's figures so far, the second under way included.
+    var runTally: ShardTally {
+        var total = tally
+        total.merge(second)
+        return total
+    }
+
+    /// Stops reading the sockets this shard reads itself and closes them: the peer socket,
+    /// and any client's the release left open. Call on the shard's thread.
+    func closeSockets() {
+        guard let packetLoop else { return }
+        for slot in slots { slot.connection.closeOnLoop() }
+        if let peerSocket {
+            packetLoop.unwatch(peerSocket.descriptor)
+            peerSocket.close()
+        }
+        peerSocket = nil
+        packetLoop.setDeadline(nil)
+        packetLoop.setHandler(nil)
     }
 
     func closePeer() async {
         try? await peerChannel?.close()
+    }
+}
+
+extension Shard: PacketLoopHandler {
+    func readable(token: UInt64) {
+        if token == Self.peerToken {
+            readPeer()
+        } else if token < UInt64(slots.count) {
+            read(slots[Int(token)])
+        }
+    }
+
+    /// The pacing's next send, and every 10 ms the sessions' timers.
+    func deadlineReached(now: Int64) -> Int64? {
+        if now >= nextSweep {
+            for slot in slots {
+                if let deadline = slot.connection.deadline, deadline <= now { slot.connection.advance(now: now) }
+            }
+            nextSweep = now + Self.sweepInterval
+        }
+        guard pacing, let next = pace() else { return nextSweep }
+        return min(next, nextSweep)
+    }
+
+    /// Every client's stream at the peer socket, a batch at a time; in `echo` each batch's new
+    /// packets go back with one sendmmsg. A few batches per wakeup, so that the clients'
+    /// sockets get their turn.
+    private func readPeer() {
+        guard let peerSocket else { return }
+        for _ in 0..<4 {
+            guard case .success(let count) = batch.receive(from: peerSocket.descriptor), count > 0 else { return }
+            var echoes = 0
+            for index in 0..<count {
+                let datagram = batch.datagram(index)
+                guard case .success(let header) = RTPFixedHeader.parse(datagram),
+                      receivedAtPeer(header: header, rtpBytes: datagram.count) else { continue }
+                batch.mark(index)
+                echoes += 1
+            }
+            if echoes > 0 {
+                let sent = (try? batch.sendMarked(from: peerSocket.descriptor).get()) ?? 0
+                if sent < echoes { second.health.recordSendFailures(echoes - sent) }
+            }
+            if count < DatagramBatch.capacity { return }
+        }
+    }
+
+    /// What the relay sent a client: its media, measured here; anything else (STUN answers,
+    /// an ICMP error) is for its session.
+    private func read(_ slot: (connection: PacketLoopConnection, client: SimulatedClient?)) {
+        switch batch.receive(from: slot.connection.socket.descriptor) {
+        case .success(let count):
+            for index in 0..<count {
+                let datagram = batch.datagram(index)
+                if slot.client?.receivedDatagram(datagram) != true { slot.connection.receive(datagram, now: monotonicNanoseconds()) }
+            }
+        case .failure(let error):
+            slot.connection.fail(error)
+        }
     }
 }

@@ -1,15 +1,19 @@
 import Measurement
 import Media
 import NIOCore
+import PacketIO
 import TURNClient
 import TURNProtocol
 
-/// One simulated call's media, on its shard's event loop (and only there, hence the unchecked
-/// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. A tap
-/// in its connection's pipeline (`MediaTaps`) hands it media before the TURN session sees it.
+/// One simulated call's media, on its shard's thread (and only there, hence the unchecked
+/// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. Over
+/// plain UDP the shard reads its socket; otherwise a tap in its connection's pipeline
+/// (`FrameMediaTap`) hands it media before the TURN session sees it.
 final class SimulatedClient: @unchecked Sendable {
     let index: Int
-    let connection: TURNClientConnection
+    let connection: LoadConnection
+    /// The socket the shard's packet loop reads and writes, over plain UDP.
+    let socket: UDPSocket?
     let channelNumber: ChannelNumber
     /// When in each frame interval this client sends, in nanoseconds after the interval starts.
     let phase: Int64
@@ -17,7 +21,8 @@ final class SimulatedClient: @unchecked Sendable {
     private let padded: Bool
     private let library: OpusPacketLibrary
     private unowned let shard: Shard
-    var link: MediaLink?
+    /// Where media leaves over TCP, TLS and DTLS: in front of the session, behind the codec.
+    var link: ChannelHandlerContext?
     private var outgoing: ByteBuffer
 
     var rtp: RTPStreamState
@@ -38,35 +43,32 @@ final class SimulatedClient: @unchecked Sendable {
     let firstSequence: UInt16
     var ssrc: UInt32 { rtp.ssrc }
 
-    init(index: Int, connection: TURNClientConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
+    init(index: Int, connection: LoadConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
         self.index = index
         self.connection = connection
+        if case .packetLoop(let loopConnection) = connection { socket = loopConnection.socket } else { socket = nil }
         self.channelNumber = channelNumber
         self.phase = phase
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
         self.library = library
         self.shard = shard
-        padded = connection.transport.isStream
+        padded = if case .nio(let nio) = connection { nio.transport.isStream } else { false }
         outgoing = ByteBufferAllocator().buffer(capacity: 1500)
         towardPeer = StreamReceiver(jitterBuffer: jitterBuffer)
         towardClient = StreamReceiver(jitterBuffer: jitterBuffer)
     }
 
-    /// Puts this client's tap into its connection's pipeline: at the head of a UDP socket,
-    /// in front of the session behind a decoder otherwise.
+    /// Over TCP, TLS and DTLS, puts this client's tap in front of the session, behind the
+    /// decoder. Over plain UDP the shard reads the socket and needs none.
     func insertTap() async throws {
-        if connection.transport == .udp {
-            try await connection.insertAtHead(DatagramMediaTap(self, server: connection.server))
-        } else {
-            try await connection.insertBeforeSession(FrameMediaTap(self))
-        }
+        if case .nio(let connection) = connection { try await connection.insertBeforeSession(FrameMediaTap(self)) }
     }
 
     /// Sends the next frame of the call, unless it is DTX silence. The buffer is reused: the
-    /// datagram is written before `writeAndFlush` returns, so it is unique again next time.
+    /// datagram is written before the send returns, so it is unique again next time.
     func sendNextFrame(now: Int64) {
-        guard let link, let packet = rtp.next(in: library) else { return }
+        guard socket != nil || link != nil, let packet = rtp.next(in: library) else { return }
         outgoing.clear()
         let payloadLength = library.withPayload(packet.index) { payload in
             outgoing.writeChannelDataRTP(channel: channelNumber, header: packet.header, payload: payload, padded: padded)
@@ -75,19 +77,19 @@ final class SimulatedClient: @unchecked Sendable {
         sendLog.record(sequence: packet.header.sequenceNumber, at: now)
         sent += 1
         shard.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
-        switch link {
-        case .datagram(let context, let server):
-            context.writeAndFlush(NIOAny(AddressedEnvelope(remoteAddress: server, data: outgoing)), promise: nil)
-        case .frames(let context):
-            context.writeAndFlush(NIOAny(outgoing), promise: nil)
+        if let socket {
+            if !outgoing.withUnsafeReadableBytes({ socket.send($0) }) { shard.countSendFailure() }
+        } else if let link {
+            link.writeAndFlush(NIOAny(outgoing), promise: nil)
         }
     }
 
-    /// A datagram at the UDP tap: true when it was this client's media. Only the server
-    /// sends to this socket, so the channel number is check enough.
-    func receivedDatagram(_ datagram: ByteBuffer) -> Bool {
-        guard let (channel, length) = try? datagram.peekChannelDataHeader(padded: false), channel == channelNumber,
-              let header = try? datagram.peekRTPFixedHeader(at: ChannelData.headerLength) else { return false }
+    /// A datagram on the UDP socket: true when it was this client's media. The socket is
+    /// connected, so only the server's datagrams arrive, and the channel number is check enough.
+    func receivedDatagram(_ datagram: UnsafeRawBufferPointer) -> Bool {
+        guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == channelNumber,
+              case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
+        else { return false }
         shard.receivedAtClient(self, header: header, rtpBytes: length)
         return true
     }

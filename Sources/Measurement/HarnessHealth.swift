@@ -12,6 +12,8 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
     /// Datagrams the kernel dropped from the harness's full socket receive queues (the per-socket
     /// counter SO_RXQ_OVFL reports).
     public var receiveQueueDrops = 0
+    /// Datagrams the harness could not send because its own socket's send buffer was full.
+    public var sendFailures = 0
     /// Process CPU time and the wall time it was measured over, in nanoseconds, and the cores
     /// the process could use.
     public var cpuTime: Int64 = 0
@@ -19,6 +21,18 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
     public var coresAvailable = 0
 
     public init() {}
+
+    /// Reads result files written before `sendFailures` existed.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        sendLateness = try container.decode(Distribution.self, forKey: .sendLateness)
+        missedTimers = try container.decode(Int.self, forKey: .missedTimers)
+        receiveQueueDrops = try container.decode(Int.self, forKey: .receiveQueueDrops)
+        sendFailures = try container.decodeIfPresent(Int.self, forKey: .sendFailures) ?? 0
+        cpuTime = try container.decode(Int64.self, forKey: .cpuTime)
+        elapsed = try container.decode(Int64.self, forKey: .elapsed)
+        coresAvailable = try container.decode(Int.self, forKey: .coresAvailable)
+    }
 
     /// One send went out `lateness` nanoseconds after its scheduled moment.
     @inlinable
@@ -28,6 +42,10 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
 
     public mutating func recordMissedTimers(_ count: Int = 1) {
         missedTimers += count
+    }
+
+    public mutating func recordSendFailures(_ count: Int = 1) {
+        sendFailures += count
     }
 
     public mutating func addReceiveQueueDrops(_ count: Int) {
@@ -63,6 +81,7 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
         sendLateness.merge(other.sendLateness)
         missedTimers += other.missedTimers
         receiveQueueDrops += other.receiveQueueDrops
+        sendFailures += other.sendFailures
         if other.cpuUtilization > cpuUtilization {
             recordCPU(used: other.cpuTime, over: other.elapsed, coresAvailable: other.coresAvailable)
         }
@@ -70,7 +89,8 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
 
     /// Saturated when any of these holds, each reported as a sentence with its figures:
     /// send lateness p99 above a quarter of the frame interval; more than 0.1 % of scheduled
-    /// sends more than a frame interval late; any receive-queue drop; CPU above 90 % of the available cores.
+    /// sends more than a frame interval late; any receive-queue drop; any send the harness's
+    /// own socket refused; CPU above 90 % of the available cores.
     public func verdict(frameInterval: Int64) -> HarnessVerdict {
         var reasons: [String] = []
 
@@ -89,6 +109,9 @@ public struct HarnessHealth: Sendable, Codable, Equatable {
         if receiveQueueDrops > 0 {
             reasons.append(
                 "the kernel dropped \(receiveQueueDrops) received datagrams from the harness's full socket receive queues")
+        }
+        if sendFailures > 0 {
+            reasons.append("the harness could not send \(sendFailures) datagrams: its sockets' send buffers were full")
         }
         if cpuUtilization > 0.9 {
             let coresUsed = Double(cpuTime) / Double(elapsed)
@@ -141,4 +164,17 @@ public struct HarnessHealthSummary: Sendable, Codable, Equatable {
     /// CPU time over elapsed time × cores, in percent.
     public var cpuPercentOfAvailable: Double
     public var verdict: HarnessVerdict
+    /// What the harness's own work cost at full load (the ramp's allocations apart), from its
+    /// threads' CPU: microseconds per echoed message in `echo` (a send, its echo and both
+    /// receives), per packet sent otherwise.
+    public var cpuMicrosecondsPerMessage: Double?
+    /// Calls one core of this machine would hold at this media setting, at that cost.
+    public var callsPerCore: Double?
+
+    /// Sets the cost figures: `cpuSeconds` spent on `messages` of `calls` calls over `seconds`.
+    public mutating func recordCost(cpuSeconds: Double, messages: Int, calls: Int, seconds: Double) {
+        guard messages > 0, calls > 0, cpuSeconds > 0 else { return }
+        cpuMicrosecondsPerMessage = cpuSeconds * 1e6 / Double(messages)
+        callsPerCore = Double(calls) * seconds / cpuSeconds
+    }
 }

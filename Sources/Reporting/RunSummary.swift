@@ -34,6 +34,10 @@ public enum RunSummary {
             lines.append("  harness: kept its schedule (send lateness p99 \(fixed(health.sendLateness.p99, 2)) ms, "
                 + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
                 + "\(health.receiveQueueDrops) socket drops)")
+            if let cost = health.cpuMicrosecondsPerMessage, let calls = health.callsPerCore {
+                lines.append("  harness cost: \(fixed(cost, 1)) µs of CPU per \(outcome.towardClient != nil ? "echoed message" : "packet sent"), "
+                    + "about \(DecimalText.grouped(calls.rounded(.down))) such calls per harness core")
+            }
         case .saturated(let reasons):
             lines.append("  " + harnessSaturated)
             lines += reasons.map { "    - \($0)" }

@@ -312,16 +312,6 @@ public final class TURNClientConnection: @unchecked Sendable {
         }.get()
     }
 
-    /// Puts `handler` at the head of a plain UDP socket's pipeline: it sees each datagram as
-    /// the socket read it (`AddressedEnvelope<ByteBuffer>`) and writes envelopes to `server`,
-    /// skipping the codec, the per-frame enum and its boxing on the hottest path.
-    public func insertAtHead(_ handler: ChannelHandler & Sendable) async throws {
-        precondition(transport == .udp, "only a plain UDP socket carries TURN datagrams at its head")
-        try await channel.eventLoop.submit {
-            try self.channel.pipeline.syncOperations.addHandler(handler, position: .first)
-        }.get()
-    }
-
     private func perform(
         _ call: @escaping @Sendable (inout TURNSession, Duration) -> [TURNSessionOutput],
         until matches: @escaping @Sendable (TURNSessionEvent) -> Bool

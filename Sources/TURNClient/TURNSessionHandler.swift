@@ -12,24 +12,26 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = TURNFrame
     typealias OutboundOut = ByteBuffer
 
-    private var session: TURNSession
+    private var runner: TURNSessionRunner
     private let origin = NIODeadline.now()
     private var context: ChannelHandlerContext?
     /// False once the channel went inactive: the pipeline is torn down a tick later, and a
     /// request sent in between would wait for an answer that cannot come.
     private var isOpen = true
     private var timer: Scheduled<Void>?
-    private var waiters: [(matches: (TURNSessionEvent) -> Bool, promise: EventLoopPromise<TURNSessionEvent>)] = []
     /// Called on the event loop with application data from peers.
-    var onData: ((TransportAddress, ByteBuffer) -> Void)?
-
-    init(configuration: TURNSessionConfiguration) {
-        session = TURNSession(configuration: configuration)
+    var onData: ((TransportAddress, ByteBuffer) -> Void)? {
+        get { runner.onData }
+        set { runner.onData = newValue }
     }
 
-    var allocation: TURNAllocation? { session.allocation }
+    init(configuration: TURNSessionConfiguration) {
+        runner = TURNSessionRunner(configuration: configuration)
+    }
 
-    func channel(for peer: TransportAddress) -> ChannelNumber? { session.channel(for: peer) }
+    var allocation: TURNAllocation? { runner.session.allocation }
+
+    func channel(for peer: TransportAddress) -> ChannelNumber? { runner.session.channel(for: peer) }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
 
@@ -38,12 +40,12 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
         timer?.cancel()
         self.context = nil
         isOpen = false
-        failWaiters(TURNClientError.connectionClosed)
+        runner.failAll(TURNClientError.connectionClosed).settle()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         isOpen = false
-        failWaiters(TURNClientError.connectionClosed)
+        runner.failAll(TURNClientError.connectionClosed).settle()
         context.fireChannelInactive()
     }
 
@@ -52,15 +54,15 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     /// more. The socket stays open, so that each later request says the same.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         if (error as? IOError)?.errnoCode == ECONNREFUSED {
-            failWaiters(TURNClientError.portUnreachable)
+            runner.failAll(TURNClientError.portUnreachable).settle()
             return
         }
-        failWaiters(error)
+        runner.failAll(error).settle()
         context.close(promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        handle(session.receive(unwrapInboundIn(data), now: now, unixTime: Self.unixTime))
+        carryOut(runner.receive(unwrapInboundIn(data), now: now, unixTime: Self.unixTime))
     }
 
     /// Runs a session call and returns the event that settles it.
@@ -71,8 +73,7 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     ) -> EventLoopFuture<TURNSessionEvent> {
         guard context != nil, isOpen else { return eventLoop.makeFailedFuture(TURNClientError.connectionClosed) }
         let promise = eventLoop.makePromise(of: TURNSessionEvent.self)
-        waiters.append((matches, promise))
-        handle(call(&session, now))
+        carryOut(runner.perform(call, now: now, until: matches) { promise.completeWith($0) })
         return promise.futureResult
     }
 
@@ -80,11 +81,11 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     func send(_ payload: ByteBuffer, to peer: TransportAddress, padded: Bool) {
         guard let context else { return }
         var frame: ByteBuffer
-        if let channel = session.channel(for: peer) {
+        if let channel = runner.session.channel(for: peer) {
             frame = context.channel.allocator.buffer(capacity: 8 + payload.readableBytes)
             frame.writeChannelData(ChannelData(channel: channel, payload: payload), padded: padded)
         } else {
-            frame = session.sendIndication(payload, to: peer)
+            frame = runner.session.sendIndication(payload, to: peer)
         }
         context.writeAndFlush(wrapOutboundOut(frame), promise: nil)
     }
@@ -93,38 +94,22 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
 
     static var unixTime: Int64 { Int64(time(nil)) }
 
-    private func handle(_ outputs: [TURNSessionOutput]) {
-        guard let context else { return }
-        var wrote = false
-        for output in outputs {
-            switch output {
-            case .send(let bytes):
-                context.write(wrapOutboundOut(bytes), promise: nil)
-                wrote = true
-            case .event(.data(let peer, let payload)):
-                onData?(peer, payload)
-            case .event(let event):
-                if let index = waiters.firstIndex(where: { $0.matches(event) }) {
-                    waiters.remove(at: index).promise.succeed(event)
-                }
-            }
+    /// Sends what the step asks, then settles its waiters, then sets the timer for the next.
+    private func carryOut(_ step: TURNSessionRunner.Step) {
+        if let context, !step.sends.isEmpty {
+            for bytes in step.sends { context.write(wrapOutboundOut(bytes), promise: nil) }
+            context.flush()
         }
-        if wrote { context.flush() }
+        step.settle()
         rescheduleTimer()
     }
 
     private func rescheduleTimer() {
         timer?.cancel()
-        guard let context, let deadline = session.nextDeadline else { return }
+        guard let context, let deadline = runner.session.nextDeadline else { return }
         timer = context.eventLoop.scheduleTask(deadline: origin + TimeAmount(deadline)) { [weak self] in
             guard let self else { return }
-            self.handle(self.session.advance(to: self.now))
+            self.carryOut(self.runner.advance(to: self.now))
         }
-    }
-
-    private func failWaiters(_ error: Error) {
-        let waiting = waiters
-        waiters = []
-        for waiter in waiting { waiter.promise.fail(error) }
     }
 }

@@ -13,6 +13,21 @@ public struct ChannelData: Hashable, Sendable {
 
     public static let headerLength = 4
 
+    /// The channel and data length of the ChannelData message at the start of `raw`, checked
+    /// to be complete (with its padding when `padded`), straight from memory.
+    @inlinable
+    public static func parseHeader(_ raw: UnsafeRawBufferPointer, padded: Bool) -> Result<(channel: ChannelNumber, length: Int), ChannelDataError> {
+        guard raw.count >= headerLength else { return .failure(.truncatedHeader(available: raw.count)) }
+        let header = UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self))
+        let rawChannel = UInt16(truncatingIfNeeded: header >> 16)
+        guard let channel = ChannelNumber(rawValue: rawChannel) else { return .failure(.invalidChannelNumber(rawChannel)) }
+        let length = Int(header & 0xFFFF)
+        let available = raw.count - headerLength
+        guard length <= available else { return .failure(.truncatedPayload(declared: length, available: available)) }
+        if padded, paddedLength(length) > available { return .failure(.missingPadding(declared: length, available: available)) }
+        return .success((channel, length))
+    }
+
     /// Bytes a ChannelData message with `length` bytes of data takes: the header, the data
     /// and, on streams (`padded`), the padding to 4 bytes.
     @inlinable
@@ -72,14 +87,7 @@ extension ByteBuffer {
     /// be complete (with its padding when `padded`), without consuming or copying anything.
     @inlinable
     public func peekChannelDataHeader(padded: Bool) throws(ChannelDataError) -> (channel: ChannelNumber, length: Int) {
-        guard let header = getInteger(at: readerIndex, as: UInt32.self) else { throw .truncatedHeader(available: readableBytes) }
-        let rawChannel = UInt16(truncatingIfNeeded: header >> 16)
-        guard let channel = ChannelNumber(rawValue: rawChannel) else { throw .invalidChannelNumber(rawChannel) }
-        let length = Int(header & 0xFFFF)
-        let available = readableBytes - ChannelData.headerLength
-        guard length <= available else { throw .truncatedPayload(declared: length, available: available) }
-        if padded, paddedLength(length) > available { throw .missingPadding(declared: length, available: available) }
-        return (channel, length)
+        try withUnsafeReadableBytes { ChannelData.parseHeader($0, padded: padded) }.get()
     }
 
     /// Reads one ChannelData message at the reader index; `padded` demands the stream padding.

@@ -90,9 +90,13 @@ struct FidelityTests {
     /// second (100 clients, one way), the relay passes 2,000 a second within 3% (the token
     /// bucket's own bound is 2%; the rest is the run's start and end) and the harness counts
     /// exactly what it dropped.
+    /// Measured again while the harness, or the in-process relay beside it, fell behind: a
+    /// relay starved of CPU relays less than its bucket allows.
     @Test func capacityHoldsTheRelayedRate() async throws {
-        let run = try await LoadRun.start(["--clients", "100", "--ramp", "1000", "--duration", "8s", "--topology", "sink",
-                                           "--relay-max-pps", "2000", "--drain", "500ms"])
+        let run = try await measureAgain({
+            try await LoadRun.start(["--clients", "100", "--ramp", "1000", "--duration", "8s", "--topology", "sink",
+                                     "--relay-max-pps", "2000", "--drain", "500ms"])
+        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
         let result = try #require(run.result, "\(run.outcome.errors)")
         let relay = try #require(result.embeddedRelay)
         let rate = Double(relay.packetsToPeers) / result.outcome.sendingSeconds

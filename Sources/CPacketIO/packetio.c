@@ -1,0 +1,133 @@
+#define _GNU_SOURCE
+#include "CPacketIO.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+struct pio_batch {
+    struct mmsghdr messages[PIO_BATCH_SIZE];
+    struct iovec vectors[PIO_BATCH_SIZE];
+    struct sockaddr_storage sources[PIO_BATCH_SIZE];
+    int received;
+    /// The messages marked to be sent back, in order, as indexes into messages.
+    int marked[PIO_BATCH_SIZE];
+    int marked_count;
+    /// Scratch for sendmmsg: the marked messages, contiguous.
+    struct mmsghdr outgoing[PIO_BATCH_SIZE];
+    struct iovec outgoing_vectors[PIO_BATCH_SIZE];
+    uint8_t buffers[PIO_BATCH_SIZE][PIO_DATAGRAM_SIZE];
+};
+
+pio_batch *pio_batch_create(void) {
+    pio_batch *batch = calloc(1, sizeof(pio_batch));
+    if (batch == NULL) return NULL;
+    for (int i = 0; i < PIO_BATCH_SIZE; i++) {
+        batch->vectors[i].iov_base = batch->buffers[i];
+        batch->vectors[i].iov_len = PIO_DATAGRAM_SIZE;
+    }
+    return batch;
+}
+
+void pio_batch_destroy(pio_batch *batch) { free(batch); }
+
+int pio_batch_receive(pio_batch *batch, int fd) {
+    batch->received = 0;
+    batch->marked_count = 0;
+    for (int i = 0; i < PIO_BATCH_SIZE; i++) {
+        struct msghdr *header = &batch->messages[i].msg_hdr;
+        header->msg_name = &batch->sources[i];
+        header->msg_namelen = sizeof(struct sockaddr_storage);
+        header->msg_iov = &batch->vectors[i];
+        header->msg_iovlen = 1;
+        header->msg_control = NULL;
+        header->msg_controllen = 0;
+        header->msg_flags = 0;
+    }
+    int count = recvmmsg(fd, batch->messages, PIO_BATCH_SIZE, MSG_DONTWAIT, NULL);
+    if (count < 0) return -errno;
+    batch->received = count;
+    return count;
+}
+
+const uint8_t *pio_batch_bytes(const pio_batch *batch, int index) { return batch->buffers[index]; }
+
+int pio_batch_length(const pio_batch *batch, int index) { return (int)batch->messages[index].msg_len; }
+
+const struct sockaddr *pio_batch_source(const pio_batch *batch, int index) {
+    return (const struct sockaddr *)&batch->sources[index];
+}
+
+void pio_batch_mark(pio_batch *batch, int index) {
+    if (index >= 0 && index < batch->received && batch->marked_count < PIO_BATCH_SIZE) {
+        batch->marked[batch->marked_count++] = index;
+    }
+}
+
+int pio_batch_send_marked(pio_batch *batch, int fd) {
+    int count = batch->marked_count;
+    batch->marked_count = 0;
+    for (int i = 0; i < count; i++) {
+        int index = batch->marked[i];
+        batch->outgoing_vectors[i].iov_base = batch->buffers[index];
+        batch->outgoing_vectors[i].iov_len = batch->messages[index].msg_len;
+        struct msghdr *header = &batch->outgoing[i].msg_hdr;
+        header->msg_name = &batch->sources[index];
+        header->msg_namelen = batch->messages[index].msg_hdr.msg_namelen;
+        header->msg_iov = &batch->outgoing_vectors[i];
+        header->msg_iovlen = 1;
+        header->msg_control = NULL;
+        header->msg_controllen = 0;
+        header->msg_flags = 0;
+    }
+    int sent = 0;
+    while (sent < count) {
+        int result = sendmmsg(fd, batch->outgoing + sent, (unsigned int)(count - sent), MSG_DONTWAIT);
+        if (result < 0) {
+            if (errno == EINTR) continue;
+            return sent > 0 ? sent : -errno;
+        }
+        sent += result;
+    }
+    return sent;
+}
+
+int pio_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
+
+int pio_epoll_add(int epoll, int fd, uint64_t token) {
+    struct epoll_event event = {.events = EPOLLIN, .data.u64 = token};
+    return epoll_ctl(epoll, EPOLL_CTL_ADD, fd, &event) == 0 ? 0 : -errno;
+}
+
+int pio_epoll_remove(int epoll, int fd) {
+    return epoll_ctl(epoll, EPOLL_CTL_DEL, fd, NULL) == 0 ? 0 : -errno;
+}
+
+int pio_epoll_wait(int epoll, uint64_t *tokens, int capacity, int timeout_ms) {
+    struct epoll_event events[256];
+    if (capacity > 256) capacity = 256;
+    int count = epoll_wait(epoll, events, capacity, timeout_ms);
+    if (count < 0) return errno == EINTR ? 0 : -errno;
+    for (int i = 0; i < count; i++) tokens[i] = events[i].data.u64;
+    return count;
+}
+
+int pio_eventfd_create(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
+
+void pio_eventfd_signal(int fd) {
+    uint64_t one = 1;
+    ssize_t ignored = write(fd, &one, sizeof one);
+    (void)ignored;
+}
+
+void pio_eventfd_drain(int fd) {
+    uint64_t value;
+    ssize_t ignored = read(fd, &value, sizeof value);
+    (void)ignored;
+}
+
+void pio_name_thread(const char *name) { pthread_setname_np(pthread_self(), name); }

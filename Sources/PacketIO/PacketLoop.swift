@@ -1,0 +1,131 @@
+import CPacketIO
+import Foundation
+import Synchronization
+
+/// What a packet loop drives: its sockets' reads and its own timer. Called on the loop's
+/// thread only.
+public protocol PacketLoopHandler: AnyObject {
+    /// A watched descriptor, by the token it was watched with, is readable or has an error.
+    func readable(token: UInt64)
+    /// The loop's deadline passed: do what was due, and say when to come back (monotonic
+    /// nanoseconds, the clock of `PacketLoop.now`), or nil to wait for reads only.
+    func deadlineReached(now: Int64) -> Int64?
+}
+
+/// One thread with its own epoll set, for sockets read and written with plain system calls
+/// rather than through a per-channel pipeline: the thread a shard's media runs on. Work from
+/// other threads arrives with `execute` or `submit` (the control plane, a few times a second),
+/// never per packet.
+public final class PacketLoop: @unchecked Sendable {
+    private let epoll: CInt
+    private let wakeup: CInt
+    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    private let stopped = Mutex(false)
+    private let finished = DispatchSemaphore(value: 0)
+    /// Owned by the thread: set through `execute`.
+    private var handler: PacketLoopHandler?
+    private var deadline: Int64?
+    /// The thread's name, as `top -H` shows it (15 characters at most).
+    private let name: String
+    private static let wakeupToken = UInt64.max
+
+    public init(name: String) throws(SocketError) {
+        epoll = pio_epoll_create()
+        guard epoll >= 0 else { throw SocketError(errno: errno, operation: "epoll_create1") }
+        wakeup = pio_eventfd_create()
+        guard wakeup >= 0 else {
+            let code = errno
+            close(epoll)
+            throw SocketError(errno: code, operation: "eventfd")
+        }
+        _ = pio_epoll_add(epoll, wakeup, Self.wakeupToken)
+        self.name = String(name.prefix(15))
+        Thread { [self] in run() }.start()
+    }
+
+    /// The clock every deadline is on: CLOCK_MONOTONIC, which NIO's deadlines read too.
+    @inline(__always)
+    public static func now() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
+    }
+
+    /// Runs `job` on the loop's thread, soon.
+    public func execute(_ job: @escaping @Sendable () -> Void) {
+        jobs.withLock { $0.append(job) }
+        pio_eventfd_signal(wakeup)
+    }
+
+    /// Runs `body` on the loop's thread and returns what it returns.
+    public func submit<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            execute { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    // MARK: on the loop's thread
+
+    /// Who is told of reads and of the deadline.
+    public func setHandler(_ handler: PacketLoopHandler?) { self.handler = handler }
+
+    /// Comes back to the handler at `deadline` (monotonic nanoseconds), or never when nil.
+    public func setDeadline(_ deadline: Int64?) { self.deadline = deadline }
+
+    /// Watches `descriptor` for reads; the handler hears of it by `token`.
+    public func watch(_ descriptor: CInt, token: UInt64) throws(SocketError) {
+        let result = pio_epoll_add(epoll, descriptor, token)
+        guard result == 0 else { throw SocketError(errno: -result, operation: "epoll_ctl") }
+    }
+
+    public func unwatch(_ descriptor: CInt) { _ = pio_epoll_remove(epoll, descriptor) }
+
+    // MARK: the thread
+
+    /// Ends the thread after the jobs already queued, and waits for it.
+    public func shutdown() {
+        stopped.withLock { $0 = true }
+        pio_eventfd_signal(wakeup)
+        finished.wait()
+        close(wakeup)
+        close(epoll)
+    }
+
+    private func run() {
+        pio_name_thread(name)
+        var tokens = [UInt64](repeating: 0, count: 256)
+        while true {
+            // Read before waiting: a stop signalled while jobs ran finds the eventfd drained.
+            let stopping = stopped.withLock { $0 }
+            var timeout: CInt = -1
+            if stopping {
+                timeout = 0
+            } else if let deadline {
+                // Rounded up, so that the loop does not wake before the deadline and spin.
+                let remaining = deadline - Self.now()
+                timeout = remaining <= 0 ? 0 : CInt(min(1_000, (remaining + 999_999) / 1_000_000))
+            }
+            let count = tokens.withUnsafeMutableBufferPointer { pio_epoll_wait(epoll, $0.baseAddress, CInt($0.count), timeout) }
+            for index in 0..<max(0, Int(count)) {
+                let token = tokens[index]
+                if token == Self.wakeupToken {
+                    pio_eventfd_drain(wakeup)
+                } else {
+                    handler?.readable(token: token)
+                }
+            }
+            if let deadline, let handler {
+                let now = Self.now()
+                if now >= deadline { self.deadline = handler.deadlineReached(now: now) }
+            }
+            let queued = jobs.withLock { jobs in
+                defer { jobs.removeAll(keepingCapacity: true) }
+                return jobs
+            }
+            for job in queued { job() }
+            if queued.isEmpty, stopping { break }
+        }
+        handler = nil
+        finished.signal()
+    }
+}

@@ -1,0 +1,69 @@
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A non-blocking UDP socket read and written with plain system calls, by whoever holds it;
+/// its holder closes it.
+public struct UDPSocket: Sendable, Hashable {
+    public let descriptor: CInt
+
+    /// Bound to `address` (port 0: the kernel picks), with receive and send buffers of
+    /// `bufferBytes` when given (the kernel caps them at net.core.[rw]mem_max).
+    public static func bound(to address: SocketAddress, bufferBytes: Int? = nil) throws(SocketError) -> UDPSocket {
+        let family = address.protocol.rawValue
+        let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw SocketError(errno: errno, operation: "socket") }
+        let socket = UDPSocket(descriptor: descriptor)
+        if var bytes = bufferBytes.map(CInt.init) {
+            let size = socklen_t(MemoryLayout<CInt>.size)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, size)
+            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &bytes, size)
+        }
+        guard address.withSockAddr({ bind(descriptor, $0, socklen_t($1)) }) == 0 else {
+            let code = errno
+            socket.close()
+            throw SocketError(errno: code, operation: "bind \(address)")
+        }
+        return socket
+    }
+
+    public init(descriptor: CInt) {
+        self.descriptor = descriptor
+    }
+
+    /// The port the socket is bound to.
+    public var localPort: Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let named = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        guard named == 0 else { return nil }
+        // sin_port and sin6_port sit at the same offset.
+        return withUnsafeBytes(of: storage) { Int(UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))) }
+    }
+
+    /// A second descriptor of the same socket, for a second holder (the two share the
+    /// socket's queues); the socket closes with the last of them.
+    public func duplicate() throws(SocketError) -> UDPSocket {
+        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
+        guard copy >= 0 else { throw SocketError(errno: errno, operation: "dup") }
+        return UDPSocket(descriptor: copy)
+    }
+
+    /// Sends `bytes` on a connected socket without blocking: false when the socket's send
+    /// buffer was full, the datagram lost. Other errors (a pending ICMP error of a connected
+    /// socket) are left for the next read to report.
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard Glibc.send(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT)) < 0 else { return true }
+        return errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS
+    }
+
+    /// What the kernel dropped at this socket's full receive queue so far.
+    public var receiveQueueDrops: Int { ReceiveQueueDrops.of(descriptor: descriptor) }
+
+    public func close() { _ = Glibc.close(descriptor) }
+}

@@ -1,0 +1,145 @@
+import NIOCore
+import PacketIO
+import TURNProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One client's connection to a TURN server over plain UDP, on a `PacketLoop`: a connected
+/// non-blocking socket and its `TURNSession`, with no pipeline in between. The loop's handler
+/// reads the socket and passes on here what is not media (`receive`), and calls `advance` once
+/// `deadline` has passed; requests may be made from any thread and are carried out on the loop.
+public final class PacketLoopConnection: @unchecked Sendable {
+    public let socket: UDPSocket
+    public let server: SocketAddress
+    public let loop: PacketLoop
+    /// On the loop only.
+    private var runner: TURNSessionRunner
+    private var isOpen = true
+    private let origin = PacketLoop.now()
+    /// When `advance` is next due (the loop's clock), on the loop only: retransmissions,
+    /// timeouts, refreshes.
+    public private(set) var deadline: Int64?
+
+    /// A socket connected to `server` (so that ICMP port unreachable reaches it as ECONNREFUSED,
+    /// and only the server's datagrams do), not yet watched: the loop's handler watches it.
+    public init(to server: SocketAddress, configuration: TURNSessionConfiguration, on loop: PacketLoop) throws(SocketError) {
+        let wildcard = try! SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
+        let socket = try UDPSocket.bound(to: wildcard)
+        let connected = server.withSockAddr { connect(socket.descriptor, $0, socklen_t($1)) }
+        guard connected == 0 else {
+            let error = SocketError(errno: errno, operation: "connect \(server)")
+            socket.close()
+            throw error
+        }
+        self.socket = socket
+        self.server = server
+        self.loop = loop
+        runner = TURNSessionRunner(configuration: configuration)
+    }
+
+    // MARK: requests, from any thread
+
+    public func allocate() async throws -> TURNAllocation {
+        let event = try await perform({ $0.allocate(now: $1) }) {
+            switch $0 {
+            case .allocated, .redirected: true
+            case .failed(.allocate, _): true
+            default: false
+            }
+        }
+        switch event {
+        case .allocated(let allocation): return allocation
+        case .redirected(let alternate): throw TURNRedirect(alternate: alternate)
+        default: throw Self.error(from: event)
+        }
+    }
+
+    public func bindChannel(to peer: TransportAddress) async throws -> ChannelNumber {
+        let event = try await perform({ $0.bindChannel(to: peer, now: $1) }) {
+            switch $0 {
+            case .channelBound(_, peer): true
+            case .failed(.channelBind(_, peer), _): true
+            default: false
+            }
+        }
+        guard case .channelBound(let channel, _) = event else { throw Self.error(from: event) }
+        return channel
+    }
+
+    public func release() async throws {
+        let event = try await perform({ $0.release(now: $1) }) {
+            switch $0 {
+            case .released: true
+            case .failed(.refresh(lifetime: 0), _): true
+            default: false
+            }
+        }
+        if case .failed = event { throw Self.error(from: event) }
+    }
+
+    /// Stops watching and closes the socket; whatever still waits fails as "connection closed".
+    public func close() async {
+        _ = try? await loop.submit { self.closeOnLoop() }
+    }
+
+    // MARK: on the loop
+
+    /// A datagram from the server that is not the loop's own media.
+    public func receive(_ datagram: UnsafeRawBufferPointer, now: Int64) {
+        guard isOpen else { return }
+        carryOut(runner.receive(ByteBuffer(bytes: datagram), now: elapsed(now), unixTime: Int64(time(nil))))
+    }
+
+    /// A read error: ECONNREFUSED says nothing listens at the server's port (ICMP port
+    /// unreachable); each waiting request fails with it, and the socket stays open.
+    public func fail(_ error: SocketError) {
+        carryOut(runner.failAll(error.errno == ECONNREFUSED ? TURNClientError.portUnreachable : error))
+    }
+
+    public func advance(now: Int64) {
+        guard isOpen else { return }
+        carryOut(runner.advance(to: elapsed(now)))
+    }
+
+    public func closeOnLoop() {
+        guard isOpen else { return }
+        isOpen = false
+        deadline = nil
+        loop.unwatch(socket.descriptor)
+        socket.close()
+        runner.failAll(TURNClientError.connectionClosed).settle()
+    }
+
+    private func perform(
+        _ call: @escaping @Sendable (inout TURNSession, Duration) -> [TURNSessionOutput],
+        until matches: @escaping @Sendable (TURNSessionEvent) -> Bool
+    ) async throws -> TURNSessionEvent {
+        try await withCheckedThrowingContinuation { continuation in
+            loop.execute {
+                guard self.isOpen else { return continuation.resume(throwing: TURNClientError.connectionClosed) }
+                self.carryOut(self.runner.perform(call, now: self.elapsed(PacketLoop.now()), until: matches) {
+                    continuation.resume(with: $0)
+                })
+            }
+        }
+    }
+
+    /// Sends what the step asks (a full send buffer loses a request as the network would,
+    /// and the session retransmits), settles its waiters, and notes the next deadline.
+    private func carryOut(_ step: TURNSessionRunner.Step) {
+        for bytes in step.sends where isOpen {
+            _ = bytes.withUnsafeReadableBytes { socket.send($0) }
+        }
+        step.settle()
+        deadline = isOpen ? runner.session.nextDeadline.map { origin + $0.nanosecondsValue } : nil
+    }
+
+    private func elapsed(_ now: Int64) -> Duration { .nanoseconds(now - origin) }
+
+    private static func error(from event: TURNSessionEvent) -> Error {
+        if case .failed(_, let error) = event { return error }
+        return TURNClientError.malformedResponse("unexpected \(event)")
+    }
+}
