@@ -123,10 +123,14 @@ let package = Package(
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
+        ),
+        .testTarget(
+            name: "PacketIOTests",
+            dependencies: ["PacketIO", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(
             name: "MediaTests",
