@@ -74,10 +74,11 @@ def wait_for_stun(port, process, seconds=10):
     sys.exit(f"{NAME}: nothing answered STUN on 127.0.0.1:{port} within {seconds} s")
 
 
-def run_load(args, port, peer_port, peer, relay, workdir, name):
-    """Runs the uclients once; returns their totals and the CPU the relay, clients and peer used."""
+def run_load(args, port, peer_port, peer, relay, workdir, name, per_client=PER_CLIENT):
+    """Runs the uclients once, per_client sessions each; returns their totals and the CPU the
+    relay, clients and peer used."""
     n = args.seconds * 1000 // INTERVAL_MS
-    count = -(-args.sessions // PER_CLIENT)
+    count = -(-args.sessions // per_client)
     clients = []
     relay0, peer0 = cpu_seconds(relay.pid), cpu_seconds(peer.pid)
     for i in range(count):
@@ -88,8 +89,10 @@ def run_load(args, port, peer_port, peer, relay, workdir, name):
         print(f"<!-- {name}: {' '.join(argv)} -->", flush=True)
         with open(workdir / f"uclient-{name}-{i}.log", "w") as log:
             clients.append(spawn(argv, log))
-    # Sessions start 1-6 s apart and wait 10 s for stragglers if any packet was lost.
-    deadline, client_cpu = time.monotonic() + args.seconds + 60, 0.0
+    # Sessions start 1-6 s apart and wait 10 s for stragglers if any packet was lost; one
+    # uclient of many sessions takes longer to start them all.
+    limit = args.seconds + 60 + per_client // 2
+    deadline, client_cpu = time.monotonic() + limit, 0.0
     for client in clients:
         while True:
             pid, status, usage = os.wait4(client.pid, os.WNOHANG)
@@ -98,7 +101,7 @@ def run_load(args, port, peer_port, peer, relay, workdir, name):
                 client_cpu += usage.ru_utime + usage.ru_stime
                 break
             if time.monotonic() > deadline:
-                sys.exit(f"{NAME}: uclient against {name} ran past {args.seconds + 60} s")
+                sys.exit(f"{NAME}: uclient against {name} ran past {limit} s")
             time.sleep(0.05)
     result = dict(relay_cpu=cpu_seconds(relay.pid) - relay0, peer_cpu=cpu_seconds(peer.pid) - peer0,
                   client_cpu=client_cpu, sent=0, received=0, lost=0)
