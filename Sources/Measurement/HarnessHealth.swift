@@ -168,7 +168,8 @@ public struct HarnessHealthSummary: Sendable, Codable, Equatable {
     /// threads' CPU: microseconds per echoed message in `echo` (a send, its echo and both
     /// receives), per packet sent otherwise.
     public var cpuMicrosecondsPerMessage: Double?
-    /// Calls one core of this machine would hold at this media setting, at that cost.
+    /// Calls one core of this machine holds at this media setting, at that cost: a lower
+    /// bound, since the cost per message falls as a heavier load batches more.
     public var callsPerCore: Double?
 
     /// Sets the cost figures: `cpuSeconds` spent on `messages` of `calls` calls over `seconds`.

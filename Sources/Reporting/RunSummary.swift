@@ -35,8 +35,9 @@ public enum RunSummary {
                 + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
                 + "\(health.receiveQueueDrops) socket drops)")
             if let cost = health.cpuMicrosecondsPerMessage, let calls = health.callsPerCore {
+                // A lower bound: the cost per message falls as a heavier load batches more.
                 lines.append("  harness cost: \(fixed(cost, 1)) µs of CPU per \(outcome.towardClient != nil ? "echoed message" : "packet sent"), "
-                    + "about \(DecimalText.grouped(calls.rounded(.down))) such calls per harness core")
+                    + "so one harness core holds at least \(DecimalText.grouped(calls.rounded(.down))) such calls")
             }
         case .saturated(let reasons):
             lines.append("  " + harnessSaturated)

@@ -71,7 +71,7 @@ struct LoadOptions: ParsableArguments {
         valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
-    @Option(help: "Event-loop threads for the simulated clients. (default: 1)", transform: OptionRange.count(1...64))
+    @Option(help: "Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, an event loop over TCP, TLS and DTLS. (default: 1)", transform: OptionRange.count(1...64))
     var threads = 1
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
