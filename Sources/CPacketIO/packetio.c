@@ -7,12 +7,17 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <time.h>
 #include <unistd.h>
+
+#define PIO_CONTROL_SIZE 64
 
 struct pio_batch {
     struct mmsghdr messages[PIO_BATCH_SIZE];
     struct iovec vectors[PIO_BATCH_SIZE];
     struct sockaddr_storage sources[PIO_BATCH_SIZE];
+    /// Room for each datagram's SCM_TIMESTAMPNS.
+    uint8_t controls[PIO_BATCH_SIZE][PIO_CONTROL_SIZE];
     int received;
     /// The messages marked to be sent back, in order, as indexes into messages.
     int marked[PIO_BATCH_SIZE];
@@ -44,8 +49,8 @@ int pio_batch_receive(pio_batch *batch, int fd) {
         header->msg_namelen = sizeof(struct sockaddr_storage);
         header->msg_iov = &batch->vectors[i];
         header->msg_iovlen = 1;
-        header->msg_control = NULL;
-        header->msg_controllen = 0;
+        header->msg_control = batch->controls[i];
+        header->msg_controllen = PIO_CONTROL_SIZE;
         header->msg_flags = 0;
     }
     int count = recvmmsg(fd, batch->messages, PIO_BATCH_SIZE, MSG_DONTWAIT, NULL);
@@ -60,6 +65,31 @@ int pio_batch_length(const pio_batch *batch, int index) { return (int)batch->mes
 
 const struct sockaddr *pio_batch_source(const pio_batch *batch, int index) {
     return (const struct sockaddr *)&batch->sources[index];
+}
+
+int64_t pio_batch_timestamp(const pio_batch *batch, int index) {
+    const struct msghdr *header = &batch->messages[index].msg_hdr;
+    for (struct cmsghdr *control = CMSG_FIRSTHDR(header); control != NULL;
+         control = CMSG_NXTHDR((struct msghdr *)header, control)) {
+        if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SCM_TIMESTAMPNS) {
+            struct timespec stamp;
+            memcpy(&stamp, CMSG_DATA(control), sizeof stamp);
+            return (int64_t)stamp.tv_sec * 1000000000 + stamp.tv_nsec;
+        }
+    }
+    return -1;
+}
+
+int pio_enable_timestamps(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0 ? 0 : -errno;
+}
+
+int64_t pio_realtime_minus_monotonic(void) {
+    struct timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
 }
 
 void pio_batch_mark(pio_batch *batch, int index) {

@@ -33,7 +33,9 @@ final class PeerSocket: ChannelInboundHandler, @unchecked Sendable {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let envelope = unwrapInboundIn(data)
         guard let header = try? envelope.data.peekRTPFixedHeader() else { return }
-        if shard.receivedAtPeer(header: header, rtpBytes: envelope.data.readableBytes) {
+        let now = monotonicNanoseconds()
+        if let client = shard.receivedAtPeer(header: header, rtpBytes: envelope.data.readableBytes, arrival: now) {
+            client.echoing(sequence: header.sequenceNumber, arrivedAt: now, sentAt: now)
             context.write(wrapOutboundOut(envelope), promise: nil)
             pendingFlush = true
         }

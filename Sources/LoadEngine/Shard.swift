@@ -23,6 +23,8 @@ final class Shard: @unchecked Sendable {
     private var peerSocket: UDPSocket?
     private(set) var peerAddress: TransportAddress?
     private let batch = DatagramBatch()
+    /// A batch's echoes until they leave, kept to reuse its storage.
+    private var echoes: [(client: SimulatedClient, sequence: UInt16, arrival: Int64)] = []
 
     /// The packet loop's client sockets by token (their index): each connection, and its
     /// client once it joined the pacing.
@@ -88,6 +90,7 @@ final class Shard: @unchecked Sendable {
             socket.close()
             throw LoadError("the peer socket on \(host) has no port")
         }
+        socket.stampArrivals()
         try await packetLoop.submit {
             try packetLoop.watch(socket.descriptor, token: Self.peerToken)
             self.peerSocket = socket
@@ -126,6 +129,7 @@ final class Shard: @unchecked Sendable {
     /// packet loop, before the first request.
     func register(_ connection: PacketLoopConnection) throws {
         guard let packetLoop else { return }
+        connection.socket.stampArrivals()
         try packetLoop.watch(connection.socket.descriptor, token: UInt64(slots.count))
         tokens[ObjectIdentifier(connection)] = slots.count
         slots.append((connection, nil))
@@ -136,12 +140,14 @@ final class Shard: @unchecked Sendable {
         roundStart = start
         cursor = 0
         pacing = true
+        packetLoop?.setReadsWaitForDeadline(true)
         wake()
     }
 
     /// Pacing stops; on a packet loop the sessions' timers go on (the release's retransmissions).
     func stopPacing() {
         pacing = false
+        packetLoop?.setReadsWaitForDeadline(false)
         wakeup?.cancel()
         packetLoop?.setDeadline(PacketLoop.now() + Self.sweepInterval)
     }
@@ -200,25 +206,22 @@ final class Shard: @unchecked Sendable {
         second.health.recordSendFailures()
     }
 
-    /// A client's packet at the peer socket; true when it is to be echoed.
-    func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int) -> Bool {
-        guard let client = bySSRC[header.ssrc] else { return false }
-        let now = monotonicNanoseconds()
+    /// A client's packet at the peer socket; its client when it is to be echoed.
+    func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int, arrival now: Int64) -> SimulatedClient? {
+        guard let client = bySSRC[header.ssrc] else { return nil }
         let arrival = client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                 sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
         let wire = rtpBytes + peerOverhead.perPacket
         second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         // Only what arrives new is echoed, so that each way's duplicates are its own.
-        guard arrival.isNew, topology == .echo else { return false }
-        client.echoing(sequence: header.sequenceNumber, at: now)
+        guard arrival.isNew, topology == .echo else { return nil }
         second.towardClient.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
-        return true
+        return client
     }
 
     /// A media frame from the relay on a client's socket: the echo of its own stream, or its
     /// partner's stream.
-    func receivedAtClient(_ client: SimulatedClient, header: RTPFixedHeader, rtpBytes: Int) {
-        let now = monotonicNanoseconds()
+    func receivedAtClient(_ client: SimulatedClient, header: RTPFixedHeader, rtpBytes: Int, arrival now: Int64) {
         let wire = client.frameBytes(rtpBytes: rtpBytes) + clientOverhead.perPacket
         switch topology {
         case .echo:
@@ -226,8 +229,11 @@ final class Shard: @unchecked Sendable {
             let arrival = client.towardClient.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
                                                       sentAt: client.echoLog.sentAt(sequence: header.sequenceNumber))
             second.towardClient.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
-            if arrival.isNew, let sent = client.sendLog.sentAt(sequence: header.sequenceNumber) {
-                second.rtt.record(now - sent)
+            // Both ways' delays: the peer's wait before echoing is the harness's, not the path's.
+            let sequence = header.sequenceNumber
+            if arrival.isNew, let sent = client.sendLog.sentAt(sequence: sequence),
+               let reached = client.peerArrivalLog.sentAt(sequence: sequence), let echoed = client.echoLog.sentAt(sequence: sequence) {
+                second.rtt.record((reached - sent) + (now - echoed))
             }
         case .pair:
             guard let partner = client.partner, header.ssrc == partner.ssrc else { return }
@@ -343,17 +349,20 @@ extension Shard: PacketLoopHandler {
         guard let peerSocket else { return }
         for _ in 0..<4 {
             guard case .success(let count) = batch.receive(from: peerSocket.descriptor), count > 0 else { return }
-            var echoes = 0
             for index in 0..<count {
                 let datagram = batch.datagram(index)
+                let arrival = batch.arrival(index) ?? monotonicNanoseconds()
                 guard case .success(let header) = RTPFixedHeader.parse(datagram),
-                      receivedAtPeer(header: header, rtpBytes: datagram.count) else { continue }
+                      let client = receivedAtPeer(header: header, rtpBytes: datagram.count, arrival: arrival) else { continue }
                 batch.mark(index)
-                echoes += 1
+                echoes.append((client, header.sequenceNumber, arrival))
             }
-            if echoes > 0 {
+            if !echoes.isEmpty {
+                let sentAt = monotonicNanoseconds()
+                for echo in echoes { echo.client.echoing(sequence: echo.sequence, arrivedAt: echo.arrival, sentAt: sentAt) }
                 let sent = (try? batch.sendMarked(from: peerSocket.descriptor).get()) ?? 0
-                if sent < echoes { second.health.recordSendFailures(echoes - sent) }
+                if sent < echoes.count { second.health.recordSendFailures(echoes.count - sent) }
+                echoes.removeAll(keepingCapacity: true)
             }
             if count < DatagramBatch.capacity { return }
         }
@@ -366,7 +375,8 @@ extension Shard: PacketLoopHandler {
         case .success(let count):
             for index in 0..<count {
                 let datagram = batch.datagram(index)
-                if slot.client?.receivedDatagram(datagram) != true { slot.connection.receive(datagram, now: monotonicNanoseconds()) }
+                let arrival = batch.arrival(index) ?? monotonicNanoseconds()
+                if slot.client?.receivedDatagram(datagram, arrival: arrival) != true { slot.connection.receive(datagram, now: arrival) }
             }
         case .failure(let error):
             slot.connection.fail(error)

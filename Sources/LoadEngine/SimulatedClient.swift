@@ -31,6 +31,9 @@ final class SimulatedClient: @unchecked Sendable {
     var sendLog = SendLog()
     /// When the peer echoed each packet back (echo topology).
     var echoLog = SendLog()
+    /// When each packet reached the peer (echo topology): with the echo's send time, the
+    /// peer's own wait before echoing (up to a wakeup of its loop) drops out of the RTT.
+    var peerArrivalLog = SendLog()
     /// This client's stream as the peer socket (or the partner) receives it.
     var towardPeer: StreamReceiver
     /// What comes back to this client: the echo, or the partner's stream.
@@ -86,18 +89,18 @@ final class SimulatedClient: @unchecked Sendable {
 
     /// A datagram on the UDP socket: true when it was this client's media. The socket is
     /// connected, so only the server's datagrams arrive, and the channel number is check enough.
-    func receivedDatagram(_ datagram: UnsafeRawBufferPointer) -> Bool {
+    func receivedDatagram(_ datagram: UnsafeRawBufferPointer, arrival: Int64) -> Bool {
         guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == channelNumber,
               case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
         else { return false }
-        shard.receivedAtClient(self, header: header, rtpBytes: length)
+        shard.receivedAtClient(self, header: header, rtpBytes: length, arrival: arrival)
         return true
     }
 
     /// A ChannelData payload on this client's channel: true when it was RTP.
     func receivedMedia(_ payload: ByteBuffer) -> Bool {
         guard let header = try? payload.peekRTPFixedHeader() else { return false }
-        shard.receivedAtClient(self, header: header, rtpBytes: payload.readableBytes)
+        shard.receivedAtClient(self, header: header, rtpBytes: payload.readableBytes, arrival: monotonicNanoseconds())
         return true
     }
 
@@ -106,9 +109,11 @@ final class SimulatedClient: @unchecked Sendable {
 
     func closed() { shard.clientClosed(self) }
 
-    /// The peer socket is about to echo this packet: later it is the send time of the way back.
-    func echoing(sequence: UInt16, at now: Int64) {
-        echoLog.record(sequence: sequence, at: now)
+    /// The peer socket, which received this packet at `arrival`, is about to echo it at
+    /// `sentAt`: the send time of the way back.
+    func echoing(sequence: UInt16, arrivedAt arrival: Int64, sentAt: Int64) {
+        peerArrivalLog.record(sequence: sequence, at: arrival)
+        echoLog.record(sequence: sequence, at: sentAt)
         echoed += 1
     }
 }

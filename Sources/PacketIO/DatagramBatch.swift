@@ -12,6 +12,9 @@ public final class DatagramBatch {
     private let batch: OpaquePointer
     /// How many the last `receive` read.
     public private(set) var count = 0
+    /// CLOCK_REALTIME minus CLOCK_MONOTONIC when the batch was read, and when (monotonic).
+    private var clockOffset: Int64 = 0
+    private var readAt: Int64 = 0
 
     public static let capacity = Int(PIO_BATCH_SIZE)
 
@@ -27,6 +30,8 @@ public final class DatagramBatch {
     /// server sent ICMP port unreachable).
     public func receive(from descriptor: CInt) -> Result<Int, SocketError> {
         let result = pio_batch_receive(batch, descriptor)
+        clockOffset = pio_realtime_minus_monotonic()
+        readAt = PacketLoop.now()
         if result >= 0 {
             count = Int(result)
             return .success(count)
@@ -39,6 +44,16 @@ public final class DatagramBatch {
     @inline(__always)
     public func datagram(_ index: Int) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: pio_batch_bytes(batch, CInt(index)), count: Int(pio_batch_length(batch, CInt(index))))
+    }
+
+    /// When the kernel queued datagram `index`, on the monotonic clock (`PacketLoop.now`), if
+    /// its socket stamps arrivals (`UDPSocket.stampArrivals`).
+    /// Never later than the read: a wall-clock step between the stamp and the read could
+    /// otherwise put it in the future.
+    @inline(__always)
+    public func arrival(_ index: Int) -> Int64? {
+        let stamp = pio_batch_timestamp(batch, CInt(index))
+        return stamp < 0 ? nil : min(stamp - clockOffset, readAt)
     }
 
     /// Where datagram `index` came from.

@@ -25,6 +25,8 @@ public final class PacketLoop: @unchecked Sendable {
     /// Owned by the thread: set through `execute`.
     private var handler: PacketLoopHandler?
     private var deadline: Int64?
+    /// Reads wait for the deadline rather than wake the loop: their sockets stamp arrivals.
+    private var readsWaitForDeadline = false
     /// The thread's name, as `top -H` shows it (15 characters at most).
     private let name: String
     private static let wakeupToken = UInt64.max
@@ -72,6 +74,11 @@ public final class PacketLoop: @unchecked Sendable {
     /// Comes back to the handler at `deadline` (monotonic nanoseconds), or never when nil.
     public func setDeadline(_ deadline: Int64?) { self.deadline = deadline }
 
+    /// With a deadline set, sleeps until it even when sockets become readable, then reads
+    /// them all: one wakeup per deadline instead of one per arrival. For sockets that stamp
+    /// their arrivals, whose times then do not depend on when they are read.
+    public func setReadsWaitForDeadline(_ wait: Bool) { readsWaitForDeadline = wait }
+
     /// Watches `descriptor` for reads; the handler hears of it by `token`.
     public func watch(_ descriptor: CInt, token: UInt64) throws(SocketError) {
         let result = pio_epoll_add(epoll, descriptor, token)
@@ -99,6 +106,10 @@ public final class PacketLoop: @unchecked Sendable {
             let stopping = stopped.withLock { $0 }
             var timeout: CInt = -1
             if stopping {
+                timeout = 0
+            } else if let deadline, readsWaitForDeadline {
+                var until = timespec(tv_sec: Int(deadline / 1_000_000_000), tv_nsec: Int(deadline % 1_000_000_000))
+                clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, nil)
                 timeout = 0
             } else if let deadline {
                 // Rounded up, so that the loop does not wake before the deadline and spin.

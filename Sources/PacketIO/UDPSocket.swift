@@ -1,3 +1,4 @@
+import CPacketIO
 import NIOCore
 
 #if canImport(Glibc)
@@ -61,6 +62,10 @@ public struct UDPSocket: Sendable, Hashable {
         guard Glibc.send(descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT)) < 0 else { return true }
         return errno != EAGAIN && errno != EWOULDBLOCK && errno != ENOBUFS
     }
+
+    /// Has the kernel stamp each datagram as it queues it, so that its arrival time does not
+    /// wait for the read (`DatagramBatch.arrival`).
+    public func stampArrivals() { _ = pio_enable_timestamps(descriptor) }
 
     /// What the kernel dropped at this socket's full receive queue so far.
     public var receiveQueueDrops: Int { ReceiveQueueDrops.of(descriptor: descriptor) }

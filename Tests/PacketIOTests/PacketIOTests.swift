@@ -48,6 +48,34 @@ struct PacketIOTests {
         #expect(try batch.receive(from: peer.descriptor).get() == 0, "nothing waits: 0, not an error")
     }
 
+    /// A stamped arrival is the kernel's, on the monotonic clock: after the send, before the
+    /// read.
+    @Test func arrivalsAreStampedOnTheMonotonicClock() throws {
+        let receiver = try UDPSocket.bound(to: Self.loopback)
+        defer { receiver.close() }
+        receiver.stampArrivals()
+        let sender = try Self.connected(to: try #require(receiver.localPort))
+        defer { sender.close() }
+        let before = PacketLoop.now()
+        #expect([UInt8]([1]).withUnsafeBytes { sender.send($0) })
+        usleep(20_000)
+        let batch = DatagramBatch()
+        #expect(try batch.receive(from: receiver.descriptor).get() == 1)
+        let read = PacketLoop.now()
+        let arrival = try #require(batch.arrival(0))
+        // Usually 20 ms before the read; under load the kernel may process loopback's queue late.
+        #expect(arrival >= before - 100_000 && arrival <= read, "arrival \(arrival - before) ns after the send, read \(read - arrival) ns later")
+
+        let unstamped = try UDPSocket.bound(to: Self.loopback)
+        defer { unstamped.close() }
+        let other = try Self.connected(to: try #require(unstamped.localPort))
+        defer { other.close() }
+        #expect([UInt8]([2]).withUnsafeBytes { other.send($0) })
+        usleep(10_000)
+        #expect(try batch.receive(from: unstamped.descriptor).get() == 1)
+        #expect(batch.arrival(0) == nil)
+    }
+
     /// A connected socket whose server sent ICMP port unreachable reads ECONNREFUSED.
     @Test func closedPortReadsAsRefused() throws {
         let gone = try UDPSocket.bound(to: Self.loopback)
@@ -110,6 +138,39 @@ struct PacketIOTests {
         #expect(recorder.deadlines.withLock { $0 } == 1, "once: the handler asked for no other")
         #expect(try await loop.submit { 7 } == 7)
         for _ in 0..<50 { loop.execute {} }
+        loop.shutdown()
+    }
+
+    /// With reads waiting for the deadline, a datagram that arrives early is read at the
+    /// deadline, in the same wakeup as the deadline's work.
+    @Test func readsCanWaitForTheDeadline() async throws {
+        final class Recorder: PacketLoopHandler, @unchecked Sendable {
+            let readAt = Mutex<Int64?>(nil)
+            let socket: UDPSocket
+            init(socket: UDPSocket) { self.socket = socket }
+            func readable(token: UInt64) {
+                _ = DatagramBatch().receive(from: socket.descriptor)
+                readAt.withLock { $0 = PacketLoop.now() }
+            }
+            func deadlineReached(now: Int64) -> Int64? { nil }
+        }
+        let loop = try PacketLoop(name: "test-wait")
+        let socket = try UDPSocket.bound(to: Self.loopback)
+        defer { socket.close() }
+        let recorder = Recorder(socket: socket)
+        let deadline = PacketLoop.now() + 80_000_000
+        try await loop.submit {
+            loop.setHandler(recorder)
+            try loop.watch(socket.descriptor, token: 1)
+            loop.setReadsWaitForDeadline(true)
+            loop.setDeadline(deadline)
+        }
+        let sender = try Self.connected(to: try #require(socket.localPort))
+        defer { sender.close() }
+        #expect([UInt8]([3]).withUnsafeBytes { sender.send($0) })
+        try await Task.sleep(for: .milliseconds(200))
+        let readAt = try #require(recorder.readAt.withLock { $0 })
+        #expect(readAt >= deadline)
         loop.shutdown()
     }
 }
