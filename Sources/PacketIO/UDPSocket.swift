@@ -11,7 +11,8 @@ public struct UDPSocket: Sendable, Hashable {
     public let descriptor: CInt
 
     /// Bound to `address` (port 0: the kernel picks), with receive and send buffers of
-    /// `bufferBytes` when given (the kernel caps them at net.core.[rw]mem_max).
+    /// `bufferBytes` when given: past net.core.[rw]mem_max where the process may (root), else
+    /// capped there by the kernel.
     public static func bound(to address: SocketAddress, bufferBytes: Int? = nil) throws(SocketError) -> UDPSocket {
         let family = address.protocol.rawValue
         let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
@@ -19,8 +20,12 @@ public struct UDPSocket: Sendable, Hashable {
         let socket = UDPSocket(descriptor: descriptor)
         if var bytes = bufferBytes.map(CInt.init) {
             let size = socklen_t(MemoryLayout<CInt>.size)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, size)
-            setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &bytes, size)
+            if setsockopt(descriptor, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, size) != 0 {
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &bytes, size)
+            }
+            if setsockopt(descriptor, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, size) != 0 {
+                setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &bytes, size)
+            }
         }
         guard address.withSockAddr({ bind(descriptor, $0, socklen_t($1)) }) == 0 else {
             let code = errno
