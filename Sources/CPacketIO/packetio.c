@@ -63,10 +63,6 @@ const uint8_t *pio_batch_bytes(const pio_batch *batch, int index) { return batch
 
 int pio_batch_length(const pio_batch *batch, int index) { return (int)batch->messages[index].msg_len; }
 
-const struct sockaddr *pio_batch_source(const pio_batch *batch, int index) {
-    return (const struct sockaddr *)&batch->sources[index];
-}
-
 int64_t pio_batch_timestamp(const pio_batch *batch, int index) {
     const struct msghdr *header = &batch->messages[index].msg_hdr;
     for (struct cmsghdr *control = CMSG_FIRSTHDR(header); control != NULL;

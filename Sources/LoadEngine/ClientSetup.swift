@@ -44,7 +44,7 @@ struct ClientSetup: Sendable {
         }
         let start = monotonicNanoseconds()
         do {
-            let allocation = try await connection.allocate()
+            let allocation = try await connection.requests.allocate()
             if let peerFamily, allocation.relayed(for: peerFamily) == nil {
                 await connection.close()
                 let why = allocation.refusedFamily.map { " (\($0.error))" } ?? ""

@@ -238,7 +238,7 @@ public final class LoadEngine: Sendable {
         var clients: [SimulatedClient] = []
         for (offset, client) in allocated.enumerated() {
             let channel: ChannelNumber
-            do { channel = try await client.connection.bindChannel(to: destinations[offset]) } catch {
+            do { channel = try await client.connection.requests.bindChannel(to: destinations[offset]) } catch {
                 await run.failed(SetupFailure(error, step: "channel bind"))
                 for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
                 return

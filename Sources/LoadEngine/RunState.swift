@@ -141,7 +141,7 @@ actor RunState {
             try await Task.sleep(for: timeout)
             await connection.close()
         }
-        _ = try? await connection.release()
+        _ = try? await connection.requests.release()
         deadline.cancel()
         await connection.close()
     }

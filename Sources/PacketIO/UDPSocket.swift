@@ -51,14 +51,6 @@ public struct UDPSocket: Sendable, Hashable {
         return withUnsafeBytes(of: storage) { Int(UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))) }
     }
 
-    /// A second descriptor of the same socket, for a second holder (the two share the
-    /// socket's queues); the socket closes with the last of them.
-    public func duplicate() throws(SocketError) -> UDPSocket {
-        let copy = fcntl(descriptor, F_DUPFD_CLOEXEC, 0)
-        guard copy >= 0 else { throw SocketError(errno: errno, operation: "dup") }
-        return UDPSocket(descriptor: copy)
-    }
-
     /// Sends `bytes` on a connected socket without blocking: false when the socket's send
     /// buffer was full, the datagram lost. Other errors (a pending ICMP error of a connected
     /// socket) are left for the next read to report.

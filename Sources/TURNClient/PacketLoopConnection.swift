@@ -10,7 +10,7 @@ import Glibc
 /// non-blocking socket and its `TURNSession`, with no pipeline in between. The loop's handler
 /// reads the socket and passes on here what is not media (`receive`), and calls `advance` once
 /// `deadline` has passed; requests may be made from any thread and are carried out on the loop.
-public final class PacketLoopConnection: @unchecked Sendable {
+public final class PacketLoopConnection: TURNRequests, @unchecked Sendable {
     public let socket: UDPSocket
     public let server: SocketAddress
     public let loop: PacketLoop
@@ -39,45 +39,7 @@ public final class PacketLoopConnection: @unchecked Sendable {
         runner = TURNSessionRunner(configuration: configuration)
     }
 
-    // MARK: requests, from any thread
-
-    public func allocate() async throws -> TURNAllocation {
-        let event = try await perform({ $0.allocate(now: $1) }) {
-            switch $0 {
-            case .allocated, .redirected: true
-            case .failed(.allocate, _): true
-            default: false
-            }
-        }
-        switch event {
-        case .allocated(let allocation): return allocation
-        case .redirected(let alternate): throw TURNRedirect(alternate: alternate)
-        default: throw Self.error(from: event)
-        }
-    }
-
-    public func bindChannel(to peer: TransportAddress) async throws -> ChannelNumber {
-        let event = try await perform({ $0.bindChannel(to: peer, now: $1) }) {
-            switch $0 {
-            case .channelBound(_, peer): true
-            case .failed(.channelBind(_, peer), _): true
-            default: false
-            }
-        }
-        guard case .channelBound(let channel, _) = event else { throw Self.error(from: event) }
-        return channel
-    }
-
-    public func release() async throws {
-        let event = try await perform({ $0.release(now: $1) }) {
-            switch $0 {
-            case .released: true
-            case .failed(.refresh(lifetime: 0), _): true
-            default: false
-            }
-        }
-        if case .failed = event { throw Self.error(from: event) }
-    }
+    // MARK: from any thread (and the requests of `TURNRequests`)
 
     /// Stops watching and closes the socket; whatever still waits fails as "connection closed".
     public func close() async {
@@ -112,7 +74,7 @@ public final class PacketLoopConnection: @unchecked Sendable {
         runner.failAll(TURNClientError.connectionClosed).settle()
     }
 
-    private func perform(
+    public func perform(
         _ call: @escaping @Sendable (inout TURNSession, Duration) -> [TURNSessionOutput],
         until matches: @escaping @Sendable (TURNSessionEvent) -> Bool
     ) async throws -> TURNSessionEvent {
@@ -137,9 +99,4 @@ public final class PacketLoopConnection: @unchecked Sendable {
     }
 
     private func elapsed(_ now: Int64) -> Duration { .nanoseconds(now - origin) }
-
-    private static func error(from event: TURNSessionEvent) -> Error {
-        if case .failed(_, let error) = event { return error }
-        return TURNClientError.malformedResponse("unexpected \(event)")
-    }
 }

@@ -19,10 +19,9 @@ void pio_batch_destroy(pio_batch *batch);
 /// Receives up to PIO_BATCH_SIZE datagrams without blocking: their count, or -errno
 /// (-EAGAIN when none was waiting).
 int pio_batch_receive(pio_batch *batch, int fd);
-/// The i-th datagram received: its bytes, length and source.
+/// The i-th datagram received: its bytes and length.
 const uint8_t *pio_batch_bytes(const pio_batch *batch, int index);
 int pio_batch_length(const pio_batch *batch, int index);
-const struct sockaddr *pio_batch_source(const pio_batch *batch, int index);
 /// When the kernel queued the i-th datagram (CLOCK_REALTIME nanoseconds), or -1 when the
 /// socket does not stamp (see pio_enable_timestamps).
 int64_t pio_batch_timestamp(const pio_batch *batch, int index);
