@@ -19,7 +19,8 @@ public protocol PacketLoopHandler: AnyObject {
 public final class PacketLoop: @unchecked Sendable {
     private let epoll: CInt
     private let wakeup: CInt
-    private let jobs = Mutex<[@Sendable () -> Void]>([])
+    /// Work for the thread; nil once it has ended.
+    private let jobs = Mutex<[@Sendable () -> Void]?>([])
     private let stopped = Mutex(false)
     private let finished = DispatchSemaphore(value: 0)
     /// Owned by the thread: set through `execute`.
@@ -53,9 +54,15 @@ public final class PacketLoop: @unchecked Sendable {
         return Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec)
     }
 
-    /// Runs `job` on the loop's thread, soon.
+    /// Runs `job` on the loop's thread, soon; once the thread has ended, on the caller's (no
+    /// one else touches the loop's state then), so that nothing waits forever on a stopped loop.
     public func execute(_ job: @escaping @Sendable () -> Void) {
-        jobs.withLock { $0.append(job) }
+        let queued = jobs.withLock { jobs in
+            guard jobs != nil else { return false }
+            jobs!.append(job)
+            return true
+        }
+        guard queued else { return job() }
         pio_eventfd_signal(wakeup)
     }
 
@@ -94,6 +101,11 @@ public final class PacketLoop: @unchecked Sendable {
         stopped.withLock { $0 = true }
         pio_eventfd_signal(wakeup)
         finished.wait()
+    }
+
+    /// The descriptors outlive the thread, so that a connection closed after the stop does not
+    /// reach a descriptor number since given to someone else.
+    deinit {
         close(wakeup)
         close(epoll)
     }
@@ -130,8 +142,10 @@ public final class PacketLoop: @unchecked Sendable {
                 if now >= deadline { self.deadline = handler.deadlineReached(now: now) }
             }
             let queued = jobs.withLock { jobs in
-                defer { jobs.removeAll(keepingCapacity: true) }
-                return jobs
+                defer { jobs?.removeAll(keepingCapacity: true) }
+                // Once stopping and out of work, the thread ends: later jobs run where they come from.
+                if stopping, jobs?.isEmpty == true { jobs = nil }
+                return jobs ?? []
             }
             for job in queued { job() }
             if queued.isEmpty, stopping { break }

@@ -139,6 +139,7 @@ struct PacketIOTests {
         #expect(try await loop.submit { 7 } == 7)
         for _ in 0..<50 { loop.execute {} }
         loop.shutdown()
+        #expect(try await loop.submit { 8 } == 8, "a stopped loop runs work where it comes from, rather than never")
     }
 
     /// With reads waiting for the deadline, a datagram that arrives early is read at the
