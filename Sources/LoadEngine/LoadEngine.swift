@@ -52,10 +52,7 @@ public final class LoadEngine: Sendable {
         if let host = peerHost {
             for shard in shards {
                 do { try await shard.openPeer(host: host) } catch {
-                    for opened in shards {
-                        await opened.closePeer()
-                        try? await opened.onThread { opened.closeSockets() }
-                    }
+                    for opened in shards { await opened.close() }
                     throw LoadError("cannot open the peer socket on \(host): \(error)")
                 }
             }
@@ -139,10 +136,7 @@ public final class LoadEngine: Sendable {
         await run.release(timeout: .seconds(2))
         // Setups still under way at the stop close what they opened themselves.
         await ramp.value
-        for shard in shards {
-            await shard.closePeer()
-            try? await shard.onThread { shard.closeSockets() }
-        }
+        for shard in shards { await shard.close() }
         return outcome
     }
 

@@ -302,22 +302,21 @@ final class Shard: @unchecked Sendable {
         return total
     }
 
-    /// Stops reading the sockets this shard reads itself and closes them: the peer socket,
-    /// and any client's the release left open. Call on the shard's thread.
-    func closeSockets() {
-        guard let packetLoop else { return }
-        for slot in slots { slot.connection.closeOnLoop() }
-        if let peerSocket {
-            packetLoop.unwatch(peerSocket.descriptor)
-            peerSocket.close()
-        }
-        peerSocket = nil
-        packetLoop.setDeadline(nil)
-        packetLoop.setHandler(nil)
-    }
-
-    func closePeer() async {
+    /// Closes the peer socket, and on a packet loop stops reading the sockets it reads itself
+    /// and closes any client's the release left open.
+    func close() async {
         try? await peerChannel?.close()
+        guard let packetLoop else { return }
+        try? await packetLoop.submit {
+            for slot in self.slots { slot.connection.closeOnLoop() }
+            if let peerSocket = self.peerSocket {
+                packetLoop.unwatch(peerSocket.descriptor)
+                peerSocket.close()
+            }
+            self.peerSocket = nil
+            packetLoop.setDeadline(nil)
+            packetLoop.setHandler(nil)
+        }
     }
 }
 
