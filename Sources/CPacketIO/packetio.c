@@ -19,6 +19,10 @@ struct pio_batch {
     /// Room for each datagram's SCM_TIMESTAMPNS.
     uint8_t controls[PIO_BATCH_SIZE][PIO_CONTROL_SIZE];
     int received;
+    /// CLOCK_MONOTONIC when the last receive returned, and CLOCK_REALTIME minus CLOCK_MONOTONIC
+    /// then: what turns the kernel's (real-time) stamps into the clock of every send time.
+    int64_t read_at;
+    int64_t clock_offset;
     /// The messages marked to be sent back, in order, as indexes into messages.
     int marked[PIO_BATCH_SIZE];
     int marked_count;
@@ -28,34 +32,49 @@ struct pio_batch {
     uint8_t buffers[PIO_BATCH_SIZE][PIO_DATAGRAM_SIZE];
 };
 
+/// The lengths a successful receive overwrites in the first `count` headers; the rest of each
+/// header is set once, at creation.
+static void reset_lengths(pio_batch *batch, int count) {
+    for (int i = 0; i < count; i++) {
+        struct msghdr *header = &batch->messages[i].msg_hdr;
+        header->msg_namelen = sizeof(struct sockaddr_storage);
+        header->msg_controllen = PIO_CONTROL_SIZE;
+        header->msg_flags = 0;
+    }
+}
+
 pio_batch *pio_batch_create(void) {
     pio_batch *batch = calloc(1, sizeof(pio_batch));
     if (batch == NULL) return NULL;
     for (int i = 0; i < PIO_BATCH_SIZE; i++) {
         batch->vectors[i].iov_base = batch->buffers[i];
         batch->vectors[i].iov_len = PIO_DATAGRAM_SIZE;
+        struct msghdr *header = &batch->messages[i].msg_hdr;
+        header->msg_name = &batch->sources[i];
+        header->msg_iov = &batch->vectors[i];
+        header->msg_iovlen = 1;
+        header->msg_control = batch->controls[i];
     }
+    reset_lengths(batch, PIO_BATCH_SIZE);
     return batch;
 }
 
 void pio_batch_destroy(pio_batch *batch) { free(batch); }
 
 int pio_batch_receive(pio_batch *batch, int fd) {
+    // Most reads take one datagram (a client's socket): only the headers the kernel wrote back
+    // to are set again, not all 64.
+    reset_lengths(batch, batch->received < PIO_BATCH_SIZE ? batch->received + 1 : PIO_BATCH_SIZE);
     batch->received = 0;
     batch->marked_count = 0;
-    for (int i = 0; i < PIO_BATCH_SIZE; i++) {
-        struct msghdr *header = &batch->messages[i].msg_hdr;
-        header->msg_name = &batch->sources[i];
-        header->msg_namelen = sizeof(struct sockaddr_storage);
-        header->msg_iov = &batch->vectors[i];
-        header->msg_iovlen = 1;
-        header->msg_control = batch->controls[i];
-        header->msg_controllen = PIO_CONTROL_SIZE;
-        header->msg_flags = 0;
-    }
     int count = recvmmsg(fd, batch->messages, PIO_BATCH_SIZE, MSG_DONTWAIT, NULL);
     if (count < 0) return -errno;
     batch->received = count;
+    struct timespec real, mono;
+    clock_gettime(CLOCK_REALTIME, &real);
+    clock_gettime(CLOCK_MONOTONIC, &mono);
+    batch->read_at = (int64_t)mono.tv_sec * 1000000000 + mono.tv_nsec;
+    batch->clock_offset = ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
     return count;
 }
 
@@ -63,14 +82,16 @@ const uint8_t *pio_batch_bytes(const pio_batch *batch, int index) { return batch
 
 int pio_batch_length(const pio_batch *batch, int index) { return (int)batch->messages[index].msg_len; }
 
-int64_t pio_batch_timestamp(const pio_batch *batch, int index) {
+int64_t pio_batch_arrival(const pio_batch *batch, int index) {
     const struct msghdr *header = &batch->messages[index].msg_hdr;
     for (struct cmsghdr *control = CMSG_FIRSTHDR(header); control != NULL;
          control = CMSG_NXTHDR((struct msghdr *)header, control)) {
         if (control->cmsg_level == SOL_SOCKET && control->cmsg_type == SCM_TIMESTAMPNS) {
             struct timespec stamp;
             memcpy(&stamp, CMSG_DATA(control), sizeof stamp);
-            return (int64_t)stamp.tv_sec * 1000000000 + stamp.tv_nsec;
+            int64_t arrival = (int64_t)stamp.tv_sec * 1000000000 + stamp.tv_nsec - batch->clock_offset;
+            // A wall-clock step between the stamp and the read could put it in the future.
+            return arrival < batch->read_at ? arrival : batch->read_at;
         }
     }
     return -1;
@@ -79,13 +100,6 @@ int64_t pio_batch_timestamp(const pio_batch *batch, int index) {
 int pio_enable_timestamps(int fd) {
     int on = 1;
     return setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on) == 0 ? 0 : -errno;
-}
-
-int64_t pio_realtime_minus_monotonic(void) {
-    struct timespec real, mono;
-    clock_gettime(CLOCK_REALTIME, &real);
-    clock_gettime(CLOCK_MONOTONIC, &mono);
-    return ((int64_t)real.tv_sec - mono.tv_sec) * 1000000000 + (real.tv_nsec - mono.tv_nsec);
 }
 
 void pio_batch_mark(pio_batch *batch, int index) {

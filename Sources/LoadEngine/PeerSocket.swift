@@ -35,7 +35,7 @@ final class PeerSocket: ChannelInboundHandler, @unchecked Sendable {
         guard let header = try? envelope.data.peekRTPFixedHeader() else { return }
         let now = monotonicNanoseconds()
         if let client = shard.receivedAtPeer(header: header, rtpBytes: envelope.data.readableBytes, arrival: now) {
-            client.echoing(sequence: header.sequenceNumber, arrivedAt: now, sentAt: now)
+            client._withUnsafeGuaranteedRef { $0.echoing(sequence: header.sequenceNumber, arrivedAt: now, sentAt: now) }
             context.write(wrapOutboundOut(envelope), promise: nil)
             pendingFlush = true
         }

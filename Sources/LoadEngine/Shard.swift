@@ -24,20 +24,24 @@ final class Shard: @unchecked Sendable {
     private(set) var peerAddress: TransportAddress?
     private let batch = DatagramBatch()
     /// A batch's echoes until they leave, kept to reuse its storage.
-    private var echoes: [(client: SimulatedClient, sequence: UInt16, arrival: Int64)] = []
+    private var echoes: [(client: Borrowed, sequence: UInt16, arrival: Int64)] = []
+
+    /// A client as the packet path's tables hold it: `clients` owns every client for the
+    /// shard's life, so the tables borrow them and a packet costs no reference counting.
+    typealias Borrowed = Unmanaged<SimulatedClient>
 
     /// The packet loop's client sockets by token (their index): each connection, and its
     /// client once it joined the pacing.
-    private var slots: [(connection: PacketLoopConnection, client: SimulatedClient?)] = []
+    private var slots: [(connection: PacketLoopConnection, client: Borrowed?)] = []
     private var tokens: [ObjectIdentifier: Int] = [:]
     /// When the sessions' timers (retransmissions, refreshes) are next looked at.
     private var nextSweep: Int64 = 0
     private static let sweepInterval: Int64 = 10_000_000
 
     /// Clients by phase within the frame interval: the pacer walks this round after round.
-    private var schedule: [SimulatedClient] = []
-    private var bySSRC: [UInt32: SimulatedClient] = [:]
-    /// In the order they joined.
+    private var schedule: [Borrowed] = []
+    private var bySSRC: [UInt32: Borrowed] = [:]
+    /// In the order they joined; never fewer, so that the tables above may borrow them.
     private(set) var clients: [SimulatedClient] = []
     private var cursor = 0
     private var roundStart: Int64 = 0
@@ -115,13 +119,14 @@ final class Shard: @unchecked Sendable {
             roundStart += max(0, (now - roundStart) / interval) * interval
             cursor = 0
         }
-        if case .packetLoop(let connection) = client.connection, let token = tokens[ObjectIdentifier(connection)] {
-            slots[token].client = client
-        }
         clients.append(client)
-        bySSRC[client.ssrc] = client
-        let position = schedule.firstIndex { $0.phase > client.phase } ?? schedule.count
-        schedule.insert(client, at: position)
+        let borrowed = Borrowed.passUnretained(client)
+        if case .packetLoop(let connection) = client.connection, let token = tokens[ObjectIdentifier(connection)] {
+            slots[token].client = borrowed
+        }
+        bySSRC[client.ssrc] = borrowed
+        let position = schedule.firstIndex { $0._withUnsafeGuaranteedRef(\.phase) > client.phase } ?? schedule.count
+        schedule.insert(borrowed, at: position)
         if position < cursor { cursor += 1 }
     }
 
@@ -173,7 +178,7 @@ final class Shard: @unchecked Sendable {
                 roundStart += interval
             }
             let client = schedule[cursor]
-            let due = roundStart + client.phase
+            let due = roundStart + client._withUnsafeGuaranteedRef(\.phase)
             // Each send reads the clock: its send time and lateness are its own, not the batch's.
             now = monotonicNanoseconds()
             if due > now { break }
@@ -184,12 +189,14 @@ final class Shard: @unchecked Sendable {
             // from the schedule then keeps the cursor on the next one.
             cursor += 1
             budget -= 1
-            client.sendNextFrame(now: now)
+            client._withUnsafeGuaranteedRef { $0.sendNextFrame(now: now) }
         }
         guard pacing else { return nil }
         var next = now + Self.quantum
         if !schedule.isEmpty, budget > 0 {
-            let due = cursor >= schedule.count ? roundStart + interval + schedule[0].phase : roundStart + schedule[cursor].phase
+            let due = cursor >= schedule.count
+                ? roundStart + interval + schedule[0]._withUnsafeGuaranteedRef(\.phase)
+                : roundStart + schedule[cursor]._withUnsafeGuaranteedRef(\.phase)
             next = max(due, next)
         }
         return next
@@ -207,16 +214,18 @@ final class Shard: @unchecked Sendable {
     }
 
     /// A client's packet at the peer socket; its client when it is to be echoed.
-    func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int, arrival now: Int64) -> SimulatedClient? {
-        guard let client = bySSRC[header.ssrc] else { return nil }
-        let arrival = client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
-                                                sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
+    func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int, arrival now: Int64) -> Borrowed? {
+        guard let borrowed = bySSRC[header.ssrc] else { return nil }
+        let arrival = borrowed._withUnsafeGuaranteedRef { client in
+            client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
+                                      sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
+        }
         let wire = rtpBytes + peerOverhead.perPacket
         second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         // Only what arrives new is echoed, so that each way's duplicates are its own.
         guard arrival.isNew, topology == .echo else { return nil }
         second.towardClient.addSent(packets: 1, payloadBytes: rtpBytes, wireBytes: wire)
-        return client
+        return borrowed
     }
 
     /// A media frame from the relay on a client's socket: the echo of its own stream, or its
@@ -247,7 +256,7 @@ final class Shard: @unchecked Sendable {
 
     func clientClosed(_ client: SimulatedClient) {
         closedClients += 1
-        if let position = schedule.firstIndex(where: { $0 === client }) {
+        if let position = schedule.firstIndex(where: { $0.toOpaque() == Borrowed.passUnretained(client).toOpaque() }) {
             schedule.remove(at: position)
             if position < cursor { cursor -= 1 }
         }
@@ -325,7 +334,7 @@ extension Shard: PacketLoopHandler {
         if token == Self.peerToken {
             readPeer()
         } else if token < UInt64(slots.count) {
-            read(slots[Int(token)])
+            read(slot: Int(token))
         }
     }
 
@@ -358,7 +367,9 @@ extension Shard: PacketLoopHandler {
             }
             if !echoes.isEmpty {
                 let sentAt = monotonicNanoseconds()
-                for echo in echoes { echo.client.echoing(sequence: echo.sequence, arrivedAt: echo.arrival, sentAt: sentAt) }
+                for echo in echoes {
+                    echo.client._withUnsafeGuaranteedRef { $0.echoing(sequence: echo.sequence, arrivedAt: echo.arrival, sentAt: sentAt) }
+                }
                 let sent = (try? batch.sendMarked(from: peerSocket.descriptor).get()) ?? 0
                 if sent < echoes.count { second.health.recordSendFailures(echoes.count - sent) }
                 echoes.removeAll(keepingCapacity: true)
@@ -369,16 +380,18 @@ extension Shard: PacketLoopHandler {
 
     /// What the relay sent a client: its media, measured here; anything else (STUN answers,
     /// an ICMP error) is for its session.
-    private func read(_ slot: (connection: PacketLoopConnection, client: SimulatedClient?)) {
-        switch batch.receive(from: slot.connection.socket.descriptor) {
+    private func read(slot: Int) {
+        switch batch.receive(from: slots[slot].connection.socket.descriptor) {
         case .success(let count):
+            let client = slots[slot].client
             for index in 0..<count {
                 let datagram = batch.datagram(index)
                 let arrival = batch.arrival(index) ?? monotonicNanoseconds()
-                if slot.client?.receivedDatagram(datagram, arrival: arrival) != true { slot.connection.receive(datagram, now: arrival) }
+                let media = client?._withUnsafeGuaranteedRef { $0.receivedDatagram(datagram, arrival: arrival) } ?? false
+                if !media { slots[slot].connection.receive(datagram, now: arrival) }
             }
         case .failure(let error):
-            slot.connection.fail(error)
+            slots[slot].connection.fail(error)
         }
     }
 }

@@ -20,7 +20,8 @@ final class SimulatedClient: @unchecked Sendable {
     /// Streams pad ChannelData to 4 bytes; datagrams (UDP, DTLS) do not.
     private let padded: Bool
     private let library: OpusPacketLibrary
-    private unowned let shard: Shard
+    /// The shard owns its clients and outlives them: no reference counting per packet.
+    private unowned(unsafe) let shard: Shard
     /// Where media leaves over TCP, TLS and DTLS: in front of the session, behind the codec.
     var link: ChannelHandlerContext?
     private var outgoing: ByteBuffer

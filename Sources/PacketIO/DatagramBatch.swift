@@ -12,9 +12,6 @@ public final class DatagramBatch {
     private let batch: OpaquePointer
     /// How many the last `receive` read.
     public private(set) var count = 0
-    /// CLOCK_REALTIME minus CLOCK_MONOTONIC when the batch was read, and when (monotonic).
-    private var clockOffset: Int64 = 0
-    private var readAt: Int64 = 0
 
     public static let capacity = Int(PIO_BATCH_SIZE)
 
@@ -30,8 +27,6 @@ public final class DatagramBatch {
     /// server sent ICMP port unreachable).
     public func receive(from descriptor: CInt) -> Result<Int, SocketError> {
         let result = pio_batch_receive(batch, descriptor)
-        clockOffset = pio_realtime_minus_monotonic()
-        readAt = PacketLoop.now()
         if result >= 0 {
             count = Int(result)
             return .success(count)
@@ -52,8 +47,8 @@ public final class DatagramBatch {
     /// otherwise put it in the future.
     @inline(__always)
     public func arrival(_ index: Int) -> Int64? {
-        let stamp = pio_batch_timestamp(batch, CInt(index))
-        return stamp < 0 ? nil : min(stamp - clockOffset, readAt)
+        let stamp = pio_batch_arrival(batch, CInt(index))
+        return stamp < 0 ? nil : stamp
     }
 
     /// Datagram `index` is to go back to its source at the next `sendMarked`.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadEngine
 import Media
+import NIOCore
 import TURNClient
 import TURNProtocol
 import TURNRelay
@@ -71,8 +72,10 @@ struct LoadOptions: ParsableArguments {
         valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
-    @Option(help: "Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, an event loop over TCP, TLS and DTLS. (default: 1)", transform: OptionRange.count(1...64))
-    var threads = 1
+    @Option(help: ArgumentHelp("Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, "
+        + "an event loop over TCP, TLS and DTLS. (default: the cores this process may use, \(System.coreCount) here)"),
+        transform: OptionRange.count(1...64))
+    var threads = min(System.coreCount, 64)
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
     var out: String?

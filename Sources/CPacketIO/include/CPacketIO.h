@@ -22,14 +22,11 @@ int pio_batch_receive(pio_batch *batch, int fd);
 /// The i-th datagram received: its bytes and length.
 const uint8_t *pio_batch_bytes(const pio_batch *batch, int index);
 int pio_batch_length(const pio_batch *batch, int index);
-/// When the kernel queued the i-th datagram (CLOCK_REALTIME nanoseconds), or -1 when the
-/// socket does not stamp (see pio_enable_timestamps).
-int64_t pio_batch_timestamp(const pio_batch *batch, int index);
+/// When the kernel queued the i-th datagram, on CLOCK_MONOTONIC (nanoseconds) and never later
+/// than the receive returned, or -1 when the socket does not stamp (pio_enable_timestamps).
+int64_t pio_batch_arrival(const pio_batch *batch, int index);
 /// Has the kernel stamp each datagram the socket receives (SO_TIMESTAMPNS).
 int pio_enable_timestamps(int fd);
-/// CLOCK_REALTIME minus CLOCK_MONOTONIC now, in nanoseconds: turns a stamp into the clock
-/// every send time is read from.
-int64_t pio_realtime_minus_monotonic(void);
 /// Marks the i-th datagram received to be sent back to where it came from.
 void pio_batch_mark(pio_batch *batch, int index);
 /// Sends every marked datagram back to its source with sendmmsg, on an unconnected socket,
