@@ -256,7 +256,8 @@ final class Shard: @unchecked Sendable {
 
     func clientClosed(_ client: SimulatedClient) {
         closedClients += 1
-        if let position = schedule.firstIndex(where: { $0.toOpaque() == Borrowed.passUnretained(client).toOpaque() }) {
+        let closing = Borrowed.passUnretained(client).toOpaque()
+        if let position = schedule.firstIndex(where: { $0.toOpaque() == closing }) {
             schedule.remove(at: position)
             if position < cursor { cursor -= 1 }
         }

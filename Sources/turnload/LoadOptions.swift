@@ -73,9 +73,12 @@ struct LoadOptions: ParsableArguments {
     var relayFamily: RelayFamily?
 
     @Option(help: ArgumentHelp("Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, "
-        + "an event loop over TCP, TLS and DTLS. (default: the cores this process may use, \(System.coreCount) here)"),
+        + "an event loop over TCP, TLS and DTLS. (default: the cores this process may use, \(Self.usableCores) here)"),
         transform: OptionRange.count(1...64))
-    var threads = min(System.coreCount, 64)
+    var threads = Self.usableCores
+
+    /// CPU affinity and cgroup quota, within the option's range.
+    private static let usableCores = min(System.coreCount, 64)
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
     var out: String?
