@@ -136,6 +136,69 @@ int pio_batch_send_marked(pio_batch *batch, int fd) {
     return sent;
 }
 
+const struct sockaddr *pio_batch_source(const pio_batch *batch, int index) {
+    return (const struct sockaddr *)&batch->sources[index];
+}
+
+struct pio_outbox {
+    struct mmsghdr messages[PIO_BATCH_SIZE];
+    struct iovec vectors[PIO_BATCH_SIZE];
+    struct sockaddr_storage destinations[PIO_BATCH_SIZE];
+    int count;
+    uint8_t buffers[PIO_BATCH_SIZE][PIO_DATAGRAM_SIZE];
+};
+
+pio_outbox *pio_outbox_create(void) {
+    pio_outbox *outbox = calloc(1, sizeof(pio_outbox));
+    if (outbox == NULL) return NULL;
+    for (int i = 0; i < PIO_BATCH_SIZE; i++) {
+        outbox->vectors[i].iov_base = outbox->buffers[i];
+        struct msghdr *header = &outbox->messages[i].msg_hdr;
+        header->msg_name = &outbox->destinations[i];
+        header->msg_iov = &outbox->vectors[i];
+        header->msg_iovlen = 1;
+    }
+    return outbox;
+}
+
+void pio_outbox_destroy(pio_outbox *outbox) { free(outbox); }
+
+int pio_outbox_add(pio_outbox *outbox, const uint8_t *header, int header_length, const uint8_t *payload,
+                   int payload_length, const struct sockaddr *to, socklen_t to_length) {
+    int length = header_length + payload_length;
+    if (outbox->count >= PIO_BATCH_SIZE || header_length < 0 || payload_length < 0 || length > PIO_DATAGRAM_SIZE
+        || to_length > (socklen_t)sizeof(struct sockaddr_storage)) {
+        return -1;
+    }
+    int index = outbox->count++;
+    memcpy(outbox->buffers[index], header, (size_t)header_length);
+    memcpy(outbox->buffers[index] + header_length, payload, (size_t)payload_length);
+    outbox->vectors[index].iov_len = (size_t)length;
+    memcpy(&outbox->destinations[index], to, to_length);
+    outbox->messages[index].msg_hdr.msg_namelen = to_length;
+    return outbox->count;
+}
+
+int pio_outbox_count(const pio_outbox *outbox) { return outbox->count; }
+
+int pio_outbox_flush(pio_outbox *outbox, int fd) {
+    int count = outbox->count;
+    outbox->count = 0;
+    int next = 0, left = 0;
+    while (next < count) {
+        int result = sendmmsg(fd, outbox->messages + next, (unsigned int)(count - next), MSG_DONTWAIT);
+        if (result < 0) {
+            if (errno == EINTR) continue;
+            // The first one is lost; the rest may still go.
+            next++;
+            continue;
+        }
+        next += result;
+        left += result;
+    }
+    return left;
+}
+
 int pio_epoll_create(void) { return epoll_create1(EPOLL_CLOEXEC); }
 
 int pio_epoll_add(int epoll, int fd, uint64_t token) {

@@ -51,6 +51,10 @@ public final class DatagramBatch {
         return stamp < 0 ? nil : stamp
     }
 
+    /// Where datagram `index` of the last `receive` came from, valid until the next.
+    @inline(__always)
+    public func source(_ index: Int) -> UnsafePointer<sockaddr> { pio_batch_source(batch, CInt(index)) }
+
     /// Datagram `index` is to go back to its source at the next `sendMarked`.
     @inline(__always)
     public func mark(_ index: Int) { pio_batch_mark(batch, CInt(index)) }

@@ -10,6 +10,12 @@ public protocol PacketLoopHandler: AnyObject {
     /// The loop's deadline passed: do what was due, and say when to come back (monotonic
     /// nanoseconds, the clock of `PacketLoop.now`), or nil to wait for reads only.
     func deadlineReached(now: Int64) -> Int64?
+    /// A wakeup's reads and deadline are done: send what they queued, in one go.
+    func wakeupHandled()
+}
+
+extension PacketLoopHandler {
+    public func wakeupHandled() {}
 }
 
 /// One thread with its own epoll set, for sockets read and written with plain system calls
@@ -141,6 +147,7 @@ public final class PacketLoop: @unchecked Sendable {
                 let now = Self.now()
                 if now >= deadline { self.deadline = handler.deadlineReached(now: now) }
             }
+            handler?.wakeupHandled()
             let queued = jobs.withLock { jobs in
                 defer { jobs?.removeAll(keepingCapacity: true) }
                 // Once stopping and out of work, the thread ends: later jobs run where they come from.

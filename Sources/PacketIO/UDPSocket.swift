@@ -12,8 +12,10 @@ public struct UDPSocket: Sendable, Hashable {
 
     /// Bound to `address` (port 0: the kernel picks), with receive and send buffers of
     /// `bufferBytes` when given: past net.core.[rw]mem_max where the process may (root), else
-    /// capped there by the kernel.
-    public static func bound(to address: SocketAddress, bufferBytes: Int? = nil) throws(SocketError) -> UDPSocket {
+    /// capped there by the kernel. `sharingPort`: SO_REUSEPORT, so that the kernel spreads
+    /// sources over several sockets bound to one address, each 5-tuple always to the same one.
+    public static func bound(to address: SocketAddress, bufferBytes: Int? = nil,
+                             sharingPort: Bool = false) throws(SocketError) -> UDPSocket {
         let family = address.protocol.rawValue
         let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SocketError(errno: errno, operation: "socket") }
@@ -26,6 +28,10 @@ public struct UDPSocket: Sendable, Hashable {
             if setsockopt(descriptor, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, size) != 0 {
                 setsockopt(descriptor, SOL_SOCKET, SO_SNDBUF, &bytes, size)
             }
+        }
+        if sharingPort {
+            var on: CInt = 1
+            setsockopt(descriptor, SOL_SOCKET, SO_REUSEPORT, &on, socklen_t(MemoryLayout<CInt>.size))
         }
         guard address.withSockAddr({ bind(descriptor, $0, socklen_t($1)) }) == 0 else {
             let code = errno

@@ -7,10 +7,10 @@ import TURNProtocol
 /// otherwise) without a table. Bound to the client so that a signed request seen on the wire
 /// and sent again from another address or port takes nothing (RFC 8489 §9.2.2 lets a server
 /// bind nonces to the client's address).
-struct NonceAuthority: Sendable {
+public struct NonceAuthority: Sendable {
     private let secret: [UInt8]
 
-    init(secret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }) {
+    public init(secret: [UInt8] = (0..<32).map { _ in UInt8.random(in: 0...255) }) {
         self.secret = secret
     }
 

@@ -23,19 +23,22 @@ public struct RelayCore: Sendable {
     /// The families the relay has a relayed IP for: what REQUESTED-ADDRESS-FAMILY and
     /// ADDITIONAL-ADDRESS-FAMILY may ask for (RFC 8656 §7.2).
     public let relayFamilies: Set<AddressFamily>
-    private let nonces = NonceAuthority()
+    private let nonces: NonceAuthority
+    /// The limits this core shares with the relay's other loops' cores.
+    private let ledger: RelayLedger
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
-    private var allocationsPerUser: [QuotaHolder: Int] = [:]
     private var clientsByRelayed: [TransportAddress: RelayClient] = [:]
-    private var unauthenticatedLimit: UnauthenticatedLimit
     /// Requests refused or dropped since start, by why.
     public private(set) var rejections = RelayRejections()
 
-    public init(configuration: RelayConfiguration, relayFamilies: Set<AddressFamily> = [.ipv4]) {
+    /// A core of its own, or one of a relay's loops' cores, which share `ledger` and `nonces`
+    /// (a client always reaches the same loop, but the limits are the relay's).
+    public init(configuration: RelayConfiguration, relayFamilies: Set<AddressFamily> = [.ipv4],
+                ledger: RelayLedger? = nil, nonces: NonceAuthority = NonceAuthority()) {
         self.configuration = configuration
         self.relayFamilies = relayFamilies
-        unauthenticatedLimit = UnauthenticatedLimit(perSource: configuration.maximumUnauthenticatedPerAddressPerSecond,
-                                                    total: configuration.maximumUnauthenticatedPerSecond)
+        self.ledger = ledger ?? RelayLedger(configuration: configuration)
+        self.nonces = nonces
     }
 
     /// Handles one STUN request; returns the response to send, or nil for what deserves none
@@ -85,7 +88,7 @@ public struct RelayCore: Sendable {
     }
 
     private mutating func admitUnauthenticated(_ client: RelayClient, now: Duration) -> Bool {
-        guard unauthenticatedLimit.admit(client.address, now: now) else {
+        guard ledger.admitUnauthenticated(client.address, now: now) else {
             rejections.rateLimited += 1
             return false
         }
@@ -162,10 +165,12 @@ public struct RelayCore: Sendable {
         if families.count == 1, !relayFamilies.contains(families[0]) {
             return error(request, .addressFamilyNotSupported, key: key)
         }
-        guard allocationsPerUser[quotaHolder(username), default: 0] < configuration.maximumAllocationsPerUser else {
-            return error(request, .allocationQuotaReached, key: key)
+        let holder = QuotaHolder(username, configuration: configuration)
+        switch ledger.reserve(holder) {
+        case .granted: break
+        case .quotaReached: return error(request, .allocationQuotaReached, key: key)
+        case .atCapacity: return error(request, .insufficientCapacity, key: key)
         }
-        guard allocations.count < configuration.maximumAllocations else { return error(request, .insufficientCapacity, key: key) }
         var relayed: [TransportAddress] = []
         var failed: [AddressErrorCode] = []
         for family in families {
@@ -179,6 +184,7 @@ public struct RelayCore: Sendable {
         }
         // Nothing opened: out of sockets if any family was tried, else no family is served.
         guard !relayed.isEmpty else {
+            ledger.release(holder)
             return error(request, failed.contains { $0.error == .insufficientCapacity } ? .insufficientCapacity
                 : .addressFamilyNotSupported, key: key)
         }
@@ -188,7 +194,6 @@ public struct RelayCore: Sendable {
                                          expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
         allocations[client] = allocation
         for address in relayed { clientsByRelayed[address] = client }
-        allocationsPerUser[quotaHolder(username), default: 0] += 1
         return allocated(request, allocation, client: client, key: key, now: now)
     }
 
@@ -290,22 +295,7 @@ public struct RelayCore: Sendable {
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
         allocations[client] = nil
         for address in allocation.relayedAddresses { clientsByRelayed[address] = nil }
-        let name = quotaHolder(allocation.username)
-        allocationsPerUser[name, default: 1] -= 1
-        if allocationsPerUser[name] == 0 { allocationsPerUser[name] = nil }
-    }
-
-    /// Whom an allocation counts against for `maximumAllocationsPerUser`: a static user, or a
-    /// REST username's user part without its expiry (empty for a bare `expiry`), since whoever
-    /// holds one can mint a username for every expiry they like.
-    private enum QuotaHolder: Hashable {
-        case user(String)
-        case restUser(Substring)
-    }
-
-    private func quotaHolder(_ username: String) -> QuotaHolder {
-        if configuration.users[username] != nil { return .user(username) }
-        return .restUser(username.firstIndex(of: ":").map { username[username.index(after: $0)...] } ?? "")
+        ledger.release(QuotaHolder(allocation.username, configuration: configuration))
     }
 
     // MARK: data (RFC 8656 §11–§12)
@@ -320,37 +310,63 @@ public struct RelayCore: Sendable {
     /// allocation, unbound channel, no permission, no relayed address of that family).
     public func route(_ frame: TURNFrame, from client: RelayClient, now: Duration)
         -> (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)? {
-        guard let allocation = allocations[client], allocation.expiry > now else { return nil }
         switch frame {
         case .channelData(let data):
-            guard let binding = allocation.channels[data.channel], binding.expiry > now,
-                  let relayed = allocation.relayed(binding.peer.ip.family) else { return nil }
-            return (relayed, binding.peer, data.payload)
+            return route(channel: data.channel, from: client, now: now).map { ($0.relayed, $0.peer, data.payload) }
         case .stun(let bytes):
-            guard let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
+            guard let allocation = allocations[client], allocation.expiry > now,
+                  let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
                   let peer = try? message.address(.xorPeerAddress), let payload = message.data,
                   allocation.permits(peer.ip, now: now), let relayed = allocation.relayed(peer.ip.family) else { return nil }
             return (relayed, peer, payload)
         }
     }
 
-    /// What reaches the client when `payload` arrives at `relayed` (any of its allocation's
-    /// relayed addresses) from `peer`: ChannelData on
-    /// the peer's channel (padded when the client is on a stream), else a Data indication; nil
-    /// without a permission.
-    public func deliver(_ payload: ByteBuffer, from peer: TransportAddress, to relayed: TransportAddress, now: Duration)
-        -> (client: RelayClient, bytes: ByteBuffer)? {
+    /// Where ChannelData on `channel` from `client` goes, the payload aside: the packet path
+    /// reads the header in place and asks this.
+    public func route(channel: ChannelNumber, from client: RelayClient, now: Duration)
+        -> (relayed: TransportAddress, peer: TransportAddress)? {
+        guard let allocation = allocations[client], allocation.expiry > now,
+              let binding = allocation.channels[channel], binding.expiry > now,
+              let relayed = allocation.relayed(binding.peer.ip.family) else { return nil }
+        return (relayed, binding.peer)
+    }
+
+    /// Whom a datagram from `peer` arriving at `relayed` (any of its allocation's relayed
+    /// addresses) reaches, and on which channel (nil: in a Data indication); nil without a
+    /// permission.
+    public func recipient(from peer: TransportAddress, at relayed: TransportAddress, now: Duration)
+        -> (client: RelayClient, channel: ChannelNumber?)? {
         guard let client = clientsByRelayed[relayed], let allocation = allocations[client], allocation.expiry > now,
               allocation.permits(peer.ip, now: now) else { return nil }
         if let channel = allocation.channelsByPeer[peer], let binding = allocation.channels[channel], binding.expiry > now {
+            return (client, channel)
+        }
+        return (client, nil)
+    }
+
+    /// What reaches the client when `payload` arrives at `relayed` from `peer`: ChannelData
+    /// on the peer's channel (padded when the client is on a stream), else a Data indication;
+    /// nil without a permission.
+    public func deliver(_ payload: ByteBuffer, from peer: TransportAddress, to relayed: TransportAddress, now: Duration)
+        -> (client: RelayClient, bytes: ByteBuffer)? {
+        guard let (client, channel) = recipient(from: peer, at: relayed, now: now) else { return nil }
+        return (client, Self.delivery(payload, from: peer, on: channel, to: client))
+    }
+
+    /// The bytes that carry `payload` from `peer` to `client`: ChannelData on `channel`, else
+    /// a Data indication.
+    public static func delivery(_ payload: ByteBuffer, from peer: TransportAddress, on channel: ChannelNumber?,
+                                to client: RelayClient) -> ByteBuffer {
+        if let channel {
             var bytes = ByteBuffer()
             bytes.writeChannelData(ChannelData(channel: channel, payload: payload), padded: client.transport.isStream)
-            return (client, bytes)
+            return bytes
         }
         let id = TransactionID.random()
         let indication = STUNMessage(.data, .indication, transactionID: id,
                                      attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)])
-        return (client, indication.encoded())
+        return indication.encoded()
     }
 
     // MARK: replies

@@ -30,6 +30,29 @@ public struct RelayCounters: Sendable, Hashable, Codable {
 }
 
 extension RelayCounters {
+    /// Adds every count of `other` (allocations and rejections too): the relay's totals are
+    /// its loops' summed.
+    public mutating func add(_ other: RelayCounters) {
+        allocations += other.allocations
+        packetsToPeers += other.packetsToPeers
+        bytesToPeers += other.bytesToPeers
+        packetsToClients += other.packetsToClients
+        bytesToClients += other.bytesToClients
+        droppedCapacity += other.droppedCapacity
+        droppedBandwidth += other.droppedBandwidth
+        droppedImpairment += other.droppedImpairment
+        duplicatedImpairment += other.duplicatedImpairment
+        reorderedImpairment += other.reorderedImpairment
+        droppedUnroutable += other.droppedUnroutable
+        droppedMalformed += other.droppedMalformed
+        droppedReceiveQueue += other.droppedReceiveQueue
+        rejections.malformed += other.rejections.malformed
+        rejections.challenged += other.rejections.challenged
+        rejections.badCredentials += other.rejections.badCredentials
+        rejections.rateLimited += other.rejections.rateLimited
+        rejections.refused += other.rejections.refused
+    }
+
     /// Reads result files written before a counter existed: a missing counter is 0.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)

@@ -1,45 +1,31 @@
 import NIOCore
 import TURNProtocol
 
-// The relay's channel handlers: each hands what arrives to the server, on its event loop.
-
-/// Clients over UDP.
-final class DatagramClientsHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let server: RelayServer
-
-    init(server: RelayServer) {
-        self.server = server
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        server.fromClient(unwrapInboundIn(data))
-    }
-}
+// The relay's NIO channel handlers: each hands what arrives to `NIOClients`, on its event loop.
 
 /// Clients over DTLS: encrypted datagrams, one association per client address.
 final class DTLSClientsHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let server: RelayServer
+    let clients: NIOClients
 
-    init(server: RelayServer) {
-        self.server = server
+    init(clients: NIOClients) {
+        self.clients = clients
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        server.fromDTLS(unwrapInboundIn(data), listener: context.channel)
+        clients.fromDTLS(unwrapInboundIn(data), listener: context.channel)
     }
 }
 
 /// One TCP or TLS client's connection, after the stream decoder: TURN frames.
 final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
     typealias InboundIn = TURNFrame
-    let server: RelayServer
+    let clients: NIOClients
     let transport: TURNTransport
     private var client: RelayClient?
 
-    init(server: RelayServer, transport: TURNTransport) {
-        self.server = server
+    init(clients: NIOClients, transport: TURNTransport) {
+        self.clients = clients
         self.transport = transport
     }
 
@@ -49,7 +35,7 @@ final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
             return
         }
         let client = RelayClient(transport: transport, address: address)
-        guard server.connected(client, on: context.channel) else {
+        guard clients.connected(client, on: context.channel) else {
             context.close(promise: nil)
             return
         }
@@ -59,11 +45,11 @@ final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let client else { return }
-        server.fromClient(unwrapInboundIn(data), client: client)
+        clients.fromClient(unwrapInboundIn(data), client: client)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if let client { server.disconnected(client) }
+        if let client { clients.disconnected(client) }
         client = nil
         context.fireChannelInactive()
     }
@@ -71,23 +57,7 @@ final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
     /// Garbage on the stream or a failed TLS handshake: there is no resynchronising a byte
     /// stream, so the connection goes.
     func errorCaught(context: ChannelHandlerContext, error: Error) {
-        server.malformed()
+        clients.malformed()
         context.close(promise: nil)
-    }
-}
-
-/// Peers' datagrams arriving at one allocation's relayed address.
-final class PeersHandler: ChannelInboundHandler, @unchecked Sendable {
-    typealias InboundIn = AddressedEnvelope<ByteBuffer>
-    let server: RelayServer
-    let relayed: TransportAddress
-
-    init(server: RelayServer, relayed: TransportAddress) {
-        self.server = server
-        self.relayed = relayed
-    }
-
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        server.fromPeer(unwrapInboundIn(data), relayed: relayed)
     }
 }

@@ -27,12 +27,25 @@ public struct TokenBucket: Sendable {
     }
 
     public mutating func admit(_ cost: Double = 1, now: Duration) -> Bool {
+        refill(now: now)
+        guard tokens >= cost else { return false }
+        tokens -= cost
+        return true
+    }
+
+    /// Takes as many whole tokens as there are, up to `most`: a share handed to one of several
+    /// loops spending one budget.
+    public mutating func take(upTo most: Int, now: Duration) -> Int {
+        refill(now: now)
+        let taken = min(most, Int(tokens))
+        tokens -= Double(taken)
+        return taken
+    }
+
+    private mutating func refill(now: Duration) {
         if let last {
             tokens = min(burst, tokens + (now - last) / .seconds(1) * rate)
         }
         last = now
-        guard tokens >= cost else { return false }
-        tokens -= cost
-        return true
     }
 }

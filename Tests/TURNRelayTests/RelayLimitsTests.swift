@@ -116,12 +116,13 @@ struct RelayLimitsTests {
         let flooder = try LoopbackUDPSocket()
         let garbage = [UInt8](repeating: 0xDE, count: 1200)
         let count = 4000
-        let held = relay.eventLoop.submit { usleep(400_000) }
+        let loop = try #require(relay.loops.first?.loop)
+        let held = Task { try await loop.submit { usleep(400_000) } }
         for _ in 0..<count {
             flooder.send(garbage, toPort: try #require(relay.localAddress?.port))
             flooder.send(garbage, toPort: Int(relayed.port))
         }
-        try await held.get()
+        try await held.value
         try await Task.sleep(for: .milliseconds(300))
         let flooded = await relay.counters
         #expect(flooded.droppedReceiveQueue > 0)

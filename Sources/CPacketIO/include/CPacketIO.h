@@ -32,6 +32,24 @@ void pio_batch_mark(pio_batch *batch, int index);
 /// Sends every marked datagram back to its source with sendmmsg, on an unconnected socket,
 /// and clears the marks: how many were sent, or -errno for the first that failed.
 int pio_batch_send_marked(pio_batch *batch, int fd);
+/// Where the i-th datagram received came from.
+const struct sockaddr *pio_batch_source(const pio_batch *batch, int index);
+
+/// Datagrams queued for one sendmmsg from one socket to many destinations (a relay's
+/// listener answering many clients): each a short header and a payload, both copied in, so
+/// that the buffers they came from may be read into again before the send.
+typedef struct pio_outbox pio_outbox;
+
+pio_outbox *pio_outbox_create(void);
+void pio_outbox_destroy(pio_outbox *outbox);
+/// Queues header + payload (at most PIO_DATAGRAM_SIZE bytes in all) for `to`: how many are
+/// queued now, or -1 when it does not fit (flush first when the count reaches PIO_BATCH_SIZE).
+int pio_outbox_add(pio_outbox *outbox, const uint8_t *header, int header_length, const uint8_t *payload,
+                   int payload_length, const struct sockaddr *to, socklen_t to_length);
+int pio_outbox_count(const pio_outbox *outbox);
+/// Sends what is queued from fd with sendmmsg and empties the queue: how many left; what the
+/// socket refused (a full send buffer) is lost, as a router's full queue loses it.
+int pio_outbox_flush(pio_outbox *outbox, int fd);
 
 int pio_epoll_create(void);
 /// Watches fd for reading (errors are always reported), with token handed back by wait.

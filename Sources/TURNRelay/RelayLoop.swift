@@ -1,0 +1,387 @@
+import HeapModule
+import NIOCore
+import PacketIO
+import TURNProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One of the relay's threads: its UDP listeners (one per family, sharing the relay's port
+/// with the other loops' through SO_REUSEPORT, so that the kernel keeps each client 5-tuple on
+/// one loop), the allocations of the clients the kernel brings it, in a core of its own, and
+/// their relayed sockets, all on its own epoll set. Nothing here takes a lock or leaves the
+/// thread per packet: datagrams are read in batches into buffers allocated once, ChannelData
+/// is routed by its header read in place, and replies to clients leave in one sendmmsg per
+/// wakeup. Stream and DTLS clients' frames come from NIO's threads with `execute`, a hop per
+/// frame.
+final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
+    let loop: PacketLoop
+    private(set) var core: RelayCore
+    private let relayIPs: [AddressFamily: IPAddress]
+    private var ports: RelayPortRotation
+    /// The relay's clock: monotonic nanoseconds at its start, shared by its loops.
+    private let origin: Int64
+    private let listeners: [UDPSocket?]
+    private let outboxes: [DatagramOutbox]
+    private let batch = DatagramBatch()
+    /// Relayed sockets by token minus `firstRelayedToken`; a freed slot is reused.
+    private var relayed: [RelayedSocket?] = []
+    private var freeSlots: [Int] = []
+    private var slotsByAddress: [TransportAddress: Int] = [:]
+    /// How stream and DTLS clients whose allocation lives here are written to (on NIO's side).
+    private var streamWriters: [RelayClient: @Sendable (ByteBuffer) -> Void] = [:]
+    private var shaper: RelayShaper<RelayDestination, [UInt8]>
+    private var delayed = Heap<DelayedPacket>()
+    private var sequence: UInt64 = 0
+    private var counters = RelayCounters()
+    private var nextHousekeeping: Int64
+    /// Held while the loop runs: the handler's only owner is the loop, weakly.
+    private var keptAlive: RelayLoop?
+
+    private static let firstRelayedToken = 2
+
+    private struct RelayedSocket {
+        let socket: UDPSocket
+        let address: TransportAddress
+    }
+
+    /// A packet the impairment delays, due at a monotonic time.
+    private struct DelayedPacket: Comparable {
+        let due: Int64
+        let sequence: UInt64
+        let destination: RelayDestination
+        let bytes: [UInt8]
+
+        static func < (a: Self, b: Self) -> Bool { (a.due, a.sequence) < (b.due, b.sequence) }
+        static func == (a: Self, b: Self) -> Bool { (a.due, a.sequence) == (b.due, b.sequence) }
+    }
+
+    /// Starts the loop's thread with `listeners` (index 0 IPv4, 1 IPv6) already bound.
+    init(index: Int, core: RelayCore, listeners: [UDPSocket?], relayIPs: [AddressFamily: IPAddress],
+         ports: RelayPortRotation, capacity: CapacityPool?, origin: Int64) throws(SocketError) {
+        self.core = core
+        self.listeners = listeners
+        self.relayIPs = relayIPs
+        self.ports = ports
+        self.origin = origin
+        outboxes = [DatagramOutbox(), DatagramOutbox()]
+        let configuration = core.configuration
+        // Loop 0 draws what a single-loop relay always drew, so that one thread repeats a run.
+        shaper = RelayShaper(capacity: capacity, bitsPerSecondPerAllocation: configuration.maximumBitsPerSecondPerAllocation,
+                             impairment: configuration.impairment,
+                             seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        nextHousekeeping = origin + 1_000_000_000
+        loop = try PacketLoop(name: "turnload-relay\(index)")
+        keptAlive = self
+        loop.execute { [self] in
+            loop.setHandler(self)
+            for (token, listener) in listeners.enumerated() {
+                if let listener { try? loop.watch(listener.descriptor, token: UInt64(token)) }
+            }
+            loop.setDeadline(nextHousekeeping)
+        }
+    }
+
+    /// Closes every socket and ends the thread.
+    func stop() {
+        loop.execute { [self] in
+            for socket in relayed.compactMap({ $0?.socket }) + listeners.compactMap({ $0 }) { socket.close() }
+            relayed.removeAll()
+            slotsByAddress.removeAll()
+            streamWriters.removeAll()
+            loop.setHandler(nil)
+            keptAlive = nil
+        }
+        loop.shutdown()
+    }
+
+    private var now: Duration { .nanoseconds(PacketLoop.now() - origin) }
+
+    // MARK: reads
+
+    func readable(token: UInt64) {
+        let index = Int(token)
+        let descriptor: CInt
+        if index < Self.firstRelayedToken {
+            guard let listener = listeners[index] else { return }
+            descriptor = listener.descriptor
+        } else {
+            guard let socket = relayed[index - Self.firstRelayedToken] else { return }
+            descriptor = socket.socket.descriptor
+        }
+        // One batch per wakeup: what is left keeps the socket readable for the next.
+        guard case .success(let count) = batch.receive(from: descriptor), count > 0 else { return }
+        let now = self.now
+        if index < Self.firstRelayedToken {
+            for datagram in 0..<count {
+                guard let source = TransportAddress(sockaddr: batch.source(datagram)) else { continue }
+                fromClient(batch.datagram(datagram), client: RelayClient(transport: .udp, address: source), now: now)
+            }
+        } else {
+            let at = relayed[index - Self.firstRelayedToken]!.address
+            for datagram in 0..<count {
+                guard let peer = TransportAddress(sockaddr: batch.source(datagram)) else { continue }
+                fromPeer(batch.datagram(datagram), from: peer, at: at, now: now)
+            }
+        }
+    }
+
+    func wakeupHandled() {
+        for (family, outbox) in outboxes.enumerated() where !outbox.isEmpty {
+            if let listener = listeners[family] { outbox.flush(from: listener.descriptor) }
+        }
+    }
+
+    // MARK: from clients
+
+    /// A datagram from a UDP client, read in place.
+    private func fromClient(_ bytes: UnsafeRawBufferPointer, client: RelayClient, now: Duration) {
+        guard let first = bytes.first else { return }
+        if first >> 6 == 0b01 {
+            guard case .success(let header) = ChannelData.parseHeader(bytes, padded: false) else {
+                counters.droppedMalformed += 1
+                return
+            }
+            forward(UnsafeRawBufferPointer(rebasing: bytes[ChannelData.headerLength..<ChannelData.headerLength + header.length]),
+                    on: header.channel, from: client, now: now)
+        } else if first >> 6 == 0b00 {
+            fromClient(.stun(ByteBuffer(bytes: bytes)), client: client, now: now)
+        } else {
+            counters.droppedMalformed += 1
+        }
+    }
+
+    /// A frame from any client: a request to answer, or data to relay.
+    func fromClient(_ frame: TURNFrame, client: RelayClient, now: Duration? = nil) {
+        let now = now ?? self.now
+        switch frame {
+        case .channelData(let data):
+            data.payload.withUnsafeReadableBytes { forward($0, on: data.channel, from: client, now: now) }
+        case .stun(let bytes) where !Self.isIndication(bytes):
+            let allocations = core.allocations.count
+            if let reply = core.handle(bytes, from: client, now: now, unixTime: Int64(time(nil)), openRelay: openRelay) {
+                write(reply, to: client)
+            }
+            // A release or an expiry frees relayed sockets.
+            if core.allocations.count < allocations { closeReleased() }
+        case .stun:
+            guard let route = core.route(frame, from: client, now: now) else {
+                counters.droppedUnroutable += 1
+                return
+            }
+            route.payload.withUnsafeReadableBytes { relay($0, to: .peer(relayed: route.relayed, peer: route.peer), of: client, now: now) }
+        }
+    }
+
+    /// Send indications carry data and go to the router; the rest of STUN is requests.
+    private static func isIndication(_ bytes: ByteBuffer) -> Bool {
+        bytes.getInteger(at: bytes.readerIndex, as: UInt16.self)
+            .flatMap(STUNMessageType.init(rawValue:))?.messageClass == .indication
+    }
+
+    @inline(__always)
+    private func forward(_ payload: UnsafeRawBufferPointer, on channel: ChannelNumber, from client: RelayClient, now: Duration) {
+        guard let route = core.route(channel: channel, from: client, now: now) else {
+            counters.droppedUnroutable += 1
+            return
+        }
+        relay(payload, to: .peer(relayed: route.relayed, peer: route.peer), of: client, now: now)
+    }
+
+    // MARK: from peers
+
+    private func fromPeer(_ payload: UnsafeRawBufferPointer, from peer: TransportAddress, at relayedAddress: TransportAddress,
+                          now: Duration) {
+        guard let (client, channel) = core.recipient(from: peer, at: relayedAddress, now: now) else {
+            counters.droppedUnroutable += 1
+            return
+        }
+        if let channel, client.transport == .udp, shaper.isTransparent {
+            // The common case, without a copy: header and payload straight into the outbox.
+            guard shaper.admit(bytes: payload.count, of: client, now: now) else { return }
+            counters.packetsToClients += 1
+            counters.bytesToClients += payload.count
+            client.address.withSockAddr { address, length in
+                _ = outboxes[client.address.ip.family.index].add(
+                    header: UInt32(channel.rawValue) << 16 | UInt32(payload.count), headerLength: ChannelData.headerLength,
+                    payload: payload, to: address, length: length, flushingTo: listenerDescriptor(client))
+            }
+            return
+        }
+        let bytes = RelayCore.delivery(ByteBuffer(bytes: payload), from: peer, on: channel, to: client)
+        bytes.withUnsafeReadableBytes { relay($0, to: .client(client), of: client, now: now, payloadBytes: payload.count) }
+    }
+
+    // MARK: relaying
+
+    /// Every relayed packet, either way, passes the shaper here; `payloadBytes` is what the
+    /// counters and the bandwidth limit count (the payload, without TURN's framing).
+    private func relay(_ bytes: UnsafeRawBufferPointer, to destination: RelayDestination, of client: RelayClient, now: Duration,
+                       payloadBytes: Int? = nil) {
+        let payloadBytes = payloadBytes ?? bytes.count
+        switch shaper.shape(bytes: payloadBytes, of: client, to: destination, now: now, packet: { Array(bytes) }) {
+        case .dropped:
+            return
+        case .sendNow:
+            count(payloadBytes, to: destination)
+            transmit(bytes, to: destination)
+        case .planned(let sends):
+            count(payloadBytes, to: destination)
+            for send in sends {
+                if send.delay == .zero {
+                    send.packet.withUnsafeBytes { transmit($0, to: destination) }
+                } else {
+                    schedule(send.packet, to: destination, at: PacketLoop.now() + send.delay.nanosecondsValue)
+                }
+            }
+        }
+    }
+
+    private func count(_ bytes: Int, to destination: RelayDestination) {
+        if case .peer = destination {
+            counters.packetsToPeers += 1
+            counters.bytesToPeers += bytes
+        } else {
+            counters.packetsToClients += 1
+            counters.bytesToClients += bytes
+        }
+    }
+
+    private func transmit(_ bytes: UnsafeRawBufferPointer, to destination: RelayDestination) {
+        switch destination {
+        case .peer(let relayedAddress, let peer):
+            guard let slot = slotsByAddress[relayedAddress], let socket = relayed[slot]?.socket else { return }
+            peer.withSockAddr { address, length in
+                _ = sendto(socket.descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), address, length)
+            }
+        case .client(let client):
+            write(bytes, to: client)
+        }
+    }
+
+    private func write(_ bytes: ByteBuffer, to client: RelayClient) {
+        bytes.withUnsafeReadableBytes { write($0, to: client) }
+    }
+
+    private func write(_ bytes: UnsafeRawBufferPointer, to client: RelayClient) {
+        guard client.transport == .udp else {
+            streamWriters[client]?(ByteBuffer(bytes: bytes))
+            return
+        }
+        client.address.withSockAddr { address, length in
+            _ = outboxes[client.address.ip.family.index].add(header: 0, headerLength: 0, payload: bytes, to: address,
+                                                              length: length, flushingTo: listenerDescriptor(client))
+        }
+    }
+
+    private func listenerDescriptor(_ client: RelayClient) -> CInt {
+        listeners[client.address.ip.family.index]?.descriptor ?? -1
+    }
+
+    private func schedule(_ bytes: [UInt8], to destination: RelayDestination, at due: Int64) {
+        sequence += 1
+        delayed.insert(DelayedPacket(due: due, sequence: sequence, destination: destination, bytes: bytes))
+        loop.setDeadline(min(due, nextDeadline))
+    }
+
+    private var nextDeadline: Int64 {
+        var next = nextHousekeeping
+        if let first = delayed.min { next = min(next, first.due) }
+        if let held = shaper.nextHoldDeadline { next = min(next, origin + held.nanosecondsValue) }
+        return next
+    }
+
+    func deadlineReached(now: Int64) -> Int64? {
+        while let first = delayed.min, first.due <= now {
+            let packet = delayed.removeMin()
+            packet.bytes.withUnsafeBytes { transmit($0, to: packet.destination) }
+        }
+        for (destination, bytes) in shaper.overdue(now: .nanoseconds(now - origin)) {
+            bytes.withUnsafeBytes { transmit($0, to: destination) }
+        }
+        if now >= nextHousekeeping {
+            nextHousekeeping = now + 1_000_000_000
+            core.expire(now: .nanoseconds(now - origin))
+            closeReleased()
+        }
+        return nextDeadline
+    }
+
+    // MARK: relayed sockets
+
+    /// Binds a relayed socket of `family` at once (the core needs its address in the Allocate
+    /// reply) and watches it.
+    private func openRelay(_ family: AddressFamily) -> TransportAddress? {
+        guard let ip = relayIPs[family], let (socket, address) = ports.bind(ip) else { return nil }
+        let slot = freeSlots.popLast() ?? {
+            relayed.append(nil)
+            return relayed.count - 1
+        }()
+        do {
+            try loop.watch(socket.descriptor, token: UInt64(slot + Self.firstRelayedToken))
+        } catch {
+            socket.close()
+            freeSlots.append(slot)
+            return nil
+        }
+        relayed[slot] = RelayedSocket(socket: socket, address: address)
+        slotsByAddress[address] = slot
+        return address
+    }
+
+    /// Closes the relayed sockets of allocations that are gone, and forgets their budgets.
+    private func closeReleased() {
+        for (address, slot) in slotsByAddress where !core.holds(relayed: address) {
+            guard let socket = relayed[slot]?.socket else { continue }
+            counters.droppedReceiveQueue += socket.receiveQueueDrops
+            loop.unwatch(socket.descriptor)
+            socket.close()
+            relayed[slot] = nil
+            freeSlots.append(slot)
+            slotsByAddress[address] = nil
+        }
+        shaper.forget { core.allocations[$0] == nil }
+    }
+
+    // MARK: stream and DTLS clients (their frames come by `execute`)
+
+    /// A stream or DTLS client arrived; its replies and relayed data go to `writer`.
+    func attach(_ client: RelayClient, writer: @escaping @Sendable (ByteBuffer) -> Void) {
+        streamWriters[client] = writer
+    }
+
+    /// A stream client's connection closed: its allocation goes with it (RFC 8656 §5).
+    func detach(_ client: RelayClient) {
+        streamWriters[client] = nil
+        core.drop(client)
+        closeReleased()
+    }
+
+    func holdsAllocation(of client: RelayClient) -> Bool { core.allocations[client] != nil }
+
+    // MARK: counters
+
+    /// What this loop has done, with what the kernel dropped at its sockets so far.
+    func snapshot() -> RelayCounters {
+        var snapshot = counters
+        snapshot.add(shaper.statistics)
+        snapshot.allocations = core.allocations.count
+        snapshot.rejections = core.rejections
+        for socket in listeners.compactMap({ $0 }) + relayed.compactMap({ $0?.socket }) {
+            snapshot.droppedReceiveQueue += socket.receiveQueueDrops
+        }
+        return snapshot
+    }
+}
+
+/// Where a relayed packet goes: out of a relayed address to a peer, or to a client.
+enum RelayDestination: Hashable {
+    case peer(relayed: TransportAddress, peer: TransportAddress)
+    case client(RelayClient)
+}
+
+extension AddressFamily {
+    /// 0 for IPv4, 1 for IPv6: the index of a loop's listener and outbox.
+    var index: Int { self == .ipv6 ? 1 : 0 }
+}
