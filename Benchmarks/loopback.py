@@ -1,6 +1,7 @@
 """What the loopback benchmarks share: children that die with the script, CPU from /proc and
-wait4, free ports, a STUN readiness check, and a paced turnutils_uclient load."""
-import ctypes, os, re, signal, socket, subprocess, sys, time
+wait4, free ports, a STUN readiness check, a paced turnutils_uclient load, and a figure's
+median and range over rounds."""
+import ctypes, os, re, signal, socket, statistics, subprocess, sys, time
 from pathlib import Path
 
 NAME = Path(sys.argv[0]).name  # the benchmark running, for its messages
@@ -133,3 +134,14 @@ def start_coturn(workdir):
                    f"--log-file={log}", f"--pidfile={workdir / 'coturn.pid'}"], subprocess.DEVNULL)
     wait_for_stun(port, relay)
     return relay, port, log
+
+
+def spread(values):
+    """The median and the range: this VM moves ±30% between runs, so one figure says little."""
+    return values[0] if len(values) == 1 else (statistics.median(values), min(values), max(values))
+
+
+def text(figure, digits=2):
+    if isinstance(figure, tuple):
+        return f"{figure[0]:.{digits}f} ({figure[1]:.{digits}f}–{figure[2]:.{digits}f})"
+    return f"{figure:.{digits}f}"

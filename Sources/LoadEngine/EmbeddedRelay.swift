@@ -5,7 +5,7 @@ import TURNProtocol
 import TURNRelay
 
 /// turnload's own relay on loopback, the default target: throw-away credentials made here,
-/// its own event-loop thread so that it does not share one with the clients, loopback peers
+/// its own threads (relay loops, and one NIO thread for TCP), not the clients', loopback peers
 /// allowed (the harness's peer sockets are there), and room for every client: all of them come
 /// from 127.0.0.1, so the limits per source address are the relay's whole limits. It relays
 /// from 127.0.0.1 and, where the machine has it, ::1: clients may ask for either family or
@@ -29,9 +29,10 @@ public final class EmbeddedRelay: Sendable {
     public var relayFamilies: Set<AddressFamily> { server.relayFamilies }
 
     /// `impairment` as `--impair` takes it; `maxPps` caps what it relays a second; `listenOnIPv6`
-    /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1.
+    /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1; `threads` relay loops.
     public static func start(clients: Int, impairment: String? = nil, maxPps: Int? = nil, seed: UInt64 = 1,
-                             transport: TURNTransport = .udp, listenOnIPv6: Bool = false) async throws -> EmbeddedRelay {
+                             transport: TURNTransport = .udp, listenOnIPv6: Bool = false,
+                             threads: Int = 1) async throws -> EmbeddedRelay {
         let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
         var configuration = RelayConfiguration(realm: "turnload", users: ["turnload": password])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
@@ -50,7 +51,8 @@ public final class EmbeddedRelay: Sendable {
         let server: RelayServer
         do {
             server = try await RelayServer.start(configuration: configuration, listeners: listeners,
-                                                 relayIPs: hasIPv6 ? [.loopbackV4, .loopbackV6] : [.loopbackV4], group: group)
+                                                 relayIPs: hasIPv6 ? [.loopbackV4, .loopbackV6] : [.loopbackV4], threads: threads,
+                                                 group: group)
         } catch {
             try? await group.shutdownGracefully()
             throw error

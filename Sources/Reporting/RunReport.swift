@@ -81,6 +81,7 @@ public enum RunReport {
         if let software = result.outcome.endpointSoftware { facts.append("endpoint software: \(software)") }
         if let impairment = configuration.relayImpairment { facts.append("in-process relay impairment: \(impairment)") }
         if let maxPps = configuration.relayMaxPps { facts.append("in-process relay capacity: \(maxPps) packets/s") }
+        if let threads = configuration.relayThreads { facts.append("in-process relay threads: \(threads)") }
         return facts
     }
 

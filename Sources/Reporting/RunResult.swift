@@ -61,6 +61,8 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var embeddedRelay: Bool
     public var relayImpairment: String?
     public var relayMaxPps: Int?
+    /// The in-process relay's threads (absent in older results and against other relays).
+    public var relayThreads: Int?
     /// Seeds the media and the streams' SSRCs and sequence numbers (absent in older results).
     public var seed: UInt64?
 

@@ -28,6 +28,9 @@ public struct RelayCore: Sendable {
     private let ledger: RelayLedger
     public private(set) var allocations: [RelayClient: RelayAllocation] = [:]
     private var clientsByRelayed: [TransportAddress: RelayClient] = [:]
+    private var channelRoutes = ChannelRoutes()
+    /// No allocation expires before this: requests skip the sweep until then.
+    private var nextExpiry: Duration = .zero
     /// Requests refused or dropped since start, by why.
     public private(set) var rejections = RelayRejections()
 
@@ -102,9 +105,23 @@ public struct RelayCore: Sendable {
 
     /// Frees allocations whose lifetime ended, and their permissions' and channels' state.
     public mutating func expire(now: Duration) {
-        for (client, allocation) in allocations where allocation.expiry <= now {
-            remove(client, allocation)
+        guard now >= nextExpiry else { return }
+        var next = Duration.seconds(Int64.max / 2)
+        for (client, allocation) in allocations {
+            if allocation.expiry <= now {
+                remove(client, allocation)
+            } else {
+                next = min(next, allocation.expiry)
+            }
         }
+        nextExpiry = next
+    }
+
+    /// Every change to an allocation goes through here, so that the routes derived from it follow.
+    private mutating func store(_ allocation: RelayAllocation?, for client: RelayClient) {
+        channelRoutes.update(client, from: allocations[client], to: allocation)
+        allocations[client] = allocation
+        if let allocation { nextExpiry = min(nextExpiry, allocation.expiry) }
     }
 
     // MARK: authentication (RFC 8489 §9.2.4)
@@ -192,7 +209,7 @@ public struct RelayCore: Sendable {
         let allocation = RelayAllocation(username: username, relayedAddresses: relayed, addressError: failed.first,
                                          transactionID: request.transactionID,
                                          expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
-        allocations[client] = allocation
+        store(allocation, for: client)
         for address in relayed { clientsByRelayed[address] = client }
         return allocated(request, allocation, client: client, key: key, now: now)
     }
@@ -254,7 +271,7 @@ public struct RelayCore: Sendable {
         let lifetime = grantedLifetime(requested)
         allocation.expiry = now + .seconds(Int64(lifetime))
         allocation.lifetime = lifetime
-        allocations[client] = allocation
+        store(allocation, for: client)
         return reply(request, [.lifetime(lifetime)], key: key)
     }
 
@@ -270,7 +287,7 @@ public struct RelayCore: Sendable {
             return error(request, .peerAddressFamilyMismatch, key: key)
         }
         for peer in peers { allocation.permissions[peer.ip] = now + configuration.permissionLifetime }
-        allocations[client] = allocation
+        store(allocation, for: client)
         return reply(request, [], key: key)
     }
 
@@ -288,12 +305,12 @@ public struct RelayCore: Sendable {
         allocation.channels[channel] = RelayAllocation.Binding(peer: peer, expiry: now + configuration.channelLifetime)
         allocation.channelsByPeer[peer] = channel
         allocation.permissions[peer.ip] = now + configuration.permissionLifetime
-        allocations[client] = allocation
+        store(allocation, for: client)
         return reply(request, [], key: key)
     }
 
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
-        allocations[client] = nil
+        store(nil, for: client)
         for address in allocation.relayedAddresses { clientsByRelayed[address] = nil }
         ledger.release(QuotaHolder(allocation.username, configuration: configuration))
     }
@@ -324,18 +341,24 @@ public struct RelayCore: Sendable {
 
     /// Where ChannelData on `channel` from `client` goes, the payload aside: the packet path
     /// reads the header in place and asks this.
+    @inline(__always)
     public func route(channel: ChannelNumber, from client: RelayClient, now: Duration)
         -> (relayed: TransportAddress, peer: TransportAddress)? {
-        guard let allocation = allocations[client], allocation.expiry > now,
-              let binding = allocation.channels[channel], binding.expiry > now,
-              let relayed = allocation.relayed(binding.peer.ip.family) else { return nil }
-        return (relayed, binding.peer)
+        channelRoutes.route(channel: channel, from: client, now: now)
     }
 
     /// Whom a datagram from `peer` arriving at `relayed` (any of its allocation's relayed
     /// addresses) reaches, and on which channel (nil: in a Data indication); nil without a
     /// permission.
+    @inline(__always)
     public func recipient(from peer: TransportAddress, at relayed: TransportAddress, now: Duration)
+        -> (client: RelayClient, channel: ChannelNumber?)? {
+        if let bound = channelRoutes.recipient(from: peer, at: relayed, now: now) { return (bound.client, bound.channel) }
+        return recipientWithoutRoute(from: peer, at: relayed, now: now)
+    }
+
+    /// A peer without a live channel: a Data indication's recipient, if the peer has a permission.
+    private func recipientWithoutRoute(from peer: TransportAddress, at relayed: TransportAddress, now: Duration)
         -> (client: RelayClient, channel: ChannelNumber?)? {
         guard let client = clientsByRelayed[relayed], let allocation = allocations[client], allocation.expiry > now,
               allocation.permits(peer.ip, now: now) else { return nil }

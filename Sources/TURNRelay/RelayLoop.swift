@@ -23,7 +23,9 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     /// The relay's clock: monotonic nanoseconds at its start, shared by its loops.
     private let origin: Int64
     private let listeners: [UDPSocket?]
-    private let outboxes: [DatagramOutbox]
+    /// Replies and relayed data to UDP clients, one per family.
+    private let outboxV4 = DatagramOutbox()
+    private let outboxV6 = DatagramOutbox()
     private let batch = DatagramBatch()
     /// Relayed sockets by token minus `firstRelayedToken`; a freed slot is reused.
     private var relayed: [RelayedSocket?] = []
@@ -65,7 +67,6 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         self.relayIPs = relayIPs
         self.ports = ports
         self.origin = origin
-        outboxes = [DatagramOutbox(), DatagramOutbox()]
         let configuration = core.configuration
         // Loop 0 draws what a single-loop relay always drew, so that one thread repeats a run.
         shaper = RelayShaper(capacity: capacity, bitsPerSecondPerAllocation: configuration.maximumBitsPerSecondPerAllocation,
@@ -95,6 +96,11 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         }
         loop.shutdown()
     }
+
+    /// The core in place. A method called on it as a stored property may work on a copy of it
+    /// whole, every collection in it retained and released: measured on every relayed packet.
+    @inline(__always)
+    private func withCore<Result>(_ body: (inout RelayCore) -> Result) -> Result { body(&core) }
 
     private var now: Duration { .nanoseconds(PacketLoop.now() - origin) }
 
@@ -128,9 +134,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     }
 
     func wakeupHandled() {
-        for (family, outbox) in outboxes.enumerated() where !outbox.isEmpty {
-            if let listener = listeners[family] { outbox.flush(from: listener.descriptor) }
-        }
+        if !outboxV4.isEmpty, let listener = listeners[0] { outboxV4.flush(from: listener.descriptor) }
+        if !outboxV6.isEmpty, let listener = listeners[1] { outboxV6.flush(from: listener.descriptor) }
     }
 
     // MARK: from clients
@@ -182,7 +187,7 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
 
     @inline(__always)
     private func forward(_ payload: UnsafeRawBufferPointer, on channel: ChannelNumber, from client: RelayClient, now: Duration) {
-        guard let route = core.route(channel: channel, from: client, now: now) else {
+        guard let route = withCore({ $0.route(channel: channel, from: client, now: now) }) else {
             counters.droppedUnroutable += 1
             return
         }
@@ -193,7 +198,7 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
 
     private func fromPeer(_ payload: UnsafeRawBufferPointer, from peer: TransportAddress, at relayedAddress: TransportAddress,
                           now: Duration) {
-        guard let (client, channel) = core.recipient(from: peer, at: relayedAddress, now: now) else {
+        guard let (client, channel) = withCore({ $0.recipient(from: peer, at: relayedAddress, now: now) }) else {
             counters.droppedUnroutable += 1
             return
         }
@@ -202,11 +207,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             guard shaper.admit(bytes: payload.count, of: client, now: now) else { return }
             counters.packetsToClients += 1
             counters.bytesToClients += payload.count
-            client.address.withSockAddr { address, length in
-                _ = outboxes[client.address.ip.family.index].add(
-                    header: UInt32(channel.rawValue) << 16 | UInt32(payload.count), headerLength: ChannelData.headerLength,
-                    payload: payload, to: address, length: length, flushingTo: listenerDescriptor(client))
-            }
+            queue(header: UInt32(channel.rawValue) << 16 | UInt32(payload.count), headerLength: ChannelData.headerLength,
+                  payload: payload, to: client)
             return
         }
         let bytes = RelayCore.delivery(ByteBuffer(bytes: payload), from: peer, on: channel, to: client)
@@ -269,14 +271,25 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             streamWriters[client]?(ByteBuffer(bytes: bytes))
             return
         }
-        client.address.withSockAddr { address, length in
-            _ = outboxes[client.address.ip.family.index].add(header: 0, headerLength: 0, payload: bytes, to: address,
-                                                              length: length, flushingTo: listenerDescriptor(client))
-        }
+        queue(header: 0, headerLength: 0, payload: bytes, to: client)
     }
 
-    private func listenerDescriptor(_ client: RelayClient) -> CInt {
-        listeners[client.address.ip.family.index]?.descriptor ?? -1
+    /// Into the outbox of the client's family, sent from the listener of that family at the
+    /// end of the wakeup. The outboxes are named, not looked up: a reference handed out would
+    /// be retained and released on every packet.
+    @inline(__always)
+    private func queue(header: UInt32, headerLength: Int, payload: UnsafeRawBufferPointer, to client: RelayClient) {
+        let v6 = client.address.ip.family == .ipv6
+        guard let listener = listeners[v6 ? 1 : 0] else { return }
+        client.address.withSockAddr { address, length in
+            if v6 {
+                _ = outboxV6.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                                 flushingTo: listener.descriptor)
+            } else {
+                _ = outboxV4.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                                 flushingTo: listener.descriptor)
+            }
+        }
     }
 
     private func schedule(_ bytes: [UInt8], to destination: RelayDestination, at due: Int64) {

@@ -78,7 +78,7 @@ struct LoadOptions: ParsableArguments {
     var threads = Self.usableCores
 
     /// CPU affinity and cgroup quota, within the option's range.
-    private static let usableCores = min(System.coreCount, 64)
+    static let usableCores = min(System.coreCount, 64)
 
     @Option(help: ArgumentHelp("Results folder (default results/<time>-<target>).", valueName: "DIR"))
     var out: String?
@@ -93,6 +93,14 @@ struct LoadOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"),
             transform: OptionRange.count(1...10_000_000))
     var relayMaxPps: Int?
+
+    @Option(help: ArgumentHelp("Threads of the in-process relay, each relaying the clients the kernel steers to it. "
+        + "(default: the cores this process may use, \(Self.usableCores) here, shared with the clients' threads)", valueName: "N"),
+            transform: OptionRange.count(1...64))
+    var relayThreads: Int?
+
+    /// The in-process relay's threads, `--relay-threads` or the cores.
+    var inProcessRelayThreads: Int { relayThreads ?? Self.usableCores }
 
     @Option(help: "Seed of the in-process relay's impairment and of the media. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
@@ -117,8 +125,9 @@ struct LoadOptions: ParsableArguments {
             if credentials.secrets.hasPassword || credentials.secrets.hasSecret {
                 throw ValidationError("credentials go with --target: the in-process relay makes its own")
             }
-        } else if relayImpair != nil || relayMaxPps != nil {
-            throw ValidationError("--relay-impair and --relay-max-pps shape turnload's own relay, which runs only without --target")
+        } else if relayImpair != nil || relayMaxPps != nil || relayThreads != nil {
+            throw ValidationError("--relay-impair, --relay-max-pps and --relay-threads shape turnload's own relay, "
+                + "which runs only without --target")
         }
         if let relayImpair {
             do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }

@@ -46,7 +46,8 @@ final class LoadSession {
         }
         if options.inProcessRelay {
             let started = try await EmbeddedRelay.start(clients: maxClients, impairment: options.relayImpair,
-                                                        maxPps: options.relayMaxPps, seed: options.seed)
+                                                        maxPps: options.relayMaxPps, seed: options.seed,
+                                                        threads: options.inProcessRelayThreads)
             relay = started
             targets = [Target(name: "in-process relay", load: started.target)]
         } else {
@@ -89,8 +90,9 @@ final class LoadSession {
             printError("\(target.name): \(error)")
             return nil
         }
-        let record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+        var record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
                                       relayImpairment: options.relayImpair, relayMaxPps: options.relayMaxPps)
+        record.relayThreads = relay?.server.threads
         let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
                                library: library, outcome: outcome, embeddedRelay: await relay?.server.counters,
                                shard: options.shard, scheduledStart: options.startAt?.date)

@@ -101,6 +101,12 @@ struct Relay: AsyncParsableCommand {
     @Flag(help: "Accept TLS 1.0/1.1 and DTLS 1.0 (deprecated by RFC 8996) from old clients; TLS 1.2+ and DTLS 1.2 otherwise.")
     var allowLegacyTls = false
 
+    @Option(help: ArgumentHelp("Relay threads, each with its own UDP listener on the shared port (SO_REUSEPORT), its "
+        + "clients' allocations and their relayed sockets. TCP, TLS and DTLS clients are spread over them too. "
+        + "(default: the cores this process may use, \(LoadOptions.usableCores) here)", valueName: "N"),
+            transform: OptionRange.count(1...64))
+    var threads = LoadOptions.usableCores
+
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "HOST:PORT"))
     var metrics: String?
 
@@ -190,7 +196,7 @@ struct Relay: AsyncParsableCommand {
         let server: RelayServer
         do {
             server = try await RelayServer.start(configuration: configuration, listeners: listeners, identity: identity,
-                                                 relayIPs: relayIPs, group: group)
+                                                 relayIPs: relayIPs, threads: threads, group: group)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -205,7 +211,7 @@ struct Relay: AsyncParsableCommand {
             }
         }
         let addresses = listeners.map { "\($0.address)/\($0.transport.rawValue)" }.joined(separator: ", ")
-        printError("relay listening on \(addresses), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
+        printError("relay listening on \(addresses) with \(threads) thread\(threads == 1 ? "" : "s"), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
             + "realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
             + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
         let stop = StopSignal()
