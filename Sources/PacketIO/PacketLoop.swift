@@ -102,9 +102,14 @@ public final class PacketLoop: @unchecked Sendable {
 
     // MARK: the thread
 
-    /// Ends the thread after the jobs already queued, and waits for it.
+    /// Ends the thread after the jobs already queued, and waits for it; a second call returns
+    /// at once.
     public func shutdown() {
-        stopped.withLock { $0 = true }
+        let first = stopped.withLock { stopped in
+            defer { stopped = true }
+            return !stopped
+        }
+        guard first else { return }
         pio_eventfd_signal(wakeup)
         finished.wait()
     }

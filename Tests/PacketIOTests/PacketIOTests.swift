@@ -48,6 +48,44 @@ struct PacketIOTests {
         #expect(try batch.receive(from: peer.descriptor).get() == 0, "nothing waits: 0, not an error")
     }
 
+    /// An outbox sends each queued header and payload to its own destination with one flush,
+    /// and the source each was read from is where the batch says it came from.
+    @Test func outboxSendsHeaderAndPayloadToEachDestination() throws {
+        let sender = try UDPSocket.bound(to: Self.loopback)
+        let (first, second) = (try UDPSocket.bound(to: Self.loopback), try UDPSocket.bound(to: Self.loopback))
+        defer { sender.close(); first.close(); second.close() }
+        let outbox = DatagramOutbox()
+        for (receiver, payload) in [(first, [UInt8]([9, 8])), (second, [7])] {
+            let address = try SocketAddress(ipAddress: "127.0.0.1", port: try #require(receiver.localPort))
+            let queued = payload.withUnsafeBytes { bytes in
+                address.withSockAddr { outbox.add(header: 0x4001_0002, headerLength: 4, payload: bytes, to: $0,
+                                                  length: socklen_t($1), flushingTo: sender.descriptor) }
+            }
+            #expect(queued)
+        }
+        #expect(!outbox.isEmpty)
+        #expect(outbox.flush(from: sender.descriptor) == 2)
+        #expect(outbox.isEmpty)
+        #expect(Self.receive(first) == [0x40, 0x01, 0x00, 0x02, 9, 8])
+        #expect(Self.receive(second) == [0x40, 0x01, 0x00, 0x02, 7])
+        let oversized = [UInt8](repeating: 0, count: 2048)
+        let refused = oversized.withUnsafeBytes { bytes in
+            Self.loopback.withSockAddr { outbox.add(header: 0, headerLength: 4, payload: bytes, to: $0, length: socklen_t($1),
+                                                    flushingTo: sender.descriptor) }
+        }
+        #expect(!refused, "2052 bytes do not fit a 2048-byte datagram buffer")
+        let batch = DatagramBatch()
+        #expect([UInt8]([1]).withUnsafeBytes { bytes in
+            try! SocketAddress(ipAddress: "127.0.0.1", port: first.localPort!).withSockAddr {
+                sendto(sender.descriptor, bytes.baseAddress, bytes.count, 0, $0, socklen_t($1)) == 1
+            }
+        })
+        usleep(50_000)
+        #expect(try batch.receive(from: first.descriptor).get() == 1)
+        let source = batch.source(0).withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
+        #expect(Int(UInt16(bigEndian: source.sin_port)) == sender.localPort)
+    }
+
     /// A stamped arrival is the kernel's, on the monotonic clock: after the send, before the
     /// read.
     @Test func arrivalsAreStampedOnTheMonotonicClock() throws {
