@@ -61,13 +61,14 @@ pio_batch *pio_batch_create(void) {
 
 void pio_batch_destroy(pio_batch *batch) { free(batch); }
 
-int pio_batch_receive(pio_batch *batch, int fd) {
+int pio_batch_receive(pio_batch *batch, int fd, int most) {
+    if (most < 1 || most > PIO_BATCH_SIZE) most = PIO_BATCH_SIZE;
     // Most reads take one datagram (a client's socket): only the headers the kernel wrote back
     // to are set again, not all 64.
     reset_lengths(batch, batch->received < PIO_BATCH_SIZE ? batch->received + 1 : PIO_BATCH_SIZE);
     batch->received = 0;
     batch->marked_count = 0;
-    int count = recvmmsg(fd, batch->messages, PIO_BATCH_SIZE, MSG_DONTWAIT, NULL);
+    int count = recvmmsg(fd, batch->messages, (unsigned int)most, MSG_DONTWAIT, NULL);
     if (count < 0) return -errno;
     batch->received = count;
     struct timespec real, mono;

@@ -24,9 +24,11 @@ public final class DatagramBatch {
 
     /// Reads what waits on `descriptor`, without blocking: how many datagrams (0 when none
     /// was waiting), or the errno of a failed read (ECONNREFUSED on a connected socket whose
-    /// server sent ICMP port unreachable).
-    public func receive(from descriptor: CInt) -> Result<Int, SocketError> {
-        let result = pio_batch_receive(batch, descriptor)
+    /// server sent ICMP port unreachable). `most` below the capacity spares the kernel a
+    /// second look at a socket that rarely holds more (each look that finds nothing costs it
+    /// the socket's lock).
+    public func receive(from descriptor: CInt, atMost most: Int = capacity) -> Result<Int, SocketError> {
+        let result = pio_batch_receive(batch, descriptor, CInt(most))
         if result >= 0 {
             count = Int(result)
             return .success(count)

@@ -1,4 +1,3 @@
-import HeapModule
 import NIOCore
 import PacketIO
 import TURNProtocol
@@ -30,33 +29,21 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     /// Relayed sockets by token minus `firstRelayedToken`; a freed slot is reused.
     private var relayed: [RelayedSocket?] = []
     private var freeSlots: [Int] = []
-    private var slotsByAddress: [TransportAddress: Int] = [:]
+    /// The slot of each relayed socket by family and port (`slotIndex`), -1 for none: a relayed
+    /// address is one of at most two relay IPs and a port, so it needs no hashing.
+    private var slotsByPort = [Int32](repeating: -1, count: 2 << 16)
     /// How stream and DTLS clients whose allocation lives here are written to (on NIO's side).
     private var streamWriters: [RelayClient: @Sendable (ByteBuffer) -> Void] = [:]
     private var shaper: RelayShaper<RelayDestination, [UInt8]>
-    private var delayed = Heap<DelayedPacket>()
-    private var sequence: UInt64 = 0
+    private var delayed = DelayedPackets()
     private var counters = RelayCounters()
     private var nextHousekeeping: Int64
-    /// Held while the loop runs: the handler's only owner is the loop, weakly.
-    private var keptAlive: RelayLoop?
 
     private static let firstRelayedToken = 2
 
     private struct RelayedSocket {
         let socket: UDPSocket
         let address: TransportAddress
-    }
-
-    /// A packet the impairment delays, due at a monotonic time.
-    private struct DelayedPacket: Comparable {
-        let due: Int64
-        let sequence: UInt64
-        let destination: RelayDestination
-        let bytes: [UInt8]
-
-        static func < (a: Self, b: Self) -> Bool { (a.due, a.sequence) < (b.due, b.sequence) }
-        static func == (a: Self, b: Self) -> Bool { (a.due, a.sequence) == (b.due, b.sequence) }
     }
 
     /// Starts the loop's thread with `listeners` (index 0 IPv4, 1 IPv6) already bound.
@@ -74,7 +61,6 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
                              seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         nextHousekeeping = origin + 1_000_000_000
         loop = try PacketLoop(name: "turnload-relay\(index)")
-        keptAlive = self
         loop.execute { [self] in
             loop.setHandler(self)
             for (token, listener) in listeners.enumerated() {
@@ -89,10 +75,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         loop.execute { [self] in
             for socket in relayed.compactMap({ $0?.socket }) + listeners.compactMap({ $0 }) { socket.close() }
             relayed.removeAll()
-            slotsByAddress.removeAll()
             streamWriters.removeAll()
             loop.setHandler(nil)
-            keptAlive = nil
         }
         loop.shutdown()
     }
@@ -116,8 +100,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             guard let socket = relayed[index - Self.firstRelayedToken] else { return }
             descriptor = socket.socket.descriptor
         }
-        // One batch per wakeup: what is left keeps the socket readable for the next.
-        guard case .success(let count) = batch.receive(from: descriptor), count > 0 else { return }
+        // One batch per wakeup: what is left keeps the socket readable for the next. A relayed
+        // socket hears one peer, a packet per wakeup at the pace of a call.
+        let most = index < Self.firstRelayedToken ? DatagramBatch.capacity : 1
+        guard case .success(let count) = batch.receive(from: descriptor, atMost: most), count > 0 else { return }
         let now = self.now
         if index < Self.firstRelayedToken {
             for datagram in 0..<count {
@@ -253,7 +239,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     private func transmit(_ bytes: UnsafeRawBufferPointer, to destination: RelayDestination) {
         switch destination {
         case .peer(let relayedAddress, let peer):
-            guard let slot = slotsByAddress[relayedAddress], let socket = relayed[slot]?.socket else { return }
+            let slot = Int(slotsByPort[Self.slotIndex(relayedAddress)])
+            guard slot >= 0, let socket = relayed[slot]?.socket else { return }
             peer.withSockAddr { address, length in
                 _ = sendto(socket.descriptor, bytes.baseAddress, bytes.count, CInt(MSG_DONTWAIT), address, length)
             }
@@ -293,21 +280,19 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     }
 
     private func schedule(_ bytes: [UInt8], to destination: RelayDestination, at due: Int64) {
-        sequence += 1
-        delayed.insert(DelayedPacket(due: due, sequence: sequence, destination: destination, bytes: bytes))
+        delayed.schedule(bytes, to: destination, at: due)
         loop.setDeadline(min(due, nextDeadline))
     }
 
     private var nextDeadline: Int64 {
         var next = nextHousekeeping
-        if let first = delayed.min { next = min(next, first.due) }
+        if let due = delayed.nextDue { next = min(next, due) }
         if let held = shaper.nextHoldDeadline { next = min(next, origin + held.nanosecondsValue) }
         return next
     }
 
     func deadlineReached(now: Int64) -> Int64? {
-        while let first = delayed.min, first.due <= now {
-            let packet = delayed.removeMin()
+        while let packet = delayed.takeDue(by: now) {
             packet.bytes.withUnsafeBytes { transmit($0, to: packet.destination) }
         }
         for (destination, bytes) in shaper.overdue(now: .nanoseconds(now - origin)) {
@@ -339,20 +324,25 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             return nil
         }
         relayed[slot] = RelayedSocket(socket: socket, address: address)
-        slotsByAddress[address] = slot
+        slotsByPort[Self.slotIndex(address)] = Int32(slot)
         return address
+    }
+
+    @inline(__always)
+    private static func slotIndex(_ relayed: TransportAddress) -> Int {
+        relayed.ip.family.index << 16 | Int(relayed.port)
     }
 
     /// Closes the relayed sockets of allocations that are gone, and forgets their budgets.
     private func closeReleased() {
-        for (address, slot) in slotsByAddress where !core.holds(relayed: address) {
-            guard let socket = relayed[slot]?.socket else { continue }
-            counters.droppedReceiveQueue += socket.receiveQueueDrops
-            loop.unwatch(socket.descriptor)
-            socket.close()
+        for slot in relayed.indices {
+            guard let socket = relayed[slot], !core.holds(relayed: socket.address) else { continue }
+            counters.droppedReceiveQueue += socket.socket.receiveQueueDrops
+            loop.unwatch(socket.socket.descriptor)
+            socket.socket.close()
             relayed[slot] = nil
             freeSlots.append(slot)
-            slotsByAddress[address] = nil
+            slotsByPort[Self.slotIndex(socket.address)] = -1
         }
         shaper.forget { core.allocations[$0] == nil }
     }

@@ -16,9 +16,9 @@ typedef struct pio_batch pio_batch;
 pio_batch *pio_batch_create(void);
 void pio_batch_destroy(pio_batch *batch);
 
-/// Receives up to PIO_BATCH_SIZE datagrams without blocking: their count, or -errno
-/// (-EAGAIN when none was waiting).
-int pio_batch_receive(pio_batch *batch, int fd);
+/// Receives up to `most` datagrams (at most PIO_BATCH_SIZE) without blocking: their count, or
+/// -errno (-EAGAIN when none was waiting).
+int pio_batch_receive(pio_batch *batch, int fd, int most);
 /// The i-th datagram received: its bytes and length.
 const uint8_t *pio_batch_bytes(const pio_batch *batch, int index);
 int pio_batch_length(const pio_batch *batch, int index);
