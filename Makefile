@@ -20,7 +20,7 @@ release: deps
 # The demo: a saturation search through turnload's own relay on loopback, 200 calls more
 # every step until quality collapses; results and report.html under results/.
 run: release
-	.build/release/turnload saturate --start 200 --step 200 --max-clients 1600 --step-duration 10s --ramp 400
+	.build/release/turnload saturate --start 200 --step 200 --max-clients 2400 --step-duration 10s --ramp 400
 
 build: deps
 	@scripts/install-deps.sh $(TEST_APT_PACKAGES)

@@ -17,7 +17,7 @@ struct Turnload: AsyncParsableCommand {
             Examples:
               turnload run --clients 300 --duration 30s
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
-              turnload saturate --start 200 --step 200 --max-clients 1600 --step-duration 10s
+              turnload saturate --start 200 --step 200 --max-clients 2400 --step-duration 10s
               turnload run --scenario scenarios/ci-gate.yaml --target turn:relay.example.com --secret-env TURN_SECRET
               turnload gate results/ci --baseline baseline/result.json
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
