@@ -15,19 +15,24 @@ extension TransportAddress {
     /// Nil for Unix-domain addresses.
     public init?(_ address: SocketAddress) {
         switch address {
-        case .v4(let v4):
-            let raw = v4.address
-            self.init(ip: .v4(UInt32(bigEndian: raw.sin_addr.s_addr)), port: UInt16(bigEndian: raw.sin_port))
-        case .v6(let v6):
-            let raw = v6.address
-            let ip = withUnsafeBytes(of: raw.sin6_addr) { bytes in
-                IPAddress.v6(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
-                             low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            }
-            self.init(ip: ip, port: UInt16(bigEndian: raw.sin6_port))
-        default:
-            return nil
+        case .v4(let v4): self.init(v4.address)
+        case .v6(let v6): self.init(v6.address)
+        default: return nil
         }
+    }
+
+    @inlinable
+    public init(_ raw: sockaddr_in) {
+        self.init(ip: .v4(UInt32(bigEndian: raw.sin_addr.s_addr)), port: UInt16(bigEndian: raw.sin_port))
+    }
+
+    @inlinable
+    public init(_ raw: sockaddr_in6) {
+        let ip = withUnsafeBytes(of: raw.sin6_addr) { bytes in
+            IPAddress.v6(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                         low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
+        self.init(ip: ip, port: UInt16(bigEndian: raw.sin6_port))
     }
 }
 

@@ -11,16 +11,8 @@ extension TransportAddress {
     /// From a kernel's sockaddr (what recvmmsg wrote); nil for a family that is not IP.
     init?(sockaddr pointer: UnsafePointer<sockaddr>) {
         switch CInt(pointer.pointee.sa_family) {
-        case AF_INET:
-            let raw = UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_in.self)
-            self.init(ip: .v4(UInt32(bigEndian: raw.sin_addr.s_addr)), port: UInt16(bigEndian: raw.sin_port))
-        case AF_INET6:
-            let raw = UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_in6.self)
-            let ip = withUnsafeBytes(of: raw.sin6_addr) { bytes in
-                IPAddress.v6(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
-                             low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-            }
-            self.init(ip: ip, port: UInt16(bigEndian: raw.sin6_port))
+        case AF_INET: self.init(UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_in.self))
+        case AF_INET6: self.init(UnsafeRawPointer(pointer).loadUnaligned(as: sockaddr_in6.self))
         default:
             return nil
         }

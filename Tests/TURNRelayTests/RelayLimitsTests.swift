@@ -23,20 +23,12 @@ struct RelayLimitsTests {
                                            relayIP: .loopbackV4, group: group, logger: logger ?? Logger(label: "test"))
     }
 
-    func connect(_ relay: RelayServer, _ transport: TURNTransport = .udp) async throws -> TURNClientConnection {
-        try await TURNClientConnection.connect(
-            to: try #require(relay.localAddress(transport)), hostname: "127.0.0.1", transport: transport,
-            configuration: TURNSessionConfiguration(credential: .staticPassword(username: "alice", password: "wonderland"),
-                                                    reliable: transport.isStream, requestTimeout: .seconds(3)),
-            tls: TLSOptions(), group: group, timeout: .seconds(3))
-    }
-
     /// Ports below the kernel's ephemeral range, so that nothing else holds them.
     @Test func relayedPortsComeFromTheRangeUntilItIsFull() async throws {
         let relay = try await startRelay { $0.relayPorts = 31_411...31_412 }
-        let first = try await connect(relay)
-        let second = try await connect(relay)
-        let third = try await connect(relay)
+        let first = try await relay.connectAlice()
+        let second = try await relay.connectAlice()
+        let third = try await relay.connectAlice()
         let ports = [try await first.allocate().relayed.port, try await second.allocate().relayed.port]
         #expect(Set(ports) == [31_411, 31_412])
         await #expect(throws: TURNClientError.rejected(STUNErrorCode(508))) { try await third.allocate() }
@@ -49,7 +41,7 @@ struct RelayLimitsTests {
     @Test func bandwidthAboveTheLimitIsDropped() async throws {
         let relay = try await startRelay { $0.maximumBitsPerSecondPerAllocation = 20_000 }
         let peer = try LoopbackUDPSocket()
-        let client = try await connect(relay)
+        let client = try await relay.connectAlice()
         _ = try await client.allocate()
         let peerAddress = TransportAddress(ip: .loopbackV4, port: UInt16(peer.port))
         _ = try await client.bindChannel(to: peerAddress)
@@ -86,7 +78,7 @@ struct RelayLimitsTests {
                 flooder.send([0xDE, 0xAD, 0xBE, 0xEF, 1, 2, 3], toPort: port)
             }
         }
-        let client = try await connect(relay)
+        let client = try await relay.connectAlice()
         _ = try await client.allocate()
         try await Task.sleep(for: .milliseconds(2200))
         let counters = await relay.counters
@@ -111,7 +103,7 @@ struct RelayLimitsTests {
     /// the kernel, none unaccounted for.
     @Test func fullReceiveQueuesAreCounted() async throws {
         let relay = try await startRelay { _ in }
-        let client = try await connect(relay)
+        let client = try await relay.connectAlice()
         let relayed = try await client.allocate().relayed
         let flooder = try LoopbackUDPSocket()
         let garbage = [UInt8](repeating: 0xDE, count: 1200)
@@ -140,7 +132,7 @@ struct RelayLimitsTests {
     /// Garbage on a TCP connection closes that connection only; the relay serves on.
     @Test func garbageOnAStreamClosesOnlyThatConnection() async throws {
         let relay = try await startRelay { _ in }
-        let good = try await connect(relay, .tcp)
+        let good = try await relay.connectAlice(.tcp)
         _ = try await good.allocate()
         let bad = try await ClientBootstrap(group: group).connect(to: try #require(relay.localAddress(.tcp))).get()
         try await bad.writeAndFlush(ByteBuffer(bytes: Array(repeating: 0xFF, count: 64)))
@@ -161,7 +153,7 @@ struct RelayLimitsTests {
         let port = try #require(relay.localAddress(.tcp)?.port)
         let idle = try #require(LoopbackTCP.connected(toPort: port))
         defer { close(idle) }
-        let client = try await connect(relay, .tcp)
+        let client = try await relay.connectAlice(.tcp)
         _ = try await client.allocate()
         #expect(LoopbackTCP.closedByPeer(idle, within: 5000))
         try await client.refresh(lifetime: 600)
@@ -182,7 +174,7 @@ struct RelayLimitsTests {
         #expect(!LoopbackTCP.closedByPeer(first, within: 100) && !LoopbackTCP.closedByPeer(second, within: 100))
         close(first)
         try await Task.sleep(for: .milliseconds(200))
-        let client = try await connect(relay, .tcp)
+        let client = try await relay.connectAlice(.tcp)
         _ = try await client.allocate()
         await client.close()
         await relay.stop()

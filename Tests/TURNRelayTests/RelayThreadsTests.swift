@@ -22,14 +22,6 @@ struct RelayThreadsTests {
                                            relayIP: .loopbackV4, threads: threads, group: group)
     }
 
-    func connect(_ relay: RelayServer, _ transport: TURNTransport = .udp) async throws -> TURNClientConnection {
-        try await TURNClientConnection.connect(
-            to: try #require(relay.localAddress(transport)), hostname: "127.0.0.1", transport: transport,
-            configuration: TURNSessionConfiguration(credential: .staticPassword(username: "alice", password: "wonderland"),
-                                                    reliable: transport.isStream, requestTimeout: .seconds(3)),
-            tls: TLSOptions(), group: group, timeout: .seconds(3))
-    }
-
     /// Twenty UDP clients and four TCP clients each allocate, bind a channel and send one
     /// packet to a peer: every packet arrives, both loops hold allocations, and the relay's
     /// counters are the loops' summed.
@@ -40,7 +32,7 @@ struct RelayThreadsTests {
         let peerAddress = TransportAddress(ip: .loopbackV4, port: UInt16(peer.port))
         var clients: [TURNClientConnection] = []
         for index in 0..<24 {
-            let client = try await connect(relay, index < 20 ? .udp : .tcp)
+            let client = try await relay.connectAlice(index < 20 ? .udp : .tcp)
             _ = try await client.allocate()
             _ = try await client.bindChannel(to: peerAddress)
             client.send(ByteBuffer(bytes: [UInt8(index)]), to: peerAddress)
@@ -63,7 +55,7 @@ struct RelayThreadsTests {
         var refused = 0
         var clients: [TURNClientConnection] = []
         for _ in 0..<8 {
-            let client = try await connect(relay)
+            let client = try await relay.connectAlice()
             clients.append(client)
             do {
                 _ = try await client.allocate()
