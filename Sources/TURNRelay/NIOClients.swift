@@ -47,7 +47,7 @@ final class NIOClients: @unchecked Sendable {
     /// A frame from a client of ours, for its loop.
     func fromClient(_ frame: TURNFrame, client: RelayClient) {
         let loop = loop(of: client)
-        loop.loop.execute { loop.fromClient(frame, client: client) }
+        loop.execute { $0.fromClient(frame, client: client) }
     }
 
     func malformed() {
@@ -68,9 +68,9 @@ final class NIOClients: @unchecked Sendable {
         streamsPerSource[source, default: 0] += 1
         streams[client] = channel
         let loop = loop(of: client)
-        loop.loop.execute { loop.attach(client) { channel.writeAndFlush($0, promise: nil) } }
+        loop.execute { $0.attach(client) { channel.writeAndFlush($0, promise: nil) } }
         eventLoop.scheduleTask(in: TimeAmount(configuration.unauthenticatedConnectionTimeout)) {
-            loop.loop.execute {
+            loop.execute { loop in
                 guard !loop.holdsAllocation(of: client) else { return }
                 self.eventLoop.execute {
                     guard self.streams[client] === channel else { return }
@@ -89,7 +89,7 @@ final class NIOClients: @unchecked Sendable {
         streamsPerSource[source, default: 1] -= 1
         if streamsPerSource[source] == 0 { streamsPerSource[source] = nil }
         let loop = loop(of: client)
-        loop.loop.execute { loop.detach(client) }
+        loop.execute { $0.detach(client) }
     }
 
     var streamChannels: [Channel] { Array(streams.values) }
@@ -110,14 +110,14 @@ final class NIOClients: @unchecked Sendable {
                 return
             }
             peer = DTLSPeer(session: session, lastSeen: now)
-            let loop = loop(of: client)
-            loop.loop.execute { loop.attach(client) { bytes in self.eventLoop.execute { self.writeDTLS(bytes, to: address) } } }
+            loop(of: client).execute { $0.attach(client) { bytes in self.eventLoop.execute { self.writeDTLS(bytes, to: address) } } }
         }
         dtlsPeers[address] = DTLSPeer(session: peer.session, lastSeen: now)
         let plaintexts = peer.session.receive(envelope.data, allocator: listener.allocator)
         flush(peer.session, to: address)
         if case .failed = peer.session.handshake {
             dtlsPeers[address] = nil
+            loop(of: client).execute { $0.detach(client) }
             trouble.malformed += 1
             return
         }
@@ -150,13 +150,16 @@ final class NIOClients: @unchecked Sendable {
             peer.session.handleTimeout()
             flush(peer.session, to: address)
             guard now - peer.lastSeen > .seconds(30) else { continue }
+            // Asked of its loop, then forgotten here if still quiet, then its writer forgotten
+            // there: the association may have spoken up meanwhile.
             let client = RelayClient(transport: .dtls, address: address)
             let loop = loop(of: client)
-            loop.loop.execute {
+            loop.execute { loop in
                 guard !loop.holdsAllocation(of: client) else { return }
-                loop.detach(client)
                 self.eventLoop.execute {
-                    if let peer = self.dtlsPeers[address], self.now - peer.lastSeen > .seconds(30) { self.dtlsPeers[address] = nil }
+                    guard let peer = self.dtlsPeers[address], self.now - peer.lastSeen > .seconds(30) else { return }
+                    self.dtlsPeers[address] = nil
+                    loop.execute { $0.detach(client) }
                 }
             }
         }

@@ -33,6 +33,9 @@ public struct RelayCore: Sendable {
     private var nextExpiry: Duration = .zero
     /// Requests refused or dropped since start, by why.
     public private(set) var rejections = RelayRejections()
+    /// Allocations freed since start (released, expired, dropped): what tells the server that
+    /// relayed sockets are to close.
+    public private(set) var removals = 0
 
     /// A core of its own, or one of a relay's loops' cores, which share `ledger` and `nonces`
     /// (a client always reaches the same loop, but the limits are the relay's).
@@ -310,6 +313,7 @@ public struct RelayCore: Sendable {
     }
 
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
+        removals += 1
         store(nil, for: client)
         for address in allocation.relayedAddresses { clientsByRelayed[address] = nil }
         ledger.release(QuotaHolder(allocation.username, configuration: configuration))

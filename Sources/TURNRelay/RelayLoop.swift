@@ -1,5 +1,6 @@
 import NIOCore
 import PacketIO
+import Synchronization
 import TURNProtocol
 
 #if canImport(Glibc)
@@ -21,7 +22,7 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     private var ports: RelayPortRotation
     /// The relay's clock: monotonic nanoseconds at its start, shared by its loops.
     private let origin: Int64
-    private let listeners: [UDPSocket?]
+    private var listeners: [UDPSocket?]
     /// Replies and relayed data to UDP clients, one per family.
     private let outboxV4 = DatagramOutbox()
     private let outboxV6 = DatagramOutbox()
@@ -38,6 +39,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     private var delayed = DelayedPackets()
     private var counters = RelayCounters()
     private var nextHousekeeping: Int64
+    /// Set on the loop's thread as it stops: later jobs run on their callers' threads and must
+    /// not touch the loop's state. The counters are kept as they were then.
+    private let stopped = Atomic<Bool>(false)
+    private let finalCounters = Mutex<RelayCounters?>(nil)
 
     private static let firstRelayedToken = 2
 
@@ -70,15 +75,34 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         }
     }
 
-    /// Closes every socket and ends the thread.
+    /// Closes every socket and ends the thread; a second call does nothing.
     func stop() {
-        loop.execute { [self] in
-            for socket in relayed.compactMap({ $0?.socket }) + listeners.compactMap({ $0 }) { socket.close() }
-            relayed.removeAll()
-            streamWriters.removeAll()
-            loop.setHandler(nil)
+        execute { loop in
+            let counters = loop.snapshot()
+            loop.finalCounters.withLock { $0 = counters }
+            for socket in loop.relayed.compactMap({ $0?.socket }) + loop.listeners.compactMap({ $0 }) { socket.close() }
+            loop.relayed.removeAll()
+            loop.listeners = []
+            loop.streamWriters.removeAll()
+            loop.loop.setHandler(nil)
+            loop.stopped.store(true, ordering: .releasing)
         }
         loop.shutdown()
+    }
+
+    /// Runs `job` on the loop's thread, soon; not at all once the loop has stopped.
+    func execute(_ job: @escaping @Sendable (RelayLoop) -> Void) {
+        loop.execute { [self] in
+            guard !stopped.load(ordering: .acquiring) else { return }
+            job(self)
+        }
+    }
+
+    /// What this loop has done so far (`snapshot`), or had done when it stopped.
+    func counters() async -> RelayCounters {
+        (try? await loop.submit { [self] in
+            stopped.load(ordering: .acquiring) ? finalCounters.withLock { $0 } ?? RelayCounters() : snapshot()
+        }) ?? RelayCounters()
     }
 
     /// The core in place. A method called on it as a stored property may work on a copy of it
@@ -150,12 +174,12 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         case .channelData(let data):
             data.payload.withUnsafeReadableBytes { forward($0, on: data.channel, from: client, now: now) }
         case .stun(let bytes) where !Self.isIndication(bytes):
-            let allocations = core.allocations.count
+            let removals = core.removals
             if let reply = core.handle(bytes, from: client, now: now, unixTime: Int64(time(nil)), openRelay: openRelay) {
                 write(reply, to: client)
             }
             // A release or an expiry frees relayed sockets.
-            if core.allocations.count < allocations { closeReleased() }
+            if core.removals != removals { closeReleased() }
         case .stun:
             guard let route = core.route(frame, from: client, now: now) else {
                 counters.droppedUnroutable += 1
@@ -211,6 +235,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         switch shaper.shape(bytes: payloadBytes, of: client, to: destination, now: now, packet: { Array(bytes) }) {
         case .dropped:
             return
+        case .lost:
+            count(payloadBytes, to: destination)
         case .sendNow:
             count(payloadBytes, to: destination)
             transmit(bytes, to: destination)
@@ -223,6 +249,8 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
                     schedule(send.packet, to: destination, at: PacketLoop.now() + send.delay.nanosecondsValue)
                 }
             }
+            // A packet held back is due to leave at the latest after the shaper's hold limit.
+            loop.setDeadline(nextDeadline)
         }
     }
 
@@ -269,13 +297,16 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         let v6 = client.address.ip.family == .ipv6
         guard let listener = listeners[v6 ? 1 : 0] else { return }
         client.address.withSockAddr { address, length in
-            if v6 {
-                _ = outboxV6.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
-                                 flushingTo: listener.descriptor)
-            } else {
-                _ = outboxV4.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
-                                 flushingTo: listener.descriptor)
-            }
+            let queued = v6
+                ? outboxV6.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                               flushingTo: listener.descriptor)
+                : outboxV4.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                               flushingTo: listener.descriptor)
+            guard !queued else { return }
+            // Larger than an outbox's buffer: sent on its own.
+            var bytes = withUnsafeBytes(of: header.bigEndian) { Array($0.suffix(headerLength)) }
+            bytes += payload
+            _ = sendto(listener.descriptor, bytes, bytes.count, CInt(MSG_DONTWAIT), address, length)
         }
     }
 

@@ -88,7 +88,7 @@ public final class RelayServer: @unchecked Sendable {
         let loops: [RelayLoop]
         do {
             for listener in listeners where listener.transport == .udp {
-                let (sockets, address) = try bindShared(listener.address, count: threads, sockets: udpSockets.joined().compactMap { $0 })
+                let (sockets, address) = try bindShared(listener.address, count: threads)
                 for (loop, socket) in sockets.enumerated() { udpSockets[loop][listener.address.ip.family.index] = socket }
                 udpAddresses[listener.address.ip.family] = address
             }
@@ -105,7 +105,9 @@ public final class RelayServer: @unchecked Sendable {
                                                  capacity: capacity, origin: origin))
                 }
             } catch {
+                // The loops that started close their own listeners; the rest are closed below.
                 for loop in started { loop.stop() }
+                udpSockets.removeFirst(started.count)
                 throw RelayStartError("cannot start a relay thread: \(error)")
             }
             loops = started
@@ -149,8 +151,7 @@ public final class RelayServer: @unchecked Sendable {
     /// `count` UDP sockets bound to `address`, sharing its port when more than one. A shared
     /// port is first taken alone for a moment, so that a port another relay (or another
     /// sharing group of this user) holds is refused, not silently shared.
-    private static func bindShared(_ address: TransportAddress, count: Int,
-                                   sockets: [UDPSocket]) throws -> ([UDPSocket], SocketAddress) {
+    private static func bindShared(_ address: TransportAddress, count: Int) throws -> ([UDPSocket], SocketAddress) {
         let name = "\(address)/udp"
         var address = address
         var bound: [UDPSocket] = []
@@ -220,9 +221,7 @@ public final class RelayServer: @unchecked Sendable {
     public var counters: RelayCounters {
         get async {
             var counters = RelayCounters()
-            for loop in loops {
-                if let part = try? await loop.loop.submit({ loop.snapshot() }) { counters.add(part) }
-            }
+            for loop in loops { counters.add(await loop.counters()) }
             let clients = self.clients
             counters.droppedMalformed += (try? await clients.eventLoop.submit { clients.trouble.malformed }.get()) ?? 0
             counters.droppedReceiveQueue += await dtlsQueueDrops()
@@ -243,6 +242,7 @@ public final class RelayServer: @unchecked Sendable {
 
     public func stop() async {
         logging?.cancel()
+        await logging?.value
         let clients = self.clients
         let streams: [Channel] = (try? await clients.eventLoop.submit {
             self.housekeeping?.cancel()

@@ -10,8 +10,11 @@ struct RelayShaper<Flow: Hashable, Packet> {
     enum Outcome {
         /// Send it now, as it is: nothing impairs this relay.
         case sendNow
-        /// Dropped: over capacity, over bandwidth, or lost to the impairment.
+        /// Refused: over capacity or over bandwidth.
         case dropped
+        /// Admitted, then lost to the impairment: the relay counts it as relayed, as a lossy
+        /// path beyond it would have lost it.
+        case lost
         /// Send these, each after its delay (from now); none when the packet is held back.
         case planned([Transmission])
     }
@@ -53,7 +56,7 @@ struct RelayShaper<Flow: Hashable, Packet> {
         let fate = impairer.fate()
         guard let last = fate.delays.max() else {
             statistics.droppedImpairment += 1
-            return .dropped
+            return .lost
         }
         statistics.duplicatedImpairment += fate.delays.count - 1
         let copy = packet()

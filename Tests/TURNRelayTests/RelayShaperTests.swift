@@ -17,6 +17,7 @@ struct RelayShaperTests {
         switch shaper.shape(bytes: 100, of: client, to: flow, now: now, packet: { packet }) {
         case .sendNow: "now"
         case .dropped: "dropped"
+        case .lost: "lost"
         case .planned(let sends): sends.map { "\($0.packet)@\(Int($0.delay / .microseconds(1)))" }.joined(separator: " ")
         }
     }
@@ -47,7 +48,7 @@ struct RelayShaperTests {
 
     @Test func lossAndDuplicationAreCounted() throws {
         var lossy = try shaper("loss=100%")
-        #expect((0..<10).allSatisfy { outcome(&lossy, $0) == "dropped" })
+        #expect((0..<10).allSatisfy { outcome(&lossy, $0) == "lost" })
         #expect(lossy.statistics.droppedImpairment == 10)
         var doubled = try shaper("duplicate=100%")
         #expect(outcome(&doubled, 7) == "7@0 7@0")
@@ -60,7 +61,7 @@ struct RelayShaperTests {
         let outcomes = (0..<20).map { _ in outcome(&shaper, 0) }
         #expect(shaper.statistics.droppedBandwidth == 5, "1500 bytes of burst: 15 packets of 100")
         #expect(shaper.statistics.droppedImpairment == 15)
-        #expect(outcomes.allSatisfy { $0 == "dropped" })
+        #expect(outcomes.filter { $0 == "dropped" }.count == 5 && outcomes.filter { $0 == "lost" }.count == 15)
         shaper.forget { _ in true }
         _ = outcome(&shaper, 0)
         #expect(shaper.statistics.droppedBandwidth == 5, "a forgotten allocation starts with a full budget")

@@ -40,7 +40,7 @@ struct RelayThreadsTests {
         }
         #expect(Set(peer.receiveAll().map { $0.first ?? 0 }) == Set(0..<24))
         var perLoop: [Int] = []
-        for loop in relay.loops { perLoop.append(try await loop.loop.submit { loop.snapshot().allocations }) }
+        for loop in relay.loops { perLoop.append(await loop.counters().allocations) }
         #expect(perLoop.allSatisfy { $0 > 0 } && perLoop.reduce(0, +) == 24, "allocations per loop: \(perLoop)")
         let counters = await relay.counters
         #expect(counters.allocations == 24 && counters.packetsToPeers == 24, "\(counters)")
