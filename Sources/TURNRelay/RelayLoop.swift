@@ -246,10 +246,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
                 if send.delay == .zero {
                     send.packet.withUnsafeBytes { transmit($0, to: destination) }
                 } else {
-                    schedule(send.packet, to: destination, at: PacketLoop.now() + send.delay.nanosecondsValue)
+                    delayed.schedule(send.packet, to: destination, at: PacketLoop.now() + send.delay.nanosecondsValue)
                 }
             }
-            // A packet held back is due to leave at the latest after the shaper's hold limit.
+            // Delayed copies, and a packet held back (due at the shaper's hold limit at the latest).
             loop.setDeadline(nextDeadline)
         }
     }
@@ -295,7 +295,7 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     @inline(__always)
     private func queue(header: UInt32, headerLength: Int, payload: UnsafeRawBufferPointer, to client: RelayClient) {
         let v6 = client.address.ip.family == .ipv6
-        guard let listener = listeners[v6 ? 1 : 0] else { return }
+        guard let listener = listeners[client.address.ip.family.index] else { return }
         client.address.withSockAddr { address, length in
             let queued = v6
                 ? outboxV6.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
@@ -308,11 +308,6 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             bytes += payload
             _ = sendto(listener.descriptor, bytes, bytes.count, CInt(MSG_DONTWAIT), address, length)
         }
-    }
-
-    private func schedule(_ bytes: [UInt8], to destination: RelayDestination, at due: Int64) {
-        delayed.schedule(bytes, to: destination, at: due)
-        loop.setDeadline(min(due, nextDeadline))
     }
 
     private var nextDeadline: Int64 {
