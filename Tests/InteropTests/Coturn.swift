@@ -84,22 +84,30 @@ final class Coturn {
         throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) (TCP and UDP) within 5 s")
     }
 
-    /// A port the kernel just handed out and took back: free for a moment, which is enough here.
+    /// A listening port free for TCP and UDP alike, drawn below the kernel's ephemeral range
+    /// (32768–60999): a port the kernel hands out for `bind(0)` is free for one protocol only,
+    /// and may be the source port of another test's TCP connection a moment later, so a TLS
+    /// listener on it failed with "Address already in use" once in a fresh CI run.
     static func freePort() throws -> Int {
-        let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        for _ in 0..<200 {
+            let port = Int.random(in: 20_000..<32_768)
+            if isFree(port, SOCK_STREAM), isFree(port, SOCK_DGRAM) { return port }
+        }
+        throw CoturnFailed(reason: "no port in 20000-32767 is free for both TCP and UDP on 127.0.0.1")
+    }
+
+    private static func isFree(_ port: Int, _ type: __socket_type) -> Bool {
+        let descriptor = socket(AF_INET, Int32(type.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        try withUnsafeMutablePointer(to: &address) { pointer in
-            try pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                guard bind(descriptor, $0, length) == 0, getsockname(descriptor, $0, &length) == 0 else {
-                    throw CoturnFailed(reason: "no free port on 127.0.0.1")
-                }
+        return withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
             }
         }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {
