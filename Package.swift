@@ -35,7 +35,7 @@ let package = Package(
         ),
         .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
         .systemLibrary(name: "COpus", pkgConfig: "opus", providers: [.apt(["libopus-dev"])]),
-        .target(name: "Media", dependencies: ["COpus", "TURNProtocol"]),
+        .target(name: "Media", dependencies: ["COpus", "TURNProtocol", "RunModel", "Measurement"]),
         .target(name: "CPacketIO"),
         .target(name: "PacketIO", dependencies: ["CPacketIO", .product(name: "NIOCore", package: "swift-nio")]),
         .target(
@@ -43,6 +43,9 @@ let package = Package(
             dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        // What a run is, as plain values: its status, outcome, topology, media settings, the
+        // relay's counters. Reporting renders these without linking the engine.
+        .target(name: "RunModel", dependencies: ["Measurement"]),
         .target(
             name: "DTLS",
             dependencies: ["TURNProtocol", "COpenSSL", .product(name: "NIOCore", package: "swift-nio")]
@@ -64,6 +67,8 @@ let package = Package(
             name: "TURNRelay",
             dependencies: [
                 "PacketIO",
+                "RunModel",
+                "Measurement",
                 "TURNProtocol",
                 "DTLS",
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -82,14 +87,24 @@ let package = Package(
         .target(
             name: "LoadEngine",
             dependencies: [
-                "TURNProtocol", "TURNClient", "TURNRelay", "Media", "Measurement", "PacketIO",
+                "TURNProtocol", "TURNClient", "Media", "Measurement", "PacketIO", "RunModel",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // Measured: the dynamic exclusivity checks were 1.4% of the harness's CPU.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "Reporting", dependencies: ["LoadEngine", "Measurement", "Media", "TURNRelay"]),
+        .target(name: "Reporting", dependencies: ["RunModel", "Measurement"]),
+        // The application: a session of loads, the saturation search and hold, the in-process
+        // relay's wiring, result assembly and the progress display. The command line parses
+        // options into it.
+        .target(
+            name: "Campaign",
+            dependencies: [
+                "LoadEngine", "Reporting", "RunModel", "Measurement", "Media", "TURNClient", "TURNProtocol", "TURNRelay",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         .target(name: "Scenario", dependencies: ["Measurement", .product(name: "Yams", package: "Yams")]),
         .executableTarget(
             name: "turnload",
@@ -98,6 +113,7 @@ let package = Package(
                 "TURNClient",
                 "TURNRelay",
                 "LoadEngine",
+                "Campaign",
                 "Reporting",
                 "Scenario",
                 "Media",
@@ -127,7 +143,7 @@ let package = Package(
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -138,17 +154,18 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaTests",
-            dependencies: ["Media", "COpus", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Media", "COpus", "TURNProtocol", "RunModel", "Measurement", .product(name: "NIOCore", package: "swift-nio")]
         ),
-        .testTarget(name: "MeasurementTests", dependencies: ["Measurement", "TURNProtocol"]),
+        .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "Media", "TURNProtocol", "TestSupport"],
+        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "RunModel", "Measurement", "TestSupport"],
                     resources: [.copy("Fixtures")]),
-        .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "LoadEngine", "Measurement", "TestSupport"]),
+        .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Reporting", "RunModel", "Measurement"]),
+        .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "RunModel", "Measurement", "TestSupport"]),
         .testTarget(
             name: "LoadEngineTests",
             dependencies: [
-                "LoadEngine", "Reporting", "Media", "Measurement", "TURNRelay", "TURNClient", "TURNProtocol",
+                "LoadEngine", "Campaign", "Reporting", "RunModel", "Media", "Measurement", "TURNRelay", "TURNClient", "TURNProtocol",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),

@@ -4,6 +4,7 @@ import Media
 import NIOCore
 import NIOPosix
 import PacketIO
+import RunModel
 import TURNClient
 import TURNProtocol
 
@@ -266,13 +267,4 @@ public final class LoadEngine: Sendable {
 public struct LoadError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
-}
-
-public enum RunStatus: String, Codable, Sendable {
-    case complete
-    /// Stopped by SIGINT or SIGTERM before its end.
-    case interrupted
-    /// The endpoint failed the load: it allocated no client, or stopped answering (or closed
-    /// every connection) mid-run.
-    case endpointFailed = "endpoint-failed"
 }

@@ -2,6 +2,7 @@ import PacketIO
 import Measurement
 import Media
 import NIOCore
+import RunModel
 import TURNClient
 
 /// The run's bookkeeping off the hot path: which clients are up, how allocations went, and the

@@ -2,6 +2,7 @@ import Measurement
 import Media
 import NIOCore
 import PacketIO
+import RunModel
 import TURNClient
 import TURNProtocol
 

@@ -1,3 +1,5 @@
+import RunModel
+
 /// A few seconds of speech encoded once with libopus, from which every simulated call sends at
 /// its own offset: encoding never limits scale, and every payload is real Opus. All packets sit
 /// in one contiguous array, so that sending one allocates nothing.

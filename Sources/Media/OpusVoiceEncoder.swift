@@ -1,3 +1,5 @@
+import RunModel
+
 internal import COpus
 
 /// One libopus encoder set up as a WebRTC sender sets it up, destroyed with its owner.

@@ -1,3 +1,4 @@
+import Measurement
 import TURNProtocol
 
 /// One simulated call's outgoing RTP stream: where it is in the packet library and which

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Measurement
 import TURNProtocol
 
 /// A deterministic speech-like signal, 48 kHz mono Int16: glottal pulses through three moving

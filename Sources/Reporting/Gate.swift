@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 import Measurement
 
 /// Holds results to thresholds and to a baseline: the verdicts of `turnload gate` and `--gate`.

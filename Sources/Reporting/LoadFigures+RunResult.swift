@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 import Measurement
 
 extension LoadFigures {

@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 import Measurement
 
 /// Why shards' results do not make one run. Parts are named by their place in the list given

@@ -1,5 +1,5 @@
 import Foundation
-import LoadEngine
+import RunModel
 import Measurement
 
 /// One shard of a merged run, as the merged `result.json` records it: which share it ran,

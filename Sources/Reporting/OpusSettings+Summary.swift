@@ -1,4 +1,4 @@
-import Media
+import RunModel
 import Measurement
 
 extension OpusSettings {

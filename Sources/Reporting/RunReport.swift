@@ -1,5 +1,5 @@
 import Foundation
-import LoadEngine
+import RunModel
 import Measurement
 
 /// The report of one run: its verdict first, then its figures, the harness's check on itself,

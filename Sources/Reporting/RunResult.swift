@@ -1,8 +1,6 @@
 import Foundation
-import LoadEngine
+import RunModel
 import Measurement
-import Media
-import TURNRelay
 
 /// One run against one endpoint, as `result.json` holds it: what was asked, where it ran, and
 /// everything measured. Versioned: readers check `schemaVersion` (see results/README.md).
@@ -31,13 +29,13 @@ public struct RunResult: Sendable, Codable {
     public var parts: [MergedPart]?
 
     public init(turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,
-                library: OpusPacketLibrary, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil,
+                media: MediaFacts, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil,
                 shard: ShardAssignment? = nil, scheduledStart: Date? = nil) {
         self.turnloadVersion = turnloadVersion
         self.target = target
         self.startedAt = startedAt
         self.configuration = configuration
-        media = MediaFacts(library)
+        self.media = media
         environment = RunEnvironment.current()
         self.outcome = outcome
         self.embeddedRelay = embeddedRelay
@@ -66,20 +64,22 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// Seeds the media and the streams' SSRCs and sequence numbers (absent in older results).
     public var seed: UInt64?
 
-    public init(_ load: LoadConfiguration, transport: String, embeddedRelay: Bool, relayImpairment: String?, relayMaxPps: Int?) {
-        clients = load.clients
-        durationSeconds = load.duration / .seconds(1)
-        rampPerSecond = load.rampPerSecond
-        topology = load.topology
+    public init(clients: Int, durationSeconds: Double, rampPerSecond: Int, topology: Topology, transport: String, media: OpusSettings,
+                jitterBufferMilliseconds: Double, drainSeconds: Double, threads: Int, embeddedRelay: Bool, relayImpairment: String?,
+                relayMaxPps: Int?, seed: UInt64?) {
+        self.clients = clients
+        self.durationSeconds = durationSeconds
+        self.rampPerSecond = rampPerSecond
+        self.topology = topology
         self.transport = transport
-        media = load.media
-        jitterBufferMilliseconds = load.jitterBuffer / .milliseconds(1)
-        drainSeconds = load.drain / .seconds(1)
-        threads = load.threads
+        self.media = media
+        self.jitterBufferMilliseconds = jitterBufferMilliseconds
+        self.drainSeconds = drainSeconds
+        self.threads = threads
         self.embeddedRelay = embeddedRelay
         self.relayImpairment = relayImpairment
         self.relayMaxPps = relayMaxPps
-        seed = load.seed
+        self.seed = seed
     }
 }
 
@@ -92,12 +92,12 @@ public struct MediaFacts: Sendable, Codable {
     public var sentPacketFraction: Double
     public var payloadBitsPerSecond: Double
 
-    init(_ library: OpusPacketLibrary) {
-        packets = library.count
-        meanPayloadBytes = library.meanPayloadBytes
-        maxPayloadBytes = library.maxPayloadBytes
-        sentPacketFraction = library.sentPacketFraction
-        payloadBitsPerSecond = library.payloadBitrate
+    public init(packets: Int, meanPayloadBytes: Double, maxPayloadBytes: Int, sentPacketFraction: Double, payloadBitsPerSecond: Double) {
+        self.packets = packets
+        self.meanPayloadBytes = meanPayloadBytes
+        self.maxPayloadBytes = maxPayloadBytes
+        self.sentPacketFraction = sentPacketFraction
+        self.payloadBitsPerSecond = payloadBitsPerSecond
     }
 }
 

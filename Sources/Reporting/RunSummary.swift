@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 import Measurement
 
 /// The few lines a person reads after a run; the files hold the rest.

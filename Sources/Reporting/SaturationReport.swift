@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 import Measurement
 
 /// The report of a saturation run: what it found first, then every figure against offered
@@ -58,6 +58,11 @@ public enum SaturationReport {
         }
         if let knee = finding.knee {
             facts.append("**Throughput knee at \(knee) calls**: beyond it, less than half of the added packets were delivered")
+        }
+        for step in result.steps {
+            guard let times = step.remeasured else { continue }
+            facts.append("**\(step.clients) calls measured \(times == 1 ? "again" : "\(times) more times")**: turnload fell behind "
+                + "first (" + (step.remeasuredBecause ?? []).joined(separator: "; ") + "); the figures are the last measurement's")
         }
         facts.append("thresholds: " + result.thresholds.map(\.description).joined(separator: ", "))
         blocks.append(.list(facts))

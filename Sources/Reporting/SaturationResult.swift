@@ -1,5 +1,5 @@
 import Foundation
-import LoadEngine
+import RunModel
 import Measurement
 
 /// A saturation run, as `saturation.json` holds it: the steps of rising load, each a whole run
@@ -47,6 +47,9 @@ public struct SaturationStep: Sendable, Codable {
     /// Times the step was measured again because the harness fell behind; these figures are
     /// the last measurement's.
     public var remeasured: Int?
+    /// Why the measurement before the step's own was set aside: turnload's reasons for having
+    /// fallen behind (late sends, CPU, its receive queues).
+    public var remeasuredBecause: [String]?
 
     public init(clients: Int, folder: String, status: RunStatus, figures: LoadFigures, checks: [ThresholdCheck]) {
         self.clients = clients

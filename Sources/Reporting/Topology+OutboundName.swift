@@ -1,4 +1,4 @@
-import LoadEngine
+import RunModel
 
 extension Topology {
     /// The outbound stream by its far end: the harness's peer socket, or in `pair` the partner.

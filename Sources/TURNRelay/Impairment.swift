@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Measurement
 import TURNProtocol
 
 /// Network impairment the relay injects on relayed packets, so that users can check that

@@ -1,5 +1,6 @@
 import NIOCore
 import PacketIO
+import RunModel
 import Synchronization
 import TURNProtocol
 

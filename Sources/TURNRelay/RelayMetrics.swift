@@ -1,5 +1,6 @@
 import NIOConcurrencyHelpers
 import Prometheus
+import RunModel
 
 /// The relay's counters as Prometheus metrics. Fed from `RelayCounters` snapshots (once a
 /// second by the command), so that the packet path pays nothing for them.

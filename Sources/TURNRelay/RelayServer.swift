@@ -4,6 +4,7 @@ import NIOCore
 import NIOPosix
 import NIOSSL
 import PacketIO
+import RunModel
 import TURNProtocol
 
 #if canImport(Glibc)

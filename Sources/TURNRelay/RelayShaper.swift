@@ -1,3 +1,5 @@
+import RunModel
+
 /// What happens to every relayed packet, either way, before it leaves: the relay's capacity
 /// (`--max-pps`, shared by the loops through a `CapacityPool`), the allocation's bandwidth
 /// (`--max-allocation-bitrate`), then the impairment (`--impair`). Pure: it says what to do

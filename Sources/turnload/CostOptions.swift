@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaign
 import Measurement
 import Scenario
 
@@ -24,7 +25,7 @@ struct CostOptions: ParsableArguments {
         return prices.isEmpty ? PriceOption.defaults : prices
     }
 
-    func projection(_ volume: TrafficVolume, prices: [PriceOption], cleanCapacity: Int?) -> CostProjection {
-        CostProjection(volume: volume, options: prices, minutesPerMonth: minutesPerMonth, peakCalls: peakCalls, cleanCapacity: cleanCapacity)
+    func plan(scenario: String? = nil) throws -> CostPlan {
+        CostPlan(minutesPerMonth: minutesPerMonth, peakCalls: peakCalls, prices: try prices(scenario: scenario))
     }
 }

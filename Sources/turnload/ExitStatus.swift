@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaign
 import Reporting
 
 /// Exit statuses beyond ArgumentParser's 64 (bad arguments) that the README documents.

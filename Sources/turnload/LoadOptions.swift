@@ -1,8 +1,11 @@
 import ArgumentParser
+import Campaign
 import Foundation
 import LoadEngine
+import Measurement
 import Media
 import NIOCore
+import RunModel
 import TURNClient
 import TURNProtocol
 import TURNRelay
@@ -155,6 +158,29 @@ struct LoadOptions: ParsableArguments {
     var mediaSettings: OpusSettings {
         OpusSettings(bitrate: bitrate, frameMilliseconds: frameMilliseconds,
                      variableBitrate: bitrateMode == .vbr, discontinuousTransmission: dtx, forwardErrorCorrection: fec)
+    }
+
+    /// What a session of loads needs, its targets' credentials resolved.
+    func sessionSettings(thresholds: [Threshold], cost: CostOptions, maxClients: Int) throws -> LoadSession.Settings {
+        var settings = LoadSession.Settings()
+        if inProcessRelay {
+            settings.inProcessRelay = LoadSession.InProcessRelay(impairment: relayImpair, maxPps: relayMaxPps, threads: inProcessRelayThreads)
+        } else {
+            settings.targets = try credentials.targets(targets).map {
+                LoadSession.Target(name: $0.0.description, load: LoadTarget(uri: $0.0, credential: $0.1, tls: tls.options))
+            }
+        }
+        settings.media = mediaSettings
+        settings.seed = seed
+        settings.threads = threads
+        settings.maxClients = maxClients
+        settings.out = out
+        settings.json = json
+        settings.thresholds = thresholds
+        settings.cost = try cost.plan(scenario: scenario)
+        settings.shard = shard
+        settings.startAt = startAt?.date
+        return settings
     }
 
     var loadConfiguration: LoadConfiguration {

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Campaign
 import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import RunModel
 import TURNProtocol
 import TURNRelay
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Campaign
 import Foundation
 import LoadEngine
 import Media
@@ -58,8 +59,9 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost,
-                                            maxClients: load.loadConfiguration.localClients.count)
+        let configuration = load.loadConfiguration
+        let session = try await LoadSession.forCommand(
+            try load.sessionSettings(thresholds: gate.thresholds, cost: cost, maxClients: configuration.localClients.count))
         let baseline = try gate.baselineResult().map { loaded -> RunResult in
             guard case let .run(result) = loaded.content else { throw ValidationError("--baseline of run must be a result.json") }
             return result
@@ -67,37 +69,22 @@ struct Run: AsyncParsableCommand {
         guard await session.waitForStart() else {
             printError("interrupted before --start-at: no client was opened")
             await session.shutdown()
-            throw ExitCode(130)
+            throw ExitCode(ExitStatus.interrupted)
         }
-        var exitCode: Int32 = 0
-        var interrupted = false
-        rounds: for round in 1...rounds {
-            for target in session.targets {
-                let suffix = rounds > 1 ? "-round\(round)" : ""
-                let folder = session.folder(for: target, startedAt: Date(), suffix: suffix, subfolders: rounds > 1)
-                let ran: RunResult?
-                do { ran = try await session.run(target, configuration: load.loadConfiguration, folder: folder) } catch {
-                    await session.shutdown()
-                    throw error.reported()
-                }
-                guard let result = ran else {
-                    exitCode = max(exitCode, 1)
-                    continue
-                }
-                if result.outcome.status == .interrupted {
-                    interrupted = true
-                    break rounds
-                }
-                if result.outcome.status != .complete || result.outcome.clients.allocated == 0 { exitCode = max(exitCode, 1) }
-                if gateResult {
-                    let report = Reporting.Gate.evaluate(result, thresholds: gate.thresholds, baseline: baseline,
-                                                         maxRegressionPercent: gate.maxRegressionPercent)
-                    exitCode = max(exitCode, GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md"))
-                }
+        let ending: LoadSession.RoundsEnding
+        do {
+            ending = try await session.runRounds(rounds, configuration: configuration) { result, folder -> Int32 in
+                guard gateResult else { return 0 }
+                let report = Reporting.Gate.evaluate(result, thresholds: gate.thresholds, baseline: baseline,
+                                                     maxRegressionPercent: gate.maxRegressionPercent)
+                return GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md")
             }
+        } catch {
+            await session.shutdown()
+            throw error.reported()
         }
         await session.shutdown()
-        if interrupted { throw ExitCode(130) }
-        if exitCode != 0 { throw ExitCode(exitCode) }
+        if ending.interrupted { throw ExitCode(ExitStatus.interrupted) }
+        if ending.exitCode != 0 { throw ExitCode(ending.exitCode) }
     }
 }

@@ -1,8 +1,10 @@
 import ArgumentParser
+import Campaign
 import Foundation
 import LoadEngine
 import Measurement
 import Reporting
+import RunModel
 
 struct Saturate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,13 +83,21 @@ struct Saturate: AsyncParsableCommand {
         }
     }
 
-    /// Each step's client count, rounded up to whole pairs in the pair topology.
-    var stepLoads: [Int] {
-        stride(from: start, through: maxClients, by: step).map { load.topology == .pair ? $0 + $0 % 2 : $0 }
+    var search: SaturationSearch {
+        var search = SaturationSearch(steps: SaturationSearch.steps(start: start, step: step, maxClients: maxClients,
+                                                                    pairs: load.topology == .pair),
+                                      stepDuration: stepDuration.duration, thresholds: gate.thresholds)
+        search.pastCliff = pastCliff
+        search.remeasure = remeasure
+        search.hold = holdVolume.map {
+            HoldPlan(share: holdAt.fraction, bytes: $0.bytes, pairs: load.topology == .pair, longest: OptionRange.longest)
+        }
+        return search
     }
 
     func run() async throws {
-        let session = try await LoadSession(load, thresholds: gate.thresholds, cost: cost, maxClients: maxClients + maxClients % 2)
+        let session = try await LoadSession.forCommand(
+            try load.sessionSettings(thresholds: gate.thresholds, cost: cost, maxClients: maxClients + maxClients % 2))
         let baseline = try gate.baselineResult().map { loaded -> SaturationResult in
             guard case let .saturation(result, _) = loaded.content else {
                 throw ValidationError("--baseline of saturate must be a saturation.json")
@@ -98,12 +108,12 @@ struct Saturate: AsyncParsableCommand {
         for target in session.targets {
             let folder = session.folder(for: target, startedAt: Date(), suffix: "-saturation")
             let saturation: SaturationResult
-            do { saturation = try await search(target, session: session, folder: folder) } catch {
+            do { saturation = try await session.saturate(target, search: search, configuration: load.loadConfiguration, folder: folder) } catch {
                 await session.shutdown()
                 throw error.reported()
             }
             if saturation.status == .interrupted {
-                exitCode = 130
+                exitCode = ExitStatus.interrupted
                 break
             }
             if saturation.steps.isEmpty || saturation.status != .complete { exitCode = max(exitCode, 1) }
@@ -115,111 +125,5 @@ struct Saturate: AsyncParsableCommand {
         }
         await session.shutdown()
         if exitCode != 0 { throw ExitCode(exitCode) }
-    }
-
-    /// Steps the load against one target, writing `saturation.json` after every step so that a
-    /// run cut short still leaves its findings, then holds when asked.
-    private func search(_ target: LoadSession.Target, session: LoadSession, folder: String) async throws(WriteError) -> SaturationResult {
-        let thresholds = gate.thresholds
-        var saturation = SaturationResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
-                                          thresholds: thresholds, steps: [],
-                                          finding: CliffFinder.find([], thresholds: thresholds))
-        var stepResults: [RunResult] = []
-        var stepsPastCliff = 0
-        for (index, clients) in stepLoads.enumerated() {
-            var configuration = load.loadConfiguration
-            configuration.clients = clients
-            configuration.duration = stepDuration.duration
-            let stepFolder = String(format: "step-%02d-%d", index + 1, clients)
-            guard let (result, remeasured) = try await measureStep(index, configuration, target: target, session: session,
-                                                                    folder: "\(folder)/\(stepFolder)") else {
-                saturation.status = .endpointFailed
-                break
-            }
-            stepResults.append(result)
-            let figures = LoadFigures(result)
-            var step = SaturationStep(clients: clients, folder: stepFolder, status: result.outcome.status, figures: figures,
-                                      checks: thresholds.map { $0.check(figures) })
-            step.remeasured = remeasured > 0 ? remeasured : nil
-            saturation.steps.append(step)
-            // A step cut short by Ctrl-C is kept and shown, but proves nothing about the endpoint.
-            let judged = saturation.steps.filter { $0.status != .interrupted }
-            saturation.finding = CliffFinder.find(judged.map(\.figures), thresholds: thresholds)
-            printError("step \(index + 1): \(clients) calls: " + saturation.finding.headline)
-            try ResultWriter.write(saturation, to: folder)
-            if result.outcome.status != .complete {
-                saturation.status = result.outcome.status
-                break
-            }
-            if saturation.finding.cliff != nil || saturation.finding.harnessBoundAt != nil {
-                if stepsPastCliff >= pastCliff { break }
-                stepsPastCliff += 1
-            }
-        }
-        if saturation.status == .complete, let holdVolume {
-            saturation.hold = try await hold(holdVolume.bytes, target: target, session: session, saturation: saturation, folder: folder)
-            if let hold = saturation.hold, hold.status != .complete { saturation.status = hold.status }
-        }
-        try ResultWriter.write(saturation, to: folder)
-        // Priced at the clean step's bytes per call-minute, or the last step's without one.
-        let priceable = stepResults.filter { $0.outcome.status != .interrupted }
-        let priced = priceable.last { $0.outcome.clients.requested == saturation.finding.cleanCapacity } ?? priceable.last
-        let projection = priced.map {
-            cost.projection(TrafficVolume($0), prices: session.prices, cleanCapacity: saturation.finding.cleanCapacity)
-        }
-        try ReportWriter.writeSaturation(saturation, stepResults: stepResults, cost: projection, to: folder)
-        print("\(target.name): " + saturation.finding.headline + "\n  results: \(folder)/ (report.html)")
-        return saturation
-    }
-
-    /// One step, measured again (up to `remeasure` times, into the same folder) while the
-    /// harness says it was itself behind: a scheduling stall of the machine must not end a
-    /// search that the endpoint has not. The last measurement is the step's; nil when the load
-    /// could not start.
-    private func measureStep(_ index: Int, _ configuration: LoadConfiguration, target: LoadSession.Target,
-                             session: LoadSession, folder: String) async throws(WriteError) -> (RunResult, remeasured: Int)? {
-        var remeasured = 0
-        while true {
-            guard let result = try await session.run(target, configuration: configuration, folder: folder) else { return nil }
-            guard result.outcome.status == .complete, result.outcome.healthSummary.verdict != .healthy,
-                  remeasured < remeasure else { return (result, remeasured) }
-            remeasured += 1
-            printError("step \(index + 1): \(configuration.clients) calls: turnload fell behind, not the endpoint; "
-                + "measuring the step again (\(remeasured) of \(remeasure))")
-        }
-    }
-
-    /// Holds `holdAt` of the clean capacity for as long as the clean step's rate takes to push
-    /// `bytes` out of the endpoint.
-    private func hold(_ bytes: Double, target: LoadSession.Target, session: LoadSession, saturation: SaturationResult,
-                      folder: String) async throws(WriteError) -> SaturationHold? {
-        guard let capacity = saturation.finding.cleanCapacity,
-              let clean = saturation.steps.last(where: { $0.clients == capacity })
-        else {
-            printError("no clean step: nothing to hold")
-            return nil
-        }
-        var clients = Int((Double(capacity) * holdAt.fraction).rounded(.down))
-        if load.topology == .pair { clients -= clients % 2 }
-        clients = max(clients, load.topology == .pair ? 2 : 1)
-        let bytesPerClientSecond = clean.figures.deliveredWireBitsPerSecond / 8 / Double(capacity)
-        let seconds = bytes / (bytesPerClientSecond * Double(clients))
-        guard seconds.isFinite, seconds > 0 else { return nil }
-        guard seconds <= Double(OptionRange.longest.components.seconds) else {
-            printError("hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
-                + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the \(OptionRange.written(OptionRange.longest)) "
-                + "a load may last: give a smaller --hold-volume")
-            return nil
-        }
-        var configuration = load.loadConfiguration
-        configuration.clients = clients
-        configuration.duration = .milliseconds(Int64((seconds * 1000).rounded(.up)))
-        printError("hold: \(clients) calls (\(DecimalText.short(holdAt.fraction * 100))% of \(capacity)) for "
-            + "\(DecimalText.short(seconds / 60, decimals: 1)) min to push \(DecimalText.short(bytes / 1e9, decimals: 2)) GB")
-        guard let result = try await session.run(target, configuration: configuration, folder: "\(folder)/hold") else { return nil }
-        let figures = LoadFigures(result)
-        let pushed = [result.outcome.towardPeer, result.outcome.towardClient].compactMap { $0 }.map(\.wireBytesReceived).reduce(0, +)
-        return SaturationHold(clients: clients, targetBytes: bytes, bytes: Double(pushed), folder: "hold", status: result.outcome.status, figures: figures,
-                              checks: saturation.thresholds.map { $0.check(figures) })
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 
 #if canImport(Glibc)
+import Campaign
 import Glibc
 #endif
 

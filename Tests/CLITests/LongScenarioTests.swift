@@ -23,7 +23,7 @@ struct LongScenarioTests {
         let password = "quarterly-\(UUID().uuidString)"
         let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD", "--max-pps", "2000"],
                                             environment: ["TURN_PASSWORD": password])
-        let search = try await SaturationSearch.run([
+        let search = try await SaturateCommand.run([
             "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
             "--start", "10", "--step", "10", "--max-clients", "40", "--step-duration", "2s", "--drain", "1s", "--ramp", "100",
             "--hold-volume", "2MB",

@@ -1,6 +1,8 @@
+import Campaign
 import LoadEngine
 import Media
 import NIOPosix
+import RunModel
 import Testing
 
 /// Runs `clients` for `duration` against `target` on a thread of its own.

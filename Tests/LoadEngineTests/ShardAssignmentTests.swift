@@ -1,4 +1,5 @@
 import LoadEngine
+import RunModel
 import Testing
 
 @Suite("Shard assignment")

@@ -14,7 +14,7 @@ struct SaturateCommandTests {
     /// Echo relays each call's 50 packets a second twice (out and back): a cap of 6,000 packets
     /// a second carries 60 calls. The cliff must be found within one step of it.
     @Test func findsAPlacedCliffWithinOneStep() async throws {
-        let search = try await SaturationSearch.run([
+        let search = try await SaturateCommand.run([
             "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140", "--step-duration", "3s",
             "--ramp", "200", "--drain", "1s",
         ])
@@ -41,7 +41,7 @@ struct SaturateCommandTests {
     /// A cap of 5,000 packets a second carries 50 calls: the 40-call step is clean with room to
     /// spare (a step exactly at a cap drops whatever bursts past its 20 ms bucket), 60 is the cliff.
     @Test func holdsAShareOfTheCleanCapacityForAVolume() async throws {
-        let search = try await SaturationSearch.run([
+        let search = try await SaturateCommand.run([
             "--relay-max-pps", "5000", "--start", "20", "--step", "20", "--max-clients", "60", "--step-duration", "2s",
             "--drain", "1s", "--hold-at", "50%", "--hold-volume", "3MB",
         ])
@@ -62,7 +62,7 @@ struct SaturateCommandTests {
     /// Ctrl-C mid-search: exit 130, and the steps so far are in `saturation.json`, marked. (A
     /// search that a harness-bound step ended before the Ctrl-C is tried again.)
     @Test func interruptedSearchKeepsItsSteps() async throws {
-        let search = try await SaturationSearch.run([
+        let search = try await SaturateCommand.run([
             "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s", "--drain", "1s",
         ], interruptAfter: .seconds(8))
         let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)

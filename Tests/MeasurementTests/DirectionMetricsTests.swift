@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TURNProtocol
+
 @testable import Measurement
 
 @Suite("DirectionMetrics")

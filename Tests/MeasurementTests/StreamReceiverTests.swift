@@ -1,5 +1,5 @@
 import Testing
-import TURNProtocol
+
 @testable import Measurement
 
 @Suite("StreamReceiver counting")

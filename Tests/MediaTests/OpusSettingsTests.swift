@@ -1,6 +1,7 @@
 import COpus
 import Foundation
 import Media
+import RunModel
 import Testing
 
 @Suite("Opus settings")

@@ -1,4 +1,5 @@
 import Media
+import RunModel
 
 /// Libraries shared by the tests: each takes a fraction of a second to encode.
 enum TestLibraries {

@@ -1,5 +1,5 @@
 import Foundation
-import LoadEngine
+import RunModel
 import Measurement
 import Testing
 @testable import Reporting

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import LoadEngine
+import RunModel
 import Measurement
 @testable import Reporting
 

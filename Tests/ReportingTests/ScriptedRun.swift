@@ -1,9 +1,7 @@
 import Foundation
-@testable import LoadEngine
 import Measurement
-import Media
 import Reporting
-import TURNProtocol
+import RunModel
 
 /// A made-up echo run whose clients' figures each come from the client's own seed, so that a
 /// client measures the same in the whole run and in the shard that holds it. Figures add up
@@ -13,20 +11,21 @@ enum ScriptedRun {
     static let seconds = 5
     static let target = "turn:127.0.0.1:3478"
     static let start = Date(timeIntervalSince1970: 1_795_532_400)
-    static let library = try! OpusPacketLibrary.encode(OpusSettings(), seconds: 1)
+    /// A second of 32 kbit/s Opus in 20 ms packets, as the packet library measures it.
+    static let media = MediaFacts(packets: 50, meanPayloadBytes: 80, maxPayloadBytes: 96, sentPacketFraction: 1,
+                                  payloadBitsPerSecond: 32_000)
 
-    static var configuration: LoadConfiguration {
-        var configuration = LoadConfiguration()
-        configuration.clients = clients
-        return configuration
+    static var configuration: RunConfiguration {
+        RunConfiguration(clients: clients, durationSeconds: 30, rampPerSecond: 100, topology: .echo, transport: "udp",
+                         media: OpusSettings(), jitterBufferMilliseconds: 60, drainSeconds: 2, threads: 1, embeddedRelay: false,
+                         relayImpairment: nil, relayMaxPps: nil, seed: 1)
     }
 
     /// The run of `range`'s clients, as the shard `shard` (nil: the whole run in one process).
     static func result(_ range: Range<Int>, shard: String? = nil, startedLater: TimeInterval = 0,
-                       configuration: LoadConfiguration = configuration) throws -> RunResult {
-        RunResult(turnloadVersion: "test", target: target, startedAt: start.addingTimeInterval(startedLater),
-                  configuration: RunConfiguration(configuration, transport: "udp", embeddedRelay: false, relayImpairment: nil, relayMaxPps: nil),
-                  library: library, outcome: outcome(range), shard: try shard.map { try ShardAssignment(parsing: $0) },
+                       configuration: RunConfiguration = configuration) throws -> RunResult {
+        RunResult(turnloadVersion: "test", target: target, startedAt: start.addingTimeInterval(startedLater), configuration: configuration,
+                  media: media, outcome: outcome(range), shard: try shard.map { try ShardAssignment(parsing: $0) },
                   scheduledStart: start)
     }
 
@@ -81,11 +80,13 @@ enum ScriptedRun {
             let echo = totals(sent: 50 * seconds - lost.out, lost: lost.back, jitter: Int64(random.next() % 3_000_000))
             towardPeer.add(way)
             towardClient.add(echo)
-            let ssrc = RTPStreamState.seeded(client: client, seed: 1, libraryCount: library.count).ssrc
+            let ssrc = UInt32(truncatingIfNeeded: random.next())
             calls.append(CallFigures(client: client, ssrc: ssrc, towardPeer: way, towardClient: echo, mos: 0))
         }
         health.recordCPU(used: Int64(range.upperBound) * 10_000_000, over: 5_000_000_000, coresAvailable: 1)
-        let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: towardPeer.oneWayDelay)
+        // The E-model of 20 ms Opus (and 6.5 ms look-ahead) behind a 60 ms playout buffer.
+        let model = EModel(jitterBufferMilliseconds: 60, codecDelayMilliseconds: 26.5)
+        let quality = CallQuality(rating: &calls, model: model, delay: towardPeer.oneWayDelay)
         return LoadOutcome(
             status: .complete, endpointSoftware: "turnload relay",
             clients: ClientFigures(requested: range.count, allocationLatency: latency, failures: failures,

@@ -73,3 +73,21 @@ extension RelayCounters {
         rejections = try container.decodeIfPresent(RelayRejections.self, forKey: .rejections) ?? RelayRejections()
     }
 }
+
+/// Requests the relay refused or dropped, by why; the server logs what grew each second.
+public struct RelayRejections: Sendable, Hashable, Codable {
+    /// Unparseable STUN, missing USERNAME/NONCE/REALM, unknown comprehension-required attributes.
+    public var malformed = 0
+    /// Challenged with 401 or 438: no credentials yet, or a stale nonce; every client's first
+    /// request is one.
+    public var challenged = 0
+    /// Credentials present but wrong: unknown user, bad integrity, a nonce the relay never made
+    /// or made for another client (a replay, or a client whose NAT rebound; answered 438).
+    public var badCredentials = 0
+    /// Dropped unanswered: over the limit on requests without valid credentials.
+    public var rateLimited = 0
+    /// Authenticated requests refused with an error (quota, forbidden peer, mismatch…).
+    public var refused = 0
+
+    public init() {}
+}

@@ -26,6 +26,26 @@ public struct LoadOutcome: Sendable, Codable {
     public var serverAddress: String?
     /// The name's addresses tried before it that did not answer, each with why.
     public var unansweredAddresses: [String]?
+
+    public init(status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,
+                towardPeer: DirectionMetrics, towardClient: DirectionMetrics?, rtt: Distribution?, quality: CallQuality,
+                health: HarnessHealth, healthSummary: HarnessHealthSummary, series: [SecondSample], calls: [CallFigures],
+                serverAddress: String? = nil, unansweredAddresses: [String]? = nil) {
+        self.status = status
+        self.endpointSoftware = endpointSoftware
+        self.clients = clients
+        self.sendingSeconds = sendingSeconds
+        self.towardPeer = towardPeer
+        self.towardClient = towardClient
+        self.rtt = rtt
+        self.quality = quality
+        self.health = health
+        self.healthSummary = healthSummary
+        self.series = series
+        self.calls = calls
+        self.serverAddress = serverAddress
+        self.unansweredAddresses = unansweredAddresses
+    }
 }
 
 /// One call: its stream at the far end, its echo back, and its E-model rating.
@@ -35,6 +55,14 @@ public struct CallFigures: Sendable, Codable {
     public var towardPeer: StreamTotals
     public var towardClient: StreamTotals?
     public var mos: Double
+
+    public init(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double) {
+        self.client = client
+        self.ssrc = ssrc
+        self.towardPeer = towardPeer
+        self.towardClient = towardClient
+        self.mos = mos
+    }
 }
 
 /// How the clients got going.
@@ -50,7 +78,7 @@ public struct ClientFigures: Sendable, Codable {
     public var allocationSuccessPercent: Double
 
     /// Every allocation that succeeded is one sample of `allocationLatency`.
-    init(requested: Int, allocationLatency: Distribution, failures: [String: Int], failureExamples: [String: String]) {
+    public init(requested: Int, allocationLatency: Distribution, failures: [String: Int], failureExamples: [String: String]) {
         self.requested = requested
         allocated = allocationLatency.count
         self.failures = failures
@@ -84,13 +112,6 @@ public struct CallQuality: Sendable, Codable {
 }
 
 extension CallQuality {
-    /// The E-model for the run's media and playout buffer.
-    static func model(for configuration: LoadConfiguration) -> EModel {
-        EModel(jitterBufferMilliseconds: configuration.jitterBuffer / .milliseconds(1),
-               // Opus's algorithmic delay: the frame and 6.5 ms of look-ahead (RFC 6716 §2).
-               codecDelayMilliseconds: Double(configuration.media.frameMilliseconds) + 6.5)
-    }
-
     /// Rates every call, setting its `mos`, at the run's median one-way delay (of `delay`, the
     /// way out's), and sums them up.
     public init(rating calls: inout [CallFigures], model: EModel, delay: Distribution) {

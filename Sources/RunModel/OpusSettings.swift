@@ -24,15 +24,6 @@ public struct OpusSettings: Sendable, Hashable, Codable {
         self.forwardErrorCorrection = forwardErrorCorrection
     }
 
-    /// The same settings, or the first reason libopus would refuse them.
-    public func validated() throws(MediaError) -> OpusSettings {
-        guard Self.validFrameMilliseconds.contains(frameMilliseconds) else {
-            throw .invalidFrameMilliseconds(frameMilliseconds)
-        }
-        guard Self.validBitrates.contains(bitrate) else { throw .invalidBitrate(bitrate) }
-        return self
-    }
-
     /// The RTP timestamp step from one packet to the next.
     public var samplesPerFrame: UInt32 { UInt32(Self.rtpClockRate / 1000 * frameMilliseconds) }
 

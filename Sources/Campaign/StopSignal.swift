@@ -8,10 +8,10 @@ import Glibc
 /// flag: it works whatever the process inherited (a test runner's blocked mask, ignored
 /// signals) and whichever thread the kernel picks, where a Dispatch signal source did not
 /// always hear the signal in a child of the test runner.
-final class StopSignal: Sendable {
+public final class StopSignal: Sendable {
     private static let flag = Atomic<Bool>(false)
 
-    init() {
+    public init() {
         var set = sigset_t()
         sigemptyset(&set)
         var action = sigaction()
@@ -23,5 +23,5 @@ final class StopSignal: Sendable {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    var received: Bool { Self.flag.load(ordering: .relaxed) }
+    public var received: Bool { Self.flag.load(ordering: .relaxed) }
 }

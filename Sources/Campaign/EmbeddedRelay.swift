@@ -1,3 +1,4 @@
+import LoadEngine
 import NIOCore
 import NIOPosix
 import TURNClient

@@ -10,7 +10,7 @@ import Glibc
 
 /// Shows a run as it goes: on a terminal one line rewritten each second, else plain lines, or
 /// with --json one JSON object a line on standard output. Diagnostics stay on standard error.
-final class ProgressReporter: @unchecked Sendable {
+public final class ProgressReporter: @unchecked Sendable {
     let json: Bool
     let terminal = isatty(STDERR_FILENO) == 1
     /// The previous second's `lost`; `second` is called from one task at a time.
@@ -19,23 +19,23 @@ final class ProgressReporter: @unchecked Sendable {
     /// The seconds to `--start-at` last shown; nil when no countdown is on the line.
     private var countdownShown: Int?
 
-    init(json: Bool) {
+    public init(json: Bool) {
         self.json = json
     }
 
     /// `seconds` to go until `start`: rewritten each second on a terminal, else shown once a minute.
-    func countdown(to start: StartTime, seconds: Int) {
+    func countdown(to start: Date, seconds: Int) {
         guard seconds != countdownShown else { return }
         defer { countdownShown = seconds }
         if terminal, !json {
-            rewrite("starting at \(start) (--start-at), in \(seconds) s")
+            rewrite("starting at \(ISO8601Time.string(start, fractionalSeconds: false)) (--start-at), in \(seconds) s")
             return
         }
         guard countdownShown == nil || seconds % 60 == 0 else { return }
         if json {
-            emit(["event": "waiting", "startAt": start.date, "seconds": seconds])
+            emit(["event": "waiting", "startAt": start, "seconds": seconds])
         } else {
-            printError("starting at \(start) (--start-at), in \(seconds) s")
+            printError("starting at \(ISO8601Time.string(start, fractionalSeconds: false)) (--start-at), in \(seconds) s")
         }
     }
 

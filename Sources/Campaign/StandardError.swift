@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// Diagnostics go to standard error, so that standard output stays clean for `--json` and pipes.
-func printError(_ message: String) {
+public func printError(_ message: String) {
     let line = Array("turnload: \(message)\n".utf8)
     _ = line.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
 }

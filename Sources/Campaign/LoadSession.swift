@@ -1,0 +1,161 @@
+import Foundation
+import LoadEngine
+import Measurement
+import Media
+import NIOPosix
+import Reporting
+import RunModel
+
+/// What a load command sets up once and runs loads on: the Opus packet library, the event
+/// loops, the in-process relay or the named targets, the progress display and Ctrl-C.
+public final class LoadSession {
+    public struct Target: Sendable {
+        /// "in-process relay" or the URI, as results name it.
+        public var name: String
+        public var load: LoadTarget
+
+        public init(name: String, load: LoadTarget) {
+            self.name = name
+            self.load = load
+        }
+    }
+
+    /// turnload's own relay as a target, and how it shapes what it relays.
+    public struct InProcessRelay: Sendable {
+        /// As `--impair` takes it.
+        public var impairment: String?
+        public var maxPps: Int?
+        public var threads: Int
+
+        public init(impairment: String?, maxPps: Int?, threads: Int) {
+            self.impairment = impairment
+            self.maxPps = maxPps
+            self.threads = threads
+        }
+    }
+
+    public struct Settings: Sendable {
+        /// The endpoints; empty with `inProcessRelay`.
+        public var targets: [Target] = []
+        public var inProcessRelay: InProcessRelay?
+        public var media = OpusSettings()
+        public var seed: UInt64 = 1
+        /// Event-loop threads for the clients.
+        public var threads = 1
+        /// The most clients any load of this session opens at once.
+        public var maxClients = 100
+        /// `--out`: nil for a folder of its own under `results/`.
+        public var out: String?
+        /// Progress as JSON lines on standard output.
+        public var json = false
+        /// What each run's report holds it to and prices it under.
+        public var thresholds = Threshold.defaults
+        public var cost = CostPlan(minutesPerMonth: 1_000_000, peakCalls: nil, prices: PriceOption.defaults)
+        public var shard: ShardAssignment?
+        public var startAt: Date?
+
+        public init() {}
+    }
+
+    /// The session could not start; the description says why and what to do.
+    public struct Refusal: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public let settings: Settings
+    public let library: OpusPacketLibrary
+    public let targets: [Target]
+    public let stop = StopSignal()
+    private let group: MultiThreadedEventLoopGroup
+    private let relay: EmbeddedRelay?
+    private let reporter: ProgressReporter
+
+    public init(_ settings: Settings) async throws {
+        // Before anything starts: a long run must not end with results it cannot keep.
+        try OutputFile.checkWritable(folder: settings.out ?? "results")
+        self.settings = settings
+        let available = FileDescriptorLimit.raise()
+        let needed = FileDescriptorLimit.needed(clients: settings.maxClients, inProcessRelay: settings.inProcessRelay != nil)
+        if needed > available {
+            throw Refusal(description: "\(settings.maxClients) clients need about \(needed) open files but the limit is \(available) "
+                + "(ulimit -n): lower the number of clients or raise the hard limit")
+        }
+        do { library = try OpusPacketLibrary.encode(settings.media, seed: settings.seed) } catch {
+            throw Refusal(description: "\(error)")
+        }
+        if let inProcess = settings.inProcessRelay {
+            let started = try await EmbeddedRelay.start(clients: settings.maxClients, impairment: inProcess.impairment,
+                                                        maxPps: inProcess.maxPps, seed: settings.seed, threads: inProcess.threads)
+            relay = started
+            targets = [Target(name: "in-process relay", load: started.target)]
+        } else {
+            relay = nil
+            targets = settings.targets
+        }
+        group = MultiThreadedEventLoopGroup(numberOfThreads: settings.threads)
+        reporter = ProgressReporter(json: settings.json)
+    }
+
+    /// Waits for `startAt`, counting down on the progress line; a time already past starts at
+    /// once, with a warning. False when Ctrl-C came first.
+    public func waitForStart() async -> Bool {
+        guard let startAt = settings.startAt else { return true }
+        if startAt.timeIntervalSinceNow <= 0 {
+            printError("--start-at \(ISO8601Time.string(startAt, fractionalSeconds: false)) has passed: starting now, "
+                + "out of step with shards that started on time")
+            return true
+        }
+        while case let remaining = startAt.timeIntervalSinceNow, remaining > 0 {
+            if stop.received { return false }
+            reporter.countdown(to: startAt, seconds: Int(remaining.rounded(.up)))
+            try? await Task.sleep(for: .seconds(min(remaining, 0.1)))
+        }
+        return true
+    }
+
+    /// Runs one load against `target` and writes its results into `folder`. Nil when the load
+    /// could not start at all (the reason is printed); throws when its results cannot be kept.
+    public func run(_ target: Target, configuration: LoadConfiguration, folder: String) async throws(WriteError) -> RunResult? {
+        reporter.starting(target.name, library: library, configuration: configuration)
+        let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
+        let startedAt = Date()
+        let outcome: LoadOutcome
+        do {
+            outcome = try await engine.run(group: group, progress: { [reporter] in reporter.second($0) },
+                                           shouldStop: { [stop] in stop.received })
+        } catch {
+            printError("\(target.name): \(error)")
+            return nil
+        }
+        var record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+                                      relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
+        record.relayThreads = relay?.server.threads
+        let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
+                               media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
+                               shard: settings.shard, scheduledStart: settings.startAt)
+        do {
+            try ResultWriter.write(result, to: folder)
+            let figures = LoadFigures(result)
+            try ReportWriter.writeRun(result, checks: settings.thresholds.map { $0.check(figures) },
+                                      cost: settings.cost.projection(TrafficVolume(result), cleanCapacity: nil), to: folder)
+        } catch {
+            reporter.finished(result, folder: nil)
+            throw error
+        }
+        reporter.finished(result, folder: folder)
+        return result
+    }
+
+    /// The folder for a load: `out`, with a subfolder per target when there are several (or
+    /// `subfolders`), else `results/<time>-<target><suffix>`.
+    public func folder(for target: Target, startedAt: Date, suffix: String = "", subfolders: Bool = false) -> String {
+        let name = ResultWriter.folderName(for: target.name) + suffix
+        if let out = settings.out { return targets.count > 1 || subfolders ? "\(out)/\(name)" : out }
+        return "results/\(ResultWriter.timestamp(startedAt))-\(name)"
+    }
+
+    public func shutdown() async {
+        await relay?.stop()
+        try? await group.shutdownGracefully()
+    }
+}

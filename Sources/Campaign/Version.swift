@@ -1,0 +1,1 @@
+public let turnloadVersion = "0.1.0"

@@ -1,1 +1,0 @@
-let turnloadVersion = "0.1.0"
