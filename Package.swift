@@ -124,7 +124,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "TestSupport", dependencies: ["Reporting", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        .target(
+            name: "TestSupport", dependencies: ["Reporting", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
         .testTarget(
             name: "TURNProtocolTests",
             dependencies: [
@@ -158,8 +159,9 @@ let package = Package(
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
-        .testTarget(name: "ReportingTests", dependencies: ["Reporting", "RunModel", "Measurement", "TestSupport"],
-                    resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "ReportingTests", dependencies: ["Reporting", "RunModel", "Measurement", "TestSupport"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "CampaignTests", dependencies: ["Campaign", "Reporting", "RunModel", "Measurement"]),
         .testTarget(name: "LoadRunTests", dependencies: ["Reporting", "RunModel", "Measurement", "TestSupport"]),
         .testTarget(

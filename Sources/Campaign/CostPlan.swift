@@ -14,6 +14,7 @@ public struct CostPlan: Sendable {
     }
 
     public func projection(_ volume: TrafficVolume, cleanCapacity: Int?) -> CostProjection {
-        CostProjection(volume: volume, options: prices, minutesPerMonth: minutesPerMonth, peakCalls: peakCalls, cleanCapacity: cleanCapacity)
+        CostProjection(
+            volume: volume, options: prices, minutesPerMonth: minutesPerMonth, peakCalls: peakCalls, cleanCapacity: cleanCapacity)
     }
 }

@@ -31,9 +31,11 @@ public final class EmbeddedRelay: Sendable {
 
     /// `impairment` as `--impair` takes it; `maxPps` caps what it relays a second; `listenOnIPv6`
     /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1; `threads` relay loops.
-    public static func start(clients: Int, impairment: String? = nil, maxPps: Int? = nil, seed: UInt64 = 1,
-                             transport: TURNTransport = .udp, listenOnIPv6: Bool = false,
-                             threads: Int = 1) async throws -> EmbeddedRelay {
+    public static func start(
+        clients: Int, impairment: String? = nil, maxPps: Int? = nil, seed: UInt64 = 1,
+        transport: TURNTransport = .udp, listenOnIPv6: Bool = false,
+        threads: Int = 1
+    ) async throws -> EmbeddedRelay {
         let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
         var configuration = RelayConfiguration(realm: "turnload", users: ["turnload": password])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
@@ -51,9 +53,10 @@ public final class EmbeddedRelay: Sendable {
         if listenOnIPv6, hasIPv6 { listeners.append(RelayListener(transport, TransportAddress(ip: .loopbackV6, port: 0))) }
         let server: RelayServer
         do {
-            server = try await RelayServer.start(configuration: configuration, listeners: listeners,
-                                                 relayIPs: hasIPv6 ? [.loopbackV4, .loopbackV6] : [.loopbackV4], threads: threads,
-                                                 group: group)
+            server = try await RelayServer.start(
+                configuration: configuration, listeners: listeners,
+                relayIPs: hasIPv6 ? [.loopbackV4, .loopbackV6] : [.loopbackV4], threads: threads,
+                group: group)
         } catch {
             try? await group.shutdownGracefully()
             throw error
@@ -61,11 +64,13 @@ public final class EmbeddedRelay: Sendable {
         let credential = ClientCredential.staticPassword(username: "turnload", password: password)
         func target(_ host: String, _ family: AddressFamily) throws -> LoadTarget? {
             guard let port = server.localAddress(transport, family: family)?.port else { return nil }
-            return LoadTarget(uri: try TURNURI(transport == .tcp ? "turn:\(host):\(port)?transport=tcp" : "turn:\(host):\(port)"),
-                              credential: credential)
+            return LoadTarget(
+                uri: try TURNURI(transport == .tcp ? "turn:\(host):\(port)?transport=tcp" : "turn:\(host):\(port)"),
+                credential: credential)
         }
-        return EmbeddedRelay(server: server, target: try target("127.0.0.1", .ipv4)!, targetIPv6: try target("[::1]", .ipv6),
-                             group: group)
+        return EmbeddedRelay(
+            server: server, target: try target("127.0.0.1", .ipv4)!, targetIPv6: try target("[::1]", .ipv6),
+            group: group)
     }
 
     public func stop() async {

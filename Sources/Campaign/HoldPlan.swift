@@ -46,9 +46,12 @@ public struct HoldPlan: Sendable, Equatable {
             return .failure(Refusal(description: "hold: the clean step delivered nothing, so no time pushes the volume"))
         }
         guard seconds <= Double(longest.components.seconds) else {
-            return .failure(Refusal(description: "hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
-                + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the "
-                + "\(DecimalText.short(Double(longest.components.seconds) / 86_400)) days a load may last: give a smaller --hold-volume"))
+            return .failure(
+                Refusal(
+                    description: "hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
+                        + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the "
+                        + "\(DecimalText.short(Double(longest.components.seconds) / 86_400)) days a load may last: give a smaller --hold-volume"
+                ))
         }
         return .success(Load(clients: clients, duration: .milliseconds(Int64((seconds * 1000).rounded(.up)))))
     }

@@ -14,8 +14,10 @@ extension LoadSession {
     /// Runs `configuration` against every target in turn, `rounds` times (A B A B …, so that
     /// a comparison can tell a difference from noise), each into its own folder; `judge`
     /// gates each result in its folder and answers an exit status.
-    public func runRounds(_ rounds: Int, configuration: LoadConfiguration,
-                          judge: (RunResult, _ folder: String) -> Int32) async throws(WriteError) -> RoundsEnding {
+    public func runRounds(
+        _ rounds: Int, configuration: LoadConfiguration,
+        judge: (RunResult, _ folder: String) -> Int32
+    ) async throws(WriteError) -> RoundsEnding {
         var ending = RoundsEnding()
         for round in 1...rounds {
             for target in targets {

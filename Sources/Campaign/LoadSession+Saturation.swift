@@ -8,11 +8,14 @@ extension LoadSession {
     /// Searches `target` with `search`, each step a load of `configuration` at the step's
     /// clients and time, into `folder`: `saturation.json` after every step, then the report,
     /// priced at the clean step's bytes per call-minute (or the last step's without one).
-    public func saturate(_ target: Target, search: SaturationSearch, configuration: LoadConfiguration,
-                         folder: String) async throws(WriteError) -> SaturationResult {
-        var saturation = SaturationResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
-                                          thresholds: search.thresholds, steps: [],
-                                          finding: CliffFinder.find([], thresholds: search.thresholds))
+    public func saturate(
+        _ target: Target, search: SaturationSearch, configuration: LoadConfiguration,
+        folder: String
+    ) async throws(WriteError) -> SaturationResult {
+        var saturation = SaturationResult(
+            turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
+            thresholds: search.thresholds, steps: [],
+            finding: CliffFinder.find([], thresholds: search.thresholds))
         let runner = SessionStepRunner(session: self, target: target, configuration: configuration, folder: folder)
         try await search.run(&saturation, runner: runner)
         let steps = saturation.steps.compactMap { runner.results[$0.folder] }

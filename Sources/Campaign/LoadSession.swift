@@ -77,15 +77,17 @@ public final class LoadSession {
         let available = FileDescriptorLimit.raise()
         let needed = FileDescriptorLimit.needed(clients: settings.maxClients, inProcessRelay: settings.inProcessRelay != nil)
         if needed > available {
-            throw Refusal(description: "\(settings.maxClients) clients need about \(needed) open files but the limit is \(available) "
-                + "(ulimit -n): lower the number of clients or raise the hard limit")
+            throw Refusal(
+                description: "\(settings.maxClients) clients need about \(needed) open files but the limit is \(available) "
+                    + "(ulimit -n): lower the number of clients or raise the hard limit")
         }
         do { library = try OpusPacketLibrary.encode(settings.media, seed: settings.seed) } catch {
             throw Refusal(description: "\(error)")
         }
         if let inProcess = settings.inProcessRelay {
-            let started = try await EmbeddedRelay.start(clients: settings.maxClients, impairment: inProcess.impairment,
-                                                        maxPps: inProcess.maxPps, seed: settings.seed, threads: inProcess.threads)
+            let started = try await EmbeddedRelay.start(
+                clients: settings.maxClients, impairment: inProcess.impairment,
+                maxPps: inProcess.maxPps, seed: settings.seed, threads: inProcess.threads)
             relay = started
             targets = [Target(name: "in-process relay", load: started.target)]
         } else {
@@ -101,8 +103,9 @@ public final class LoadSession {
     public func waitForStart() async -> Bool {
         guard let startAt = settings.startAt else { return true }
         if startAt.timeIntervalSinceNow <= 0 {
-            printError("--start-at \(ISO8601Time.string(startAt, fractionalSeconds: false)) has passed: starting now, "
-                + "out of step with shards that started on time")
+            printError(
+                "--start-at \(ISO8601Time.string(startAt, fractionalSeconds: false)) has passed: starting now, "
+                    + "out of step with shards that started on time")
             return true
         }
         while case let remaining = startAt.timeIntervalSinceNow, remaining > 0 {
@@ -121,23 +124,27 @@ public final class LoadSession {
         let startedAt = Date()
         let outcome: LoadOutcome
         do {
-            outcome = try await engine.run(group: group, progress: { [reporter] in reporter.second($0) },
-                                           shouldStop: { [stop] in stop.received })
+            outcome = try await engine.run(
+                group: group, progress: { [reporter] in reporter.second($0) },
+                shouldStop: { [stop] in stop.received })
         } catch {
             printError("\(target.name): \(error)")
             return nil
         }
-        var record = RunConfiguration(configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
-                                      relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
+        var record = RunConfiguration(
+            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+            relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
         record.relayThreads = relay?.server.threads
-        let result = RunResult(turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
-                               media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
-                               shard: settings.shard, scheduledStart: settings.startAt)
+        let result = RunResult(
+            turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
+            media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
+            shard: settings.shard, scheduledStart: settings.startAt)
         do {
             try ResultWriter.write(result, to: folder)
             let figures = LoadFigures(result)
-            try ReportWriter.writeRun(result, checks: settings.thresholds.map { $0.check(figures) },
-                                      cost: settings.cost.projection(TrafficVolume(result), cleanCapacity: nil), to: folder)
+            try ReportWriter.writeRun(
+                result, checks: settings.thresholds.map { $0.check(figures) },
+                cost: settings.cost.projection(TrafficVolume(result), cleanCapacity: nil), to: folder)
         } catch {
             reporter.finished(result, folder: nil)
             throw error

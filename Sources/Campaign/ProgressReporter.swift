@@ -47,11 +47,15 @@ public final class ProgressReporter: @unchecked Sendable {
         if terminal, countdownShown != nil { _ = write(STDERR_FILENO, "\n", 1) }
         countdownShown = nil
         let media = library.settings
-        let load = configuration.shard == .whole ? "\(share) clients"
+        let load =
+            configuration.shard == .whole
+            ? "\(share) clients"
             : "shard \(configuration.shard), \(share) of \(configuration.clients) clients"
-        printError("\(target): \(load), \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
-            + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
-            + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), then \(configuration.duration) at full load")
+        printError(
+            "\(target): \(load), \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
+                + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
+                + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), then \(configuration.duration) at full load"
+        )
     }
 
     func second(_ sample: SecondSample) {

@@ -68,8 +68,9 @@ public struct SaturationSearch: Sendable {
                 saturation.status = .endpointFailed
                 break
             }
-            var step = SaturationStep(clients: clients, folder: folder, status: measured.status, figures: measured.figures,
-                                      checks: thresholds.map { $0.check(measured.figures) })
+            var step = SaturationStep(
+                clients: clients, folder: folder, status: measured.status, figures: measured.figures,
+                checks: thresholds.map { $0.check(measured.figures) })
             if !repeats.isEmpty {
                 step.remeasured = repeats.count
                 step.remeasuredBecause = repeats.last
@@ -98,8 +99,10 @@ public struct SaturationSearch: Sendable {
 
     /// One step, measured again while turnload says it fell behind itself, up to `remeasure`
     /// times; the last measurement is the step's, with why each earlier one was set aside.
-    private func measureStep(_ index: Int, clients: Int, folder: String,
-                             runner: some SaturationStepRunner) async throws(WriteError) -> (StepMeasurement, [[String]])? {
+    private func measureStep(
+        _ index: Int, clients: Int, folder: String,
+        runner: some SaturationStepRunner
+    ) async throws(WriteError) -> (StepMeasurement, [[String]])? {
         var setAside: [[String]] = []
         while true {
             guard let measured = try await runner.measure(clients: clients, duration: stepDuration, folder: folder) else { return nil }
@@ -107,16 +110,19 @@ public struct SaturationSearch: Sendable {
                 return (measured, setAside)
             }
             setAside.append(measured.figures.harnessReasons)
-            runner.tell("step \(index + 1): \(clients) calls: turnload fell behind, not the endpoint ("
-                + measured.figures.harnessReasons.joined(separator: "; ") + "); measuring the step again "
-                + "(\(setAside.count) of \(remeasure))")
+            runner.tell(
+                "step \(index + 1): \(clients) calls: turnload fell behind, not the endpoint ("
+                    + measured.figures.harnessReasons.joined(separator: "; ") + "); measuring the step again "
+                    + "(\(setAside.count) of \(remeasure))")
         }
     }
 
-    private func run(_ hold: HoldPlan, after saturation: SaturationResult,
-                     runner: some SaturationStepRunner) async throws(WriteError) -> SaturationHold? {
+    private func run(
+        _ hold: HoldPlan, after saturation: SaturationResult,
+        runner: some SaturationStepRunner
+    ) async throws(WriteError) -> SaturationHold? {
         guard let capacity = saturation.finding.cleanCapacity,
-              let clean = saturation.steps.last(where: { $0.clients == capacity })
+            let clean = saturation.steps.last(where: { $0.clients == capacity })
         else {
             runner.tell("no clean step: nothing to hold")
             return nil
@@ -128,12 +134,14 @@ public struct SaturationSearch: Sendable {
             runner.tell(refusal.description)
             return nil
         }
-        runner.tell("hold: \(load.clients) calls (\(DecimalText.short(hold.share * 100))% of \(capacity)) for "
-            + "\(DecimalText.short(load.duration / .seconds(60), decimals: 1)) min to push "
-            + "\(DecimalText.short(hold.bytes / 1e9, decimals: 2)) GB")
+        runner.tell(
+            "hold: \(load.clients) calls (\(DecimalText.short(hold.share * 100))% of \(capacity)) for "
+                + "\(DecimalText.short(load.duration / .seconds(60), decimals: 1)) min to push "
+                + "\(DecimalText.short(hold.bytes / 1e9, decimals: 2)) GB")
         guard let measured = try await runner.measure(clients: load.clients, duration: load.duration, folder: "hold") else { return nil }
-        return SaturationHold(clients: load.clients, targetBytes: hold.bytes, bytes: measured.bytesOutOfEndpoint, folder: "hold",
-                              status: measured.status, figures: measured.figures,
-                              checks: saturation.thresholds.map { $0.check(measured.figures) })
+        return SaturationHold(
+            clients: load.clients, targetBytes: hold.bytes, bytes: measured.bytesOutOfEndpoint, folder: "hold",
+            status: measured.status, figures: measured.figures,
+            checks: saturation.thresholds.map { $0.check(measured.figures) })
     }
 }

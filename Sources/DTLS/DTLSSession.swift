@@ -52,7 +52,7 @@ public final class DTLSSession: @unchecked Sendable {
     }
 
     deinit {
-        SSL_free(ssl)  // frees both BIOs too
+        SSL_free(ssl) // frees both BIOs too
     }
 
     /// Whether a datagram opens a handshake: a ClientHello record in epoch 0 (RFC 6347 §4.1,
@@ -61,8 +61,9 @@ public final class DTLSSession: @unchecked Sendable {
     public static func isClientHello(_ datagram: ByteBuffer) -> Bool {
         let start = datagram.readerIndex
         guard datagram.readableBytes > 13,
-              datagram.getInteger(at: start, as: UInt8.self) == 22,
-              datagram.getInteger(at: start + 3, as: UInt16.self) == 0 else { return false }
+            datagram.getInteger(at: start, as: UInt8.self) == 22,
+            datagram.getInteger(at: start + 3, as: UInt16.self) == 0
+        else { return false }
         return datagram.getInteger(at: start + 13, as: UInt8.self) == 1
     }
 

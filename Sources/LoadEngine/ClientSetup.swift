@@ -35,9 +35,10 @@ struct ClientSetup: Sendable {
                 }
                 connection = .packetLoop(socket)
             } else {
-                connection = .nio(try await TURNClientConnection.connect(
-                    to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
-                    tls: target.tls, group: shard.eventLoop, timeout: TimeAmount(timeout)))
+                connection = .nio(
+                    try await TURNClientConnection.connect(
+                        to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
+                        tls: target.tls, group: shard.eventLoop, timeout: TimeAmount(timeout)))
             }
         } catch {
             throw SetupFailure(reason: "connect", detail: "\(error)")
@@ -48,8 +49,10 @@ struct ClientSetup: Sendable {
             if let peerFamily, allocation.relayed(for: peerFamily) == nil {
                 await connection.close()
                 let why = allocation.refusedFamily.map { " (\($0.error))" } ?? ""
-                throw SetupFailure(reason: "family", detail: "allocate: no \(peerFamily == .ipv6 ? "IPv6" : "IPv4") relayed "
-                    + "address\(why), the family of the peer sockets")
+                throw SetupFailure(
+                    reason: "family",
+                    detail: "allocate: no \(peerFamily == .ipv6 ? "IPv6" : "IPv4") relayed "
+                        + "address\(why), the family of the peer sockets")
             }
             return Allocated(connection: connection, allocation: allocation, allocateNanoseconds: monotonicNanoseconds() - start)
         } catch let failure as SetupFailure {
@@ -77,8 +80,10 @@ public struct SetupFailure: Error, Sendable, Hashable {
         case TURNClientError.rejected(let code) where code.code == STUNErrorCode.forbidden.code:
             // The peers are the harness's own sockets (echo, sink) or other clients' relayed
             // addresses (pair), which a provider refusing private peers still accepts.
-            self.init(reason: "\(code.code)", detail: "\(step): \(error): give --peer-host a public address of this machine, "
-                + "or use --topology pair")
+            self.init(
+                reason: "\(code.code)",
+                detail: "\(step): \(error): give --peer-host a public address of this machine, "
+                    + "or use --topology pair")
         case TURNClientError.rejected(let code), TURNClientError.wrongCredentials(let code):
             self.init(reason: "\(code.code)", detail: "\(step): \(error)")
         case TURNClientError.timeout:

@@ -18,7 +18,7 @@ final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler, @unch
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard let client, case .channelData(let frame) = unwrapInboundIn(data), frame.channel == client.channelNumber,
-              client.receivedMedia(frame.payload)
+            client.receivedMedia(frame.payload)
         else {
             context.fireChannelRead(data)
             return

@@ -23,14 +23,17 @@ public final class LoadEngine: Sendable {
 
     /// Runs the load; `shouldStop` is polled ten times a second (Ctrl-C), `progress` gets one
     /// sample a second. Throws only when the run cannot start at all.
-    public func run(group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
-                    shouldStop: @escaping @Sendable () -> Bool = { false }) async throws -> LoadOutcome {
+    public func run(
+        group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
+        shouldStop: @escaping @Sendable () -> Bool = { false }
+    ) async throws -> LoadOutcome {
         let (server, unanswered) = try await chooseServer(group: group)
         let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.addressFamily)
         let loops = Array(group.makeIterator()).prefix(max(1, configuration.threads))
         let ipv6 = server.addressFamily == .ipv6
         // In `pair` the far end is the partner's relayed address, of the relayed family.
-        let peerHost = configuration.topology == .pair
+        let peerHost =
+            configuration.topology == .pair
             ? nil : try configuration.peerHost ?? Self.peerHost(toward: server, relayFamily: relayFamily)
         let peerIPv6 = peerHost.map { $0.family == .ipv6 } ?? (relayFamily == .ipv6)
         // Plain UDP media runs on packet loops of our own; the rest through NIO's pipelines.
@@ -45,9 +48,10 @@ public final class LoadEngine: Sendable {
         }
         defer { for loop in packetLoops { loop.shutdown() } }
         let shards = loops.enumerated().map { index, loop in
-            Shard(eventLoop: loop, packetLoop: packetLoops.isEmpty ? nil : packetLoops[index], topology: configuration.topology,
-                  interval: configuration.media.frameInterval,
-                  clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: peerIPv6))
+            Shard(
+                eventLoop: loop, packetLoop: packetLoops.isEmpty ? nil : packetLoops[index], topology: configuration.topology,
+                interval: configuration.media.frameInterval,
+                clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: peerIPv6))
         }
         for shard in shards { try await shard.attach() }
         if let host = peerHost {
@@ -63,8 +67,9 @@ public final class LoadEngine: Sendable {
         let cpuAtStart = await run.threadCPU()
         for shard in shards { try await shard.onThread { shard.startPacing(at: started) } }
 
-        let setup = ClientSetup(target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
-                                timeout: configuration.requestTimeout)
+        let setup = ClientSetup(
+            target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
+            timeout: configuration.requestTimeout)
         let ramp = Task { await self.ramp(setup, into: run) }
         var status = RunStatus.complete
         var series: [SecondSample] = []
@@ -77,7 +82,10 @@ public final class LoadEngine: Sendable {
         while true {
             nextSecond += 1_000_000_000
             while monotonicNanoseconds() < nextSecond {
-                if shouldStop() { status = .interrupted; break }
+                if shouldStop() {
+                    status = .interrupted
+                    break
+                }
                 try? await Task.sleep(for: .milliseconds(100))
             }
             if status == .interrupted { break }
@@ -106,12 +114,16 @@ public final class LoadEngine: Sendable {
         // marks the run, since what arrives after the cut is missing from its figures.
         let drainEnds = sendingEnded + (status == .complete ? configuration.drain : .milliseconds(500)).nanosecondsValue
         while monotonicNanoseconds() < drainEnds {
-            if shouldStop() { status = .interrupted; break }
+            if shouldStop() {
+                status = .interrupted
+                break
+            }
             try? await Task.sleep(for: .nanoseconds(max(0, min(100_000_000, drainEnds - monotonicNanoseconds()))))
         }
         let cpu = await run.threadCPU() - cpuAtStart
-        var outcome = await run.outcome(status: status, configuration: configuration,
-                                        sendingSeconds: Double(sendingEnded - started) / 1e9, series: series)
+        var outcome = await run.outcome(
+            status: status, configuration: configuration,
+            sendingSeconds: Double(sendingEnded - started) / 1e9, series: series)
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
@@ -130,9 +142,10 @@ public final class LoadEngine: Sendable {
         if let atFullLoad, let fullLoadAt {
             let seconds = series[atFullLoad.seconds...]
             let echo = configuration.topology == .echo
-            outcome.healthSummary.recordCost(cpuSeconds: cpuAtSendingEnd - atFullLoad.cpu,
-                                             messages: seconds.reduce(0) { $0 + (echo ? $1.received : $1.sent) },
-                                             calls: outcome.clients.allocated, seconds: Double(sendingEnded - fullLoadAt) / 1e9)
+            outcome.healthSummary.recordCost(
+                cpuSeconds: cpuAtSendingEnd - atFullLoad.cpu,
+                messages: seconds.reduce(0) { $0 + (echo ? $1.received : $1.sent) },
+                calls: outcome.clients.allocated, seconds: Double(sendingEnded - fullLoadAt) / 1e9)
         }
         await run.release(timeout: .seconds(2))
         // Setups still under way at the stop close what they opened themselves.
@@ -150,8 +163,9 @@ public final class LoadEngine: Sendable {
             let (connection, failed) = try await TURNClientConnection.connect(
                 toFirstOf: servers, hostname: target.uri.host, transport: target.uri.transport,
                 configuration: { [target, timeout = configuration.requestTimeout] _ in
-                    TURNSessionConfiguration(credential: target.credential, reliable: target.uri.transport.isStream,
-                                             requestTimeout: timeout)
+                    TURNSessionConfiguration(
+                        credential: target.credential, reliable: target.uri.transport.isStream,
+                        requestTimeout: timeout)
                 },
                 tls: target.tls, group: group, timeout: TimeAmount(configuration.requestTimeout))
             await connection.close()
@@ -166,17 +180,19 @@ public final class LoadEngine: Sendable {
     /// of the relayed family when the server is on loopback; else the user must say.
     static func peerHost(toward server: SocketAddress, relayFamily: RelayFamily) throws -> IPAddress {
         let serverFamily = server.addressFamily
-        let wanted: AddressFamily = switch relayFamily {
-        case .ipv4: .ipv4
-        case .ipv6: .ipv6
-        case .both: serverFamily
-        }
+        let wanted: AddressFamily =
+            switch relayFamily {
+            case .ipv4: .ipv4
+            case .ipv6: .ipv6
+            case .both: serverFamily
+            }
         let ip = TransportAddress(server)?.ip
         if wanted != serverFamily {
             guard ip?.isLoopback == true else {
-                throw LoadError("--relay-family \(relayFamily.rawValue) through a server reached over "
-                    + "\(serverFamily == .ipv6 ? "IPv6" : "IPv4"): give --peer-host an \(wanted == .ipv6 ? "IPv6" : "IPv4") "
-                    + "address of this machine for the peer sockets")
+                throw LoadError(
+                    "--relay-family \(relayFamily.rawValue) through a server reached over "
+                        + "\(serverFamily == .ipv6 ? "IPv6" : "IPv4"): give --peer-host an \(wanted == .ipv6 ? "IPv6" : "IPv4") "
+                        + "address of this machine for the peer sockets")
             }
             return wanted == .ipv6 ? .loopbackV6 : .loopbackV4
         }
@@ -211,8 +227,10 @@ public final class LoadEngine: Sendable {
     }
 
     /// Allocates, binds the channel each client sends on and joins the clients to the pacing.
-    private func start(_ first: Int, _ streams: [RTPStreamState], on shard: Shard, _ setup: ClientSetup,
-                       into run: RunState) async {
+    private func start(
+        _ first: Int, _ streams: [RTPStreamState], on shard: Shard, _ setup: ClientSetup,
+        into run: RunState
+    ) async {
         var allocated: [ClientSetup.Allocated] = []
         for _ in streams {
             do {
@@ -227,7 +245,8 @@ public final class LoadEngine: Sendable {
             for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
             return
         }
-        let destinations = configuration.topology == .pair
+        let destinations =
+            configuration.topology == .pair
             ? [allocated[1].allocation.relayed, allocated[0].allocation.relayed]
             : [shard.peerAddress!]
         var clients: [SimulatedClient] = []
@@ -240,7 +259,8 @@ public final class LoadEngine: Sendable {
             }
             let index = first + offset
             let simulated = SimulatedClient(
-                index: index, connection: client.connection, channelNumber: channel, phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
+                index: index, connection: client.connection, channelNumber: channel,
+                phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
                 library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, shard: shard)
             clients.append(simulated)
         }

@@ -1,7 +1,7 @@
-import PacketIO
 import Measurement
 import Media
 import NIOCore
+import PacketIO
 import RunModel
 import TURNClient
 
@@ -62,9 +62,11 @@ actor RunState {
         var closed = 0
         var lost = 0
         for shard in shards {
-            guard let (second, shardClosed, shardJitter, shardLost) = try? await shard.onThread({
-                (shard.takeSecond(), shard.closedClients, shard.currentJitter(), shard.lostSoFar())
-            }) else { continue }
+            guard
+                let (second, shardClosed, shardJitter, shardLost) = try? await shard.onThread({
+                    (shard.takeSecond(), shard.closedClients, shard.currentJitter(), shard.lostSoFar())
+                })
+            else { continue }
             tally.merge(second)
             closed += shardClosed
             jitter.merge(shardJitter)
@@ -88,19 +90,28 @@ actor RunState {
     }
 
     /// The run's figures, once sending has stopped and the drain is over.
-    func outcome(status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
-                 series: [SecondSample]) async -> LoadOutcome {
+    func outcome(
+        status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
+        series: [SecondSample]
+    ) async -> LoadOutcome {
         var tally = ShardTally()
         var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
         for shard in shards {
-            guard let (shardTally, shardStreams) = try? await shard.onThread({
-                (shard.runTally, shard.clients.map { client in
-                    (client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
-                     // From the client's first sequence number: the echo carries the way out's
-                     // numbers, gaps included, and its first packet may have been overtaken.
-                     client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence))
+            guard
+                let (shardTally, shardStreams) = try? await shard.onThread({
+                    (
+                        shard.runTally,
+                        shard.clients.map { client in
+                            (
+                                client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
+                                // From the client's first sequence number: the echo carries the way out's
+                                // numbers, gaps included, and its first packet may have been overtaken.
+                                client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence)
+                            )
+                        }
+                    )
                 })
-            }) else { continue }
+            else { continue }
             tally.merge(shardTally)
             streams += shardStreams
         }
@@ -110,14 +121,16 @@ actor RunState {
             if echo { tally.towardClient.add(stream.towardClient) }
         }
         var calls = streams.map { stream in
-            CallFigures(client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
-                        towardClient: echo ? stream.towardClient : nil, mos: 0)
+            CallFigures(
+                client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
+                towardClient: echo ? stream.towardClient : nil, mos: 0)
         }.sorted { $0.client < $1.client }
         let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: tally.towardPeer.oneWayDelay)
         return LoadOutcome(
             status: status, endpointSoftware: software,
-            clients: ClientFigures(requested: configuration.localClients.count, allocationLatency: allocationLatency,
-                                   failures: failures, failureExamples: failureExamples),
+            clients: ClientFigures(
+                requested: configuration.localClients.count, allocationLatency: allocationLatency,
+                failures: failures, failureExamples: failureExamples),
             sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
             rtt: echo ? tally.rtt : nil, quality: quality,
             health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),

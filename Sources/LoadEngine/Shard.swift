@@ -64,8 +64,10 @@ final class Shard: @unchecked Sendable {
     private let clientOverhead: WireOverhead
     private let peerOverhead: WireOverhead
 
-    init(eventLoop: EventLoop, packetLoop: PacketLoop?, topology: Topology, interval: Duration,
-         clientOverhead: WireOverhead, peerOverhead: WireOverhead) {
+    init(
+        eventLoop: EventLoop, packetLoop: PacketLoop?, topology: Topology, interval: Duration,
+        clientOverhead: WireOverhead, peerOverhead: WireOverhead
+    ) {
         self.eventLoop = eventLoop
         self.packetLoop = packetLoop
         self.topology = topology
@@ -195,7 +197,8 @@ final class Shard: @unchecked Sendable {
         guard pacing else { return nil }
         var next = now + Self.quantum
         if !schedule.isEmpty, budget > 0 {
-            let due = cursor >= schedule.count
+            let due =
+                cursor >= schedule.count
                 ? roundStart + interval + schedule[0]._withUnsafeGuaranteedRef(\.phase)
                 : roundStart + schedule[cursor]._withUnsafeGuaranteedRef(\.phase)
             next = max(due, next)
@@ -218,8 +221,9 @@ final class Shard: @unchecked Sendable {
     func receivedAtPeer(header: RTPFixedHeader, rtpBytes: Int, arrival now: Int64) -> Borrowed? {
         guard let borrowed = bySSRC[header.ssrc] else { return nil }
         let arrival = borrowed._withUnsafeGuaranteedRef { client in
-            client.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
-                                      sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
+            client.towardPeer.receive(
+                sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
+                sentAt: client.sendLog.sentAt(sequence: header.sequenceNumber))
         }
         let wire = rtpBytes + peerOverhead.perPacket
         second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
@@ -236,19 +240,22 @@ final class Shard: @unchecked Sendable {
         switch topology {
         case .echo:
             guard header.ssrc == client.ssrc else { return }
-            let arrival = client.towardClient.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
-                                                      sentAt: client.echoLog.sentAt(sequence: header.sequenceNumber))
+            let arrival = client.towardClient.receive(
+                sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
+                sentAt: client.echoLog.sentAt(sequence: header.sequenceNumber))
             second.towardClient.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
             // Both ways' delays: the peer's wait before echoing is the harness's, not the path's.
             let sequence = header.sequenceNumber
             if arrival.isNew, let sent = client.sendLog.sentAt(sequence: sequence),
-               let reached = client.peerArrivalLog.sentAt(sequence: sequence), let echoed = client.echoLog.sentAt(sequence: sequence) {
+                let reached = client.peerArrivalLog.sentAt(sequence: sequence), let echoed = client.echoLog.sentAt(sequence: sequence)
+            {
                 second.rtt.record((reached - sent) + (now - echoed))
             }
         case .pair:
             guard let partner = client.partner, header.ssrc == partner.ssrc else { return }
-            let arrival = partner.towardPeer.receive(sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
-                                                     sentAt: partner.sendLog.sentAt(sequence: header.sequenceNumber))
+            let arrival = partner.towardPeer.receive(
+                sequence: header.sequenceNumber, rtpTimestamp: header.timestamp, arrival: now,
+                sentAt: partner.sendLog.sentAt(sequence: header.sequenceNumber))
             second.towardPeer.record(arrival, payloadBytes: rtpBytes, wireBytes: wire)
         case .sink:
             return
@@ -363,7 +370,8 @@ extension Shard: PacketLoopHandler {
                 let datagram = batch.datagram(index)
                 let arrival = batch.arrival(index) ?? monotonicNanoseconds()
                 guard case .success(let header) = RTPFixedHeader.parse(datagram),
-                      let client = receivedAtPeer(header: header, rtpBytes: datagram.count, arrival: arrival) else { continue }
+                    let client = receivedAtPeer(header: header, rtpBytes: datagram.count, arrival: arrival)
+                else { continue }
                 batch.mark(index)
                 echoes.append((client, header.sequenceNumber, arrival))
             }

@@ -47,7 +47,10 @@ final class SimulatedClient: @unchecked Sendable {
     let firstSequence: UInt16
     var ssrc: UInt32 { rtp.ssrc }
 
-    init(index: Int, connection: LoadConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary, jitterBuffer: Int64, shard: Shard) {
+    init(
+        index: Int, connection: LoadConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
+        jitterBuffer: Int64, shard: Shard
+    ) {
         self.index = index
         self.connection = connection
         if case .packetLoop(let loopConnection) = connection { socket = loopConnection.socket } else { socket = nil }
@@ -92,7 +95,7 @@ final class SimulatedClient: @unchecked Sendable {
     /// connected, so only the server's datagrams arrive, and the channel number is check enough.
     func receivedDatagram(_ datagram: UnsafeRawBufferPointer, arrival: Int64) -> Bool {
         guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == channelNumber,
-              case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
+            case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
         else { return false }
         shard.receivedAtClient(self, header: header, rtpBytes: length, arrival: arrival)
         return true

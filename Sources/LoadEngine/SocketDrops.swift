@@ -18,8 +18,9 @@ enum SocketDrops {
         for line in table.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
             guard fields.count >= 13, let colon = fields[1].lastIndex(of: ":"),
-                  let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16), ports.contains(port),
-                  let drops = Int(fields[fields.count - 1]) else { continue }
+                let port = Int(fields[1][fields[1].index(after: colon)...], radix: 16), ports.contains(port),
+                let drops = Int(fields[fields.count - 1])
+            else { continue }
             total += drops
         }
         return total

@@ -8,15 +8,16 @@ public struct WireOverhead: Sendable, Hashable {
 
     public init(transport: TURNTransport, ipv6: Bool) {
         let ip = ipv6 ? 40 : 20
-        perPacket = switch transport {
-        case .udp: ip + 8
-        // TCP with the timestamp option that Linux sends by default.
-        case .tcp: ip + 32
-        // TLS 1.3 record: 5 header + 1 content type + 16 AEAD tag.
-        case .tls: ip + 32 + 22
-        // DTLS 1.2 AES-GCM record: 13 header + 8 explicit nonce + 16 tag.
-        case .dtls: ip + 8 + 37
-        }
+        perPacket =
+            switch transport {
+            case .udp: ip + 8
+            // TCP with the timestamp option that Linux sends by default.
+            case .tcp: ip + 32
+            // TLS 1.3 record: 5 header + 1 content type + 16 AEAD tag.
+            case .tls: ip + 32 + 22
+            // DTLS 1.2 AES-GCM record: 13 header + 8 explicit nonce + 16 tag.
+            case .dtls: ip + 8 + 37
+            }
     }
 
     /// The harness's peer sockets: plain UDP from and to the relay.

@@ -20,13 +20,16 @@ public enum CliffFinder {
                 continue
             }
             let previous = index > 0 ? steps[index - 1] : nil
-            cliff = Cliff(clients: step.clients, breaches: broken.map { check in
-                Breach(threshold: check.threshold, value: check.value ?? 0, previous: previous?.value(of: check.threshold.metric))
-            })
+            cliff = Cliff(
+                clients: step.clients,
+                breaches: broken.map { check in
+                    Breach(threshold: check.threshold, value: check.value ?? 0, previous: previous?.value(of: check.threshold.metric))
+                })
             break
         }
-        return SaturationFinding(cleanCapacity: cleanCapacity, cliff: cliff, knee: knee(steps), harnessBoundAt: harnessBoundAt,
-                                 harnessReasons: harnessReasons)
+        return SaturationFinding(
+            cleanCapacity: cleanCapacity, cliff: cliff, knee: knee(steps), harnessBoundAt: harnessBoundAt,
+            harnessReasons: harnessReasons)
     }
 
     /// The last step whose extra offered packets were at least half delivered, compared with

@@ -20,11 +20,12 @@ public struct TrafficVolume: Sendable, Codable, Equatable {
     public var toRelayGBPerMillionMinutes: Double { toRelayBytesPerMinute * 1e6 / 1e9 }
 
     func gigabytes(_ billed: PriceOption.BilledTraffic, minutes: Double) -> Double {
-        let perMinute = switch billed {
-        case .fromRelay: fromRelayBytesPerMinute
-        case .toRelay: toRelayBytesPerMinute
-        case .both: fromRelayBytesPerMinute + toRelayBytesPerMinute
-        }
+        let perMinute =
+            switch billed {
+            case .fromRelay: fromRelayBytesPerMinute
+            case .toRelay: toRelayBytesPerMinute
+            case .both: fromRelayBytesPerMinute + toRelayBytesPerMinute
+            }
         return perMinute * minutes / 1e9
     }
 }
@@ -100,7 +101,7 @@ public struct CostProjection: Sendable, Codable, Equatable {
                 let crossing = Self.crossing { minutes in
                     let scaledPeak = minutes / Self.minutesPerMonthAtOneCall * peakRatio
                     guard let a = Self.cost(first, volume: volume, minutes: minutes, peakCalls: scaledPeak, capacity: cleanCapacity),
-                          let b = Self.cost(second, volume: volume, minutes: minutes, peakCalls: scaledPeak, capacity: cleanCapacity)
+                        let b = Self.cost(second, volume: volume, minutes: minutes, peakCalls: scaledPeak, capacity: cleanCapacity)
                     else { return nil }
                     return a - b
                 }
@@ -127,12 +128,14 @@ public struct CostProjection: Sendable, Codable, Equatable {
         switch option.pricing {
         case let .traffic(dollarsPerGB, freeGB, billed):
             let gigabytes = volume.gigabytes(billed, minutes: minutes)
-            detail = "\(DecimalText.short(gigabytes, decimals: 1)) GB \(billed.rawValue) a month, \(DecimalText.short(freeGB)) GB free, "
+            detail =
+                "\(DecimalText.short(gigabytes, decimals: 1)) GB \(billed.rawValue) a month, \(DecimalText.short(freeGB)) GB free, "
                 + "then $\(DecimalText.short(dollarsPerGB, decimals: 4))/GB"
         case let .instances(dollarsPerHour, callsPerInstance, egressDollarsPerGB):
             if let perInstance = callsPerInstance ?? capacity, perInstance > 0 {
                 let instances = max(1, (peakCalls / Double(perInstance)).rounded(.up))
-                detail = "\(Int(instances)) instance(s) of \(perInstance) calls"
+                detail =
+                    "\(Int(instances)) instance(s) of \(perInstance) calls"
                     + (callsPerInstance == nil ? " (the measured clean capacity)" : "")
                     + " for \(DecimalText.short(peakCalls)) concurrent calls at $\(DecimalText.short(dollarsPerHour, decimals: 4))/h"
                     + (egressDollarsPerGB > 0 ? ", egress $\(DecimalText.short(egressDollarsPerGB, decimals: 4))/GB" : "")
@@ -151,7 +154,8 @@ public struct CostProjection: Sendable, Codable, Equatable {
         while minutes <= 1e11 {
             guard let value = difference(minutes) else { return nil }
             if let previous, (previous.value < 0) != (value < 0) {
-                var low = previous.minutes, high = minutes
+                var low = previous.minutes
+                var high = minutes
                 for _ in 0..<60 {
                     let middle = (low + high) / 2
                     guard let mid = difference(middle) else { return nil }
@@ -171,7 +175,10 @@ extension PriceOption {
     /// clients ($0.05/GB after 1,000 GB free a month, as the largest one publishes), and
     /// self-hosted cloud instances (an m6i.large-class VM at $0.096/h plus $0.09/GB egress).
     public static let defaults: [PriceOption] = [
-        PriceOption(name: "hosted, $0.05/GB from-relay, 1,000 GB free", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
-        PriceOption(name: "self-hosted, $0.096/h instances + $0.09/GB egress", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
+        PriceOption(
+            name: "hosted, $0.05/GB from-relay, 1,000 GB free", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
+        PriceOption(
+            name: "self-hosted, $0.096/h instances + $0.09/GB egress",
+            pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
     ]
 }

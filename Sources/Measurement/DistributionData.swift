@@ -69,8 +69,8 @@ extension Distribution {
     public init(_ data: DistributionData) throws(DistributionData.Mismatch) {
         self.init()
         guard data.lowestDiscernibleValue == Self.lowestDiscernibleValue,
-              data.highestTrackableValue == Self.highestTrackableValue,
-              data.significantDigits == Int(Self.significantDigits.rawValue)
+            data.highestTrackableValue == Self.highestTrackableValue,
+            data.significantDigits == Int(Self.significantDigits.rawValue)
         else { throw .layout }
         // Counts are added with overflow checks: a file's counts past what an Int holds
         // describe no run (and would trap where they are added or read as an Int).
@@ -119,8 +119,9 @@ extension DistributionData.Mismatch: CustomStringConvertible {
     public var description: String {
         switch self {
         case .layout: "a histogram written with another range or precision"
-        case .content: "a histogram whose bucket counts do not add up to its count (or pass the largest whole number), "
-            + "or whose minimum is above its maximum"
+        case .content:
+            "a histogram whose bucket counts do not add up to its count (or pass the largest whole number), "
+                + "or whose minimum is above its maximum"
         }
     }
 }

@@ -64,7 +64,8 @@ public struct EModel: Sendable, Codable, Equatable {
     ///   - burstRatio: BurstR, 1 for random loss (`DirectionSummary.burstRatio`).
     public func rating(oneWayDelayMilliseconds: Double, lossPercent: Double, burstRatio: Double = 1) -> (r: Double, mos: Double) {
         let mouthToEar = oneWayDelayMilliseconds + jitterBufferMilliseconds + codecDelayMilliseconds
-        let r = Self.basicRating
+        let r =
+            Self.basicRating
             - Self.delayImpairment(mouthToEarMilliseconds: mouthToEar)
             - Self.effectiveEquipmentImpairment(
                 equipmentImpairment: equipmentImpairment, packetLossRobustness: packetLossRobustness,
@@ -83,7 +84,7 @@ public struct EModel: Sendable, Codable, Equatable {
     /// Idd = 25·{(1 + X^6sT)^(1/6sT) − 3·(1 + (X/3)^6sT)^(1/6sT) + 2}.
     public static func delayImpairment(mouthToEarMilliseconds ta: Double) -> Double {
         let minimumPerceivableDelay = 100.0
-        let exponent = 6.0  // 6·sT with sT = 1
+        let exponent = 6.0 // 6·sT with sT = 1
         guard ta > minimumPerceivableDelay else { return 0 }
         let x = log2(ta / minimumPerceivableDelay)
         return 25 * (pow(1 + pow(x, exponent), 1 / exponent) - 3 * pow(1 + pow(x / 3, exponent), 1 / exponent) + 2)

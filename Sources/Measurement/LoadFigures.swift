@@ -28,10 +28,12 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var harnessSaturated: Bool
     public var harnessReasons: [String]
 
-    public init(clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
-                jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
-                mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
-                deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String]) {
+    public init(
+        clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
+        jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
+        mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
+        deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String]
+    ) {
         self.clients = clients
         self.allocated = allocated
         self.allocationSuccessPercent = allocationSuccessPercent

@@ -70,9 +70,10 @@ extension LossBursts: Codable {
             let (nextBursts, burstOverflow) = bursts.addingReportingOverflow(run.count)
             let (nextLost, lostOverflow) = lost.addingReportingOverflow(packets)
             guard !tooMany, !burstOverflow, !lostOverflow else {
-                throw DecodingError.dataCorrupted(.init(
-                    codingPath: decoder.codingPath,
-                    debugDescription: "loss bursts that add up past the largest whole number (\(run.count) runs of \(run.length))"))
+                throw DecodingError.dataCorrupted(
+                    .init(
+                        codingPath: decoder.codingPath,
+                        debugDescription: "loss bursts that add up past the largest whole number (\(run.count) runs of \(run.length))"))
             }
             bursts = nextBursts
             lost = nextLost

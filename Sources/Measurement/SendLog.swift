@@ -24,8 +24,9 @@ public struct SendLog: Sendable {
     /// - Parameter capacity: a power of two from 1 to 65536 (so that slots line up with the
     ///   sequence number space across its wrap); 1024 covers 20 s at 50 packets/s.
     public init(capacity: Int = 1024) {
-        precondition(capacity > 0 && capacity <= 65536 && capacity & (capacity - 1) == 0,
-                     "SendLog capacity must be a power of two no larger than 65536")
+        precondition(
+            capacity > 0 && capacity <= 65536 && capacity & (capacity - 1) == 0,
+            "SendLog capacity must be a power of two no larger than 65536")
         slots = ContiguousArray(repeating: Self.emptySlot, count: capacity)
         mask = capacity - 1
     }

@@ -64,7 +64,8 @@ extension Threshold {
     public init(parsing text: String) throws(ThresholdParseError) {
         let trimmed = text.trimmingSpaces
         guard let end = trimmed.firstIndex(where: { "<>=".contains($0) }) else {
-            throw ThresholdParseError(description: "\"\(text)\" is not a threshold: write a metric, a comparison and a limit, such as \"loss < 0.5%\"")
+            throw ThresholdParseError(
+                description: "\"\(text)\" is not a threshold: write a metric, a comparison and a limit, such as \"loss < 0.5%\"")
         }
         try self.init(metric: String(trimmed[..<end]).trimmingSpaces, condition: String(trimmed[end...]))
     }
@@ -73,12 +74,14 @@ extension Threshold {
     /// `jitter-p99` and `< 30ms`. Times take `ms` or `s`; percentages may carry `%`.
     public init(metric name: String, condition: String) throws(ThresholdParseError) {
         guard let metric = Metric(rawValue: name) else {
-            throw ThresholdParseError(description: "unknown metric \"\(name)\"; the metrics are "
-                + Metric.allCases.map(\.rawValue).joined(separator: ", "))
+            throw ThresholdParseError(
+                description: "unknown metric \"\(name)\"; the metrics are "
+                    + Metric.allCases.map(\.rawValue).joined(separator: ", "))
         }
         var rest = Substring(condition.trimmingSpaces)
-        guard let comparison = Comparison.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
-            .first(where: { rest.hasPrefix($0.rawValue) })
+        guard
+            let comparison = Comparison.allCases.sorted(by: { $0.rawValue.count > $1.rawValue.count })
+                .first(where: { rest.hasPrefix($0.rawValue) })
         else {
             throw ThresholdParseError(description: "\"\(condition)\" for \(name) needs a comparison first: <, <=, > or >=")
         }
@@ -88,14 +91,18 @@ extension Threshold {
         let suffixes: [(String, Double, Metric.Unit)] = [("ms", 1, .milliseconds), ("s", 1000, .milliseconds), ("%", 1, .percent)]
         for (suffix, factor, unit) in suffixes where number.hasSuffix(suffix) {
             guard metric.unit == unit else {
-                throw ThresholdParseError(description: "\(name) is measured in \(metric.unit == .score ? "MOS points" : metric.unit.rawValue), not \(suffix)")
+                throw ThresholdParseError(
+                    description: "\(name) is measured in \(metric.unit == .score ? "MOS points" : metric.unit.rawValue), not \(suffix)")
             }
             number = String(number.dropLast(suffix.count)).trimmingSpaces
             scale = factor
             break
         }
         guard let limit = Double(number), limit.isFinite else {
-            throw ThresholdParseError(description: "\"\(condition)\" for \(name) needs a number after \(comparison.rawValue), such as \(comparison.rawValue) \(metric.format(Threshold.example(metric)))")
+            throw ThresholdParseError(
+                description:
+                    "\"\(condition)\" for \(name) needs a number after \(comparison.rawValue), such as \(comparison.rawValue) \(metric.format(Threshold.example(metric)))"
+            )
         }
         self.init(metric, comparison, limit * scale)
     }
@@ -109,7 +116,7 @@ extension StringProtocol {
     var trimmingSpaces: String {
         let characters = Array(self)
         guard let first = characters.firstIndex(where: { $0 != " " && $0 != "\t" }),
-              let last = characters.lastIndex(where: { $0 != " " && $0 != "\t" })
+            let last = characters.lastIndex(where: { $0 != " " && $0 != "\t" })
         else { return "" }
         return String(characters[first...last])
     }

@@ -1,6 +1,5 @@
-import RunModel
-
 internal import COpus
+import RunModel
 
 /// One libopus encoder set up as a WebRTC sender sets it up, destroyed with its owner.
 struct OpusVoiceEncoder: ~Copyable {

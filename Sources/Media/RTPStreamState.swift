@@ -15,8 +15,10 @@ public struct RTPStreamState: Sendable, Hashable {
 
     /// 111 is the payload type Chrome and Firefox offer for Opus; `libraryOffset` may exceed the
     /// library's count, it wraps.
-    public init(ssrc: UInt32, firstSequence: UInt16, firstTimestamp: UInt32, libraryOffset: Int,
-                payloadType: UInt8 = 111) {
+    public init(
+        ssrc: UInt32, firstSequence: UInt16, firstTimestamp: UInt32, libraryOffset: Int,
+        payloadType: UInt8 = 111
+    ) {
         precondition(libraryOffset >= 0, "a library offset counts packets from the start")
         self.ssrc = ssrc
         self.payloadType = payloadType
@@ -61,8 +63,9 @@ public struct RTPStreamState: Sendable, Hashable {
         let frameTimestamp = timestamp
         timestamp &+= library.settings.samplesPerFrame
         if library.isSilent(index) { return nil }
-        let header = RTPHeader(marker: library.startsTalkSpurt(index), payloadType: payloadType,
-                               sequenceNumber: sequenceNumber, timestamp: frameTimestamp, ssrc: ssrc)
+        let header = RTPHeader(
+            marker: library.startsTalkSpurt(index), payloadType: payloadType,
+            sequenceNumber: sequenceNumber, timestamp: frameTimestamp, ssrc: ssrc)
         sequenceNumber &+= 1
         return OutgoingPacket(header: header, index: index)
     }

@@ -1,10 +1,11 @@
+import Measurement
+import TURNProtocol
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Measurement
-import TURNProtocol
 
 /// A deterministic speech-like signal, 48 kHz mono Int16: glottal pulses through three moving
 /// formant resonators (the source-filter model of a voice), talking and pausing like one side of

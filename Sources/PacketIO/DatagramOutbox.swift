@@ -23,13 +23,16 @@ public final class DatagramOutbox {
     /// Queues `header` and `payload` for `destination`, first sending what is queued from
     /// `descriptor` when the outbox is full; false when the datagram is too large.
     @inline(__always)
-    public func add(header: UInt32, headerLength: Int, payload: UnsafeRawBufferPointer,
-                    to destination: UnsafePointer<sockaddr>, length: socklen_t, flushingTo descriptor: CInt) -> Bool {
+    public func add(
+        header: UInt32, headerLength: Int, payload: UnsafeRawBufferPointer,
+        to destination: UnsafePointer<sockaddr>, length: socklen_t, flushingTo descriptor: CInt
+    ) -> Bool {
         if pio_outbox_count(outbox) == DatagramBatch.capacity { flush(from: descriptor) }
         var bigEndian = header.bigEndian
         return withUnsafeBytes(of: &bigEndian) { head in
-            pio_outbox_add(outbox, head.baseAddress!.assumingMemoryBound(to: UInt8.self), CInt(headerLength),
-                           payload.baseAddress?.assumingMemoryBound(to: UInt8.self), CInt(payload.count), destination, length) >= 0
+            pio_outbox_add(
+                outbox, head.baseAddress!.assumingMemoryBound(to: UInt8.self), CInt(headerLength),
+                payload.baseAddress?.assumingMemoryBound(to: UInt8.self), CInt(payload.count), destination, length) >= 0
         }
     }
 

@@ -14,8 +14,10 @@ public struct UDPSocket: Sendable, Hashable {
     /// `bufferBytes` when given: past net.core.[rw]mem_max where the process may (root), else
     /// capped there by the kernel. `sharingPort`: SO_REUSEPORT, so that the kernel spreads
     /// sources over several sockets bound to one address, each 5-tuple always to the same one.
-    public static func bound(to address: SocketAddress, bufferBytes: Int? = nil,
-                             sharingPort: Bool = false) throws(SocketError) -> UDPSocket {
+    public static func bound(
+        to address: SocketAddress, bufferBytes: Int? = nil,
+        sharingPort: Bool = false
+    ) throws(SocketError) -> UDPSocket {
         let family = address.protocol.rawValue
         let descriptor = socket(family, CInt(SOCK_DGRAM.rawValue) | CInt(SOCK_NONBLOCK.rawValue) | CInt(SOCK_CLOEXEC.rawValue), 0)
         guard descriptor >= 0 else { throw SocketError(errno: errno, operation: "socket") }

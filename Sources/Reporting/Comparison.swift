@@ -56,12 +56,16 @@ public struct Comparison: Sendable {
 
     /// `minutesPerMonth` nil leaves the cost out.
     public init(_ results: [LoadedResult], prices: [PriceOption] = PriceOption.defaults, minutesPerMonth: Double? = nil)
-        throws(ComparisonError) {
-        guard !results.isEmpty else { throw ComparisonError(description: "nothing to compare: give result.json or saturation.json files or their folders") }
+        throws(ComparisonError)
+    {
+        guard !results.isEmpty else {
+            throw ComparisonError(description: "nothing to compare: give result.json or saturation.json files or their folders")
+        }
         let runs = results.filter { if case .run = $0.content { true } else { false } }
         guard runs.isEmpty || runs.count == results.count else {
-            throw ComparisonError(description: "\(runs.count) run result(s) and \(results.count - runs.count) saturation result(s): "
-                + "compare runs with runs and saturations with saturations")
+            throw ComparisonError(
+                description: "\(runs.count) run result(s) and \(results.count - runs.count) saturation result(s): "
+                    + "compare runs with runs and saturations with saturations")
         }
         kind = runs.isEmpty ? .saturations : .runs
         var groups: [Group] = []
@@ -119,13 +123,15 @@ public struct Comparison: Sendable {
                 return Cell(values: values, mean: average, spread: spread, difference: nil, relative: nil, verdict: nil)
             }
             let difference = average - baselineMean
-            let verdict: Verdict = switch WelchTest.differs(baseline, values) {
-            case nil: .untested
-            case false?: .noise
-            case true?: abs(difference) <= figure.noiseFloor ? .noise : (difference > 0) == figure.higherIsBetter ? .better : .worse
-            }
-            return Cell(values: values, mean: average, spread: spread, difference: difference,
-                        relative: baselineMean == 0 ? nil : difference / abs(baselineMean), verdict: verdict)
+            let verdict: Verdict =
+                switch WelchTest.differs(baseline, values) {
+                case nil: .untested
+                case false?: .noise
+                case true?: abs(difference) <= figure.noiseFloor ? .noise : (difference > 0) == figure.higherIsBetter ? .better : .worse
+                }
+            return Cell(
+                values: values, mean: average, spread: spread, difference: difference,
+                relative: baselineMean == 0 ? nil : difference / abs(baselineMean), verdict: verdict)
         }
         return Row(figure: figure, cells: cells)
     }
@@ -144,8 +150,9 @@ public struct Comparison: Sendable {
         }
         guard !measured.isEmpty else { return nil }
         let volumes = measured.map(TrafficVolume.init)
-        let volume = TrafficVolume(fromRelayBytesPerMinute: mean(volumes.map(\.fromRelayBytesPerMinute)) ?? 0,
-                                   toRelayBytesPerMinute: mean(volumes.map(\.toRelayBytesPerMinute)) ?? 0)
+        let volume = TrafficVolume(
+            fromRelayBytesPerMinute: mean(volumes.map(\.fromRelayBytesPerMinute)) ?? 0,
+            toRelayBytesPerMinute: mean(volumes.map(\.toRelayBytesPerMinute)) ?? 0)
         return CostProjection(volume: volume, options: prices, minutesPerMonth: minutesPerMonth, cleanCapacity: capacities.min())
     }
 }

@@ -31,8 +31,11 @@ enum ComparisonWarnings {
         } else {
             let ladders = Dictionary(grouping: results.compactMap(\.saturation), by: { $0.steps.map(\.clients) })
             if ladders.count > 1 {
-                warnings.append("the saturation runs stepped through different loads ("
-                    + groups.map { group in "\(group.name): " + distinct(group.results.compactMap(\.saturation).map { ladder($0.steps.map(\.clients)) }) }
+                warnings.append(
+                    "the saturation runs stepped through different loads ("
+                        + groups.map { group in
+                            "\(group.name): " + distinct(group.results.compactMap(\.saturation).map { ladder($0.steps.map(\.clients)) })
+                        }
                         .joined(separator: "; ") + "): compare their capacities with care")
             }
             if sharedLoad == nil {
@@ -45,14 +48,16 @@ enum ComparisonWarnings {
         for fact in checked {
             let perGroup = groups.map { group in group.results.compactMap { $0.runs.first.map(fact.value) } }
             guard Set(perGroup.joined()).count > 1 else { continue }
-            warnings.append("the runs differ in \(fact.name) (" + zip(groups, perGroup).map { "\($0.name): \(distinct($1))" }.joined(separator: "; ")
-                + "): the comparison is not fair; give every target the same load and media on the same machine")
+            warnings.append(
+                "the runs differ in \(fact.name) (" + zip(groups, perGroup).map { "\($0.name): \(distinct($1))" }.joined(separator: "; ")
+                    + "): the comparison is not fair; give every target the same load and media on the same machine")
         }
         warnings += health(results)
         let few = groups.filter { $0.results.count < 3 }
         if !few.isEmpty {
             let counts = few.map { "\($0.name) has \($0.results.count) run\($0.results.count == 1 ? "" : "s")" }.joined(separator: ", ")
-            let remedy = kind == .runs
+            let remedy =
+                kind == .runs
                 ? "repeat with `turnload run --repeat 3 --target A --target B`, which alternates the targets each round"
                 : "repeat the saturation at least 3 times per target"
             warnings.append("\(counts): one run cannot tell a difference from noise: \(remedy)")
@@ -67,10 +72,13 @@ enum ComparisonWarnings {
             case .run(let run):
                 let figures = LoadFigures(run)
                 return (run.outcome.status == .complete ? [] : ["\(result.name) has partial results (\(run.outcome.status.rawValue))"])
-                    + (figures.harnessSaturated ? ["\(result.name): HARNESS SATURATED, its figures measure turnload, not the endpoint"] : [])
+                    + (figures.harnessSaturated
+                        ? ["\(result.name): HARNESS SATURATED, its figures measure turnload, not the endpoint"] : [])
             case .saturation(let saturation, _):
                 return (saturation.status == .complete ? [] : ["\(result.name) has partial results (\(saturation.status.rawValue))"])
-                    + (saturation.finding.harnessBoundAt.map { ["\(result.name) was harness-bound at \($0) calls: beyond that it measured turnload"] } ?? [])
+                    + (saturation.finding.harnessBoundAt.map {
+                        ["\(result.name) was harness-bound at \($0) calls: beyond that it measured turnload"]
+                    } ?? [])
             }
         }
     }
@@ -83,7 +91,8 @@ enum ComparisonWarnings {
     }
 
     static func ladder(_ clients: [Int]) -> String {
-        clients.count > 4 ? "\(clients.prefix(2).map(String.init).joined(separator: ", ")), … \(clients.last!) calls"
+        clients.count > 4
+            ? "\(clients.prefix(2).map(String.init).joined(separator: ", ")), … \(clients.last!) calls"
             : clients.map(String.init).joined(separator: ", ") + " calls"
     }
 }

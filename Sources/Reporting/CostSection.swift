@@ -8,14 +8,17 @@ enum CostSection {
         let rows = projection.lines.map { line -> [ReportTable.Cell] in
             [ReportTable.Cell(line.option), .number(line.monthlyDollars.map(dollars) ?? "—"), ReportTable.Cell(line.detail)]
         }
-        return ReportDocument.Section("Cost projection", [
-            .paragraph("Measured on the wire, overhead included: \(DecimalText.short(volume.fromRelayGBPerMillionMinutes, decimals: 1)) GB "
-                + "from the relay and \(DecimalText.short(volume.toRelayGBPerMillionMinutes, decimals: 1)) GB to it per million call-minutes. "
-                + "For \(DecimalText.grouped(projection.minutesPerMonth)) minutes a month "
-                + "(\(DecimalText.grouped(projection.peakCalls, decimals: 1)) concurrent calls):"),
-            .table(ReportTable(header: ["option", "per month", "how"], rows: rows)),
-            .list(projection.breakEvens.compactMap { breakEven($0, in: projection) } + unpriced(projection.lines)),
-        ])
+        return ReportDocument.Section(
+            "Cost projection",
+            [
+                .paragraph(
+                    "Measured on the wire, overhead included: \(DecimalText.short(volume.fromRelayGBPerMillionMinutes, decimals: 1)) GB "
+                        + "from the relay and \(DecimalText.short(volume.toRelayGBPerMillionMinutes, decimals: 1)) GB to it per million call-minutes. "
+                        + "For \(DecimalText.grouped(projection.minutesPerMonth)) minutes a month "
+                        + "(\(DecimalText.grouped(projection.peakCalls, decimals: 1)) concurrent calls):"),
+                .table(ReportTable(header: ["option", "per month", "how"], rows: rows)),
+                .list(projection.breakEvens.compactMap { breakEven($0, in: projection) } + unpriced(projection.lines)),
+            ])
     }
 
     static func dollars(_ value: Double) -> String {

@@ -9,7 +9,8 @@ enum FiguresTable {
             return [
                 ReportTable.Cell(metric.title),
                 .number(value.map(metric.format) ?? "not measured"),
-                ReportTable.Cell(held.map { "\($0.threshold.comparison.rawValue) \(metric.format($0.threshold.limit))" }.joined(separator: ", ")),
+                ReportTable.Cell(
+                    held.map { "\($0.threshold.comparison.rawValue) \(metric.format($0.threshold.limit))" }.joined(separator: ", ")),
                 held.isEmpty ? "" : .verdict(held.allSatisfy(\.passed)),
             ]
         }

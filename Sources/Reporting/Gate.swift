@@ -1,21 +1,24 @@
-import RunModel
 import Measurement
+import RunModel
 
 /// Holds results to thresholds and to a baseline: the verdicts of `turnload gate` and `--gate`.
 public enum Gate {
     /// A run: each threshold, then each headline metric against the baseline's (when given),
     /// where a regression is a move for the worse beyond `maxRegressionPercent` of the baseline's
     /// value and beyond the metric's noise floor.
-    public static func evaluate(_ result: RunResult, thresholds: [Threshold], baseline: RunResult? = nil,
-                                maxRegressionPercent: Double = 10) -> GateReport {
+    public static func evaluate(
+        _ result: RunResult, thresholds: [Threshold], baseline: RunResult? = nil,
+        maxRegressionPercent: Double = 10
+    ) -> GateReport {
         let figures = LoadFigures(result)
         var checks = thresholds.map { check($0.check(figures)) }
         var invalid = invalidReasons(status: result.outcome.status, figures: figures)
         if let baseline {
             let before = LoadFigures(baseline)
             if before.clients != figures.clients || baseline.configuration.topology != result.configuration.topology {
-                invalid.append("the baseline ran \(before.clients) clients (\(baseline.configuration.topology.rawValue)), this run "
-                    + "\(figures.clients) (\(result.configuration.topology.rawValue)): a regression needs the same load")
+                invalid.append(
+                    "the baseline ran \(before.clients) clients (\(baseline.configuration.topology.rawValue)), this run "
+                        + "\(figures.clients) (\(result.configuration.topology.rawValue)): a regression needs the same load")
             } else {
                 checks += regressions(figures, against: before, maxRegressionPercent: maxRegressionPercent)
             }
@@ -25,8 +28,10 @@ public enum Gate {
 
     /// A saturation: its clean capacity against `minimumCapacity` (the planned peak) and
     /// against the baseline's, and the thresholds at the hold when there was one.
-    public static func evaluate(_ saturation: SaturationResult, thresholds: [Threshold], minimumCapacity: Int?,
-                                baseline: SaturationResult? = nil, maxRegressionPercent: Double = 10) -> GateReport {
+    public static func evaluate(
+        _ saturation: SaturationResult, thresholds: [Threshold], minimumCapacity: Int?,
+        baseline: SaturationResult? = nil, maxRegressionPercent: Double = 10
+    ) -> GateReport {
         let finding = saturation.finding
         var checks: [GateCheck] = []
         var invalid: [String] = []
@@ -34,16 +39,21 @@ public enum Gate {
         let capacity = finding.cleanCapacity ?? 0
         if let minimumCapacity {
             if let bound = finding.harnessBoundAt, bound <= minimumCapacity, capacity < minimumCapacity {
-                invalid.append("the harness was the bottleneck at \(bound) calls, below the \(minimumCapacity) to prove: "
-                    + "spread the load over more threads or machines (--threads, --shard)")
+                invalid.append(
+                    "the harness was the bottleneck at \(bound) calls, below the \(minimumCapacity) to prove: "
+                        + "spread the load over more threads or machines (--threads, --shard)")
             }
-            checks.append(GateCheck(kind: .capacity, name: "clean capacity >= \(minimumCapacity) calls", passed: capacity >= minimumCapacity,
-                                    detail: "\(capacity) calls" + (finding.cliff.map { "; cliff at \($0.clients)" } ?? "")))
+            checks.append(
+                GateCheck(
+                    kind: .capacity, name: "clean capacity >= \(minimumCapacity) calls", passed: capacity >= minimumCapacity,
+                    detail: "\(capacity) calls" + (finding.cliff.map { "; cliff at \($0.clients)" } ?? "")))
         }
         if let baseline, let before = baseline.finding.cleanCapacity {
             let allowed = Double(before) * (1 - maxRegressionPercent / 100)
-            checks.append(GateCheck(kind: .regression, name: "clean capacity regression <= \(DecimalText.short(maxRegressionPercent))%",
-                                    passed: Double(capacity) >= allowed, detail: "\(capacity) calls, baseline \(before)"))
+            checks.append(
+                GateCheck(
+                    kind: .regression, name: "clean capacity regression <= \(DecimalText.short(maxRegressionPercent))%",
+                    passed: Double(capacity) >= allowed, detail: "\(capacity) calls, baseline \(before)"))
         }
         if let hold = saturation.hold {
             checks += thresholds.map { check($0.check(hold.figures)) }
@@ -54,7 +64,10 @@ public enum Gate {
 
     static func check(_ threshold: ThresholdCheck) -> GateCheck {
         let metric = threshold.threshold.metric
-        let detail = threshold.value.map { "\(metric.format($0)) (limit \(threshold.threshold.comparison.rawValue) \(metric.format(threshold.threshold.limit)))" }
+        let detail =
+            threshold.value.map {
+                "\(metric.format($0)) (limit \(threshold.threshold.comparison.rawValue) \(metric.format(threshold.threshold.limit)))"
+            }
             ?? "not measured in this topology"
         return GateCheck(kind: .threshold, name: threshold.threshold.description, passed: threshold.passed, detail: detail)
     }
@@ -63,8 +76,9 @@ public enum Gate {
         var reasons: [String] = []
         if status == .interrupted { reasons.append("the run was interrupted: its results are partial") }
         if figures.harnessSaturated {
-            reasons.append("the harness was the bottleneck, so the figures measure turnload, not the endpoint: "
-                + figures.harnessReasons.joined(separator: "; "))
+            reasons.append(
+                "the harness was the bottleneck, so the figures measure turnload, not the endpoint: "
+                    + figures.harnessReasons.joined(separator: "; "))
         }
         return reasons
     }
@@ -74,8 +88,9 @@ public enum Gate {
             guard let now = figures.value(of: metric), let before = baseline.value(of: metric) else { return nil }
             let worse = metric.higherIsBetter ? before - now : now - before
             let allowed = max(abs(before) * maxRegressionPercent / 100, metric.noiseFloor)
-            return GateCheck(kind: .regression, name: "\(metric.rawValue) regression <= \(DecimalText.short(maxRegressionPercent))%",
-                             passed: worse <= allowed, detail: "\(metric.format(now)), baseline \(metric.format(before))")
+            return GateCheck(
+                kind: .regression, name: "\(metric.rawValue) regression <= \(DecimalText.short(maxRegressionPercent))%",
+                passed: worse <= allowed, detail: "\(metric.format(now)), baseline \(metric.format(before))")
         }
     }
 }

@@ -38,18 +38,20 @@ private struct SVGDrawing {
         legendRows = Self.legendLayout(chart.series.map(\.name), from: 64, to: Self.width - 24)
         let points = chart.series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         let xs = points.map { Self.position($0.x, on: chart.x.scale) } + chart.markers.map(\.x)
-        xScale = switch chart.x.scale {
-        case .nines: NiceScale(0, Self.maxNines, targetTicks: Int(Self.maxNines))
-        case .linear(let includeZero): Self.range(xs, includeZero: includeZero, targetTicks: 6)
-        }
+        xScale =
+            switch chart.x.scale {
+            case .nines: NiceScale(0, Self.maxNines, targetTicks: Int(Self.maxNines))
+            case .linear(let includeZero): Self.range(xs, includeZero: includeZero, targetTicks: 6)
+            }
         var ys = points.map(\.y)
         let dataTop = ys.max() ?? 0
         limitOffChart = chart.limit.map { $0.y > 4 * max(dataTop, 0) && !ys.isEmpty } ?? false
         if let limit = chart.limit, !limitOffChart { ys.append(limit.y) }
-        yScale = switch chart.y.scale {
-        case .nines: NiceScale(0, Self.maxNines, targetTicks: Int(Self.maxNines))
-        case .linear(let includeZero): Self.range(ys, includeZero: includeZero, targetTicks: 5)
-        }
+        yScale =
+            switch chart.y.scale {
+            case .nines: NiceScale(0, Self.maxNines, targetTicks: Int(Self.maxNines))
+            case .linear(let includeZero): Self.range(ys, includeZero: includeZero, targetTicks: 5)
+            }
     }
 
     // MARK: Scales
@@ -105,8 +107,10 @@ private struct SVGDrawing {
         if chart.hasData {
             parts += chart.series.enumerated().flatMap { line($0.element) }
         } else {
-            parts.append(text("no data", x: (plotLeft + plotRight) / 2, y: (plotTop + plotBottom) / 2,
-                              attributes: "text-anchor=\"middle\" fill=\"#6b7280\""))
+            parts.append(
+                text(
+                    "no data", x: (plotLeft + plotRight) / 2, y: (plotTop + plotBottom) / 2,
+                    attributes: "text-anchor=\"middle\" fill=\"#6b7280\""))
         }
         parts += limit()
         parts += markers()
@@ -119,22 +123,31 @@ private struct SVGDrawing {
         for tick in yScale.ticks {
             let y = py(tick)
             parts.append("<line x1=\"\(n(plotLeft))\" y1=\"\(n(y))\" x2=\"\(n(plotRight))\" y2=\"\(n(y))\" stroke=\"#e5e7eb\"/>")
-            parts.append(text(tickLabel(tick, scale: chart.y.scale, nice: yScale), x: plotLeft - 6, y: y + 4,
-                              attributes: "text-anchor=\"end\" fill=\"#4b5563\""))
+            parts.append(
+                text(
+                    tickLabel(tick, scale: chart.y.scale, nice: yScale), x: plotLeft - 6, y: y + 4,
+                    attributes: "text-anchor=\"end\" fill=\"#4b5563\""))
         }
         for tick in xScale.ticks {
             let x = plotLeft + (tick - xScale.lower) / (xScale.upper - xScale.lower) * (plotRight - plotLeft)
             parts.append("<line x1=\"\(n(x))\" y1=\"\(n(plotBottom))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom + 4))\" stroke=\"#9ca3af\"/>")
-            parts.append(text(tickLabel(tick, scale: chart.x.scale, nice: xScale), x: x, y: plotBottom + 17,
-                              attributes: "text-anchor=\"middle\" fill=\"#4b5563\""))
+            parts.append(
+                text(
+                    tickLabel(tick, scale: chart.x.scale, nice: xScale), x: x, y: plotBottom + 17,
+                    attributes: "text-anchor=\"middle\" fill=\"#4b5563\""))
         }
-        parts.append("<rect x=\"\(n(plotLeft))\" y=\"\(n(plotTop))\" width=\"\(n(plotRight - plotLeft))\" "
-            + "height=\"\(n(plotBottom - plotTop))\" fill=\"none\" stroke=\"#9ca3af\"/>")
-        parts.append(text(chart.x.title, x: (plotLeft + plotRight) / 2, y: Self.height - 12,
-                          attributes: "text-anchor=\"middle\" fill=\"#374151\""))
+        parts.append(
+            "<rect x=\"\(n(plotLeft))\" y=\"\(n(plotTop))\" width=\"\(n(plotRight - plotLeft))\" "
+                + "height=\"\(n(plotBottom - plotTop))\" fill=\"none\" stroke=\"#9ca3af\"/>")
+        parts.append(
+            text(
+                chart.x.title, x: (plotLeft + plotRight) / 2, y: Self.height - 12,
+                attributes: "text-anchor=\"middle\" fill=\"#374151\""))
         let middle = (plotTop + plotBottom) / 2
-        parts.append(text(chart.y.title, x: 16, y: middle,
-                          attributes: "text-anchor=\"middle\" fill=\"#374151\" transform=\"rotate(-90 16 \(n(middle)))\""))
+        parts.append(
+            text(
+                chart.y.title, x: 16, y: middle,
+                attributes: "text-anchor=\"middle\" fill=\"#374151\" transform=\"rotate(-90 16 \(n(middle)))\""))
         return parts
     }
 
@@ -162,9 +175,11 @@ private struct SVGDrawing {
             row.flatMap { entry -> [String] in
                 let series = chart.series[entry.index]
                 let y = 38 + Double(rowIndex) * Self.legendRowHeight
-                return ["<line x1=\"\(n(entry.x))\" y1=\"\(n(y - 4))\" x2=\"\(n(entry.x + 22))\" y2=\"\(n(y - 4))\" "
-                    + stroke(series) + "/>",
-                        text(series.name, x: entry.x + 28, y: y, attributes: "fill=\"#374151\"")]
+                return [
+                    "<line x1=\"\(n(entry.x))\" y1=\"\(n(y - 4))\" x2=\"\(n(entry.x + 22))\" y2=\"\(n(y - 4))\" "
+                        + stroke(series) + "/>",
+                    text(series.name, x: entry.x + 28, y: y, attributes: "fill=\"#374151\""),
+                ]
             }
         }
     }
@@ -173,8 +188,10 @@ private struct SVGDrawing {
         let points = series.points.filter { $0.x.isFinite && $0.y.isFinite }
         guard !points.isEmpty else { return [] }
         let path = points.enumerated().map { ($0.offset == 0 ? "M" : "L") + "\(n(px($0.element.x))) \(n(py($0.element.y)))" }
-        var parts = ["<path class=\"series\" d=\"\(path.joined(separator: " "))\" fill=\"none\" " + stroke(series)
-            + " stroke-linejoin=\"round\"><title>\(series.name.markupEscaped)</title></path>"]
+        var parts = [
+            "<path class=\"series\" d=\"\(path.joined(separator: " "))\" fill=\"none\" " + stroke(series)
+                + " stroke-linejoin=\"round\"><title>\(series.name.markupEscaped)</title></path>"
+        ]
         // Few points are steps of a saturation run or a short run: each one is a measurement worth seeing.
         if points.count <= 40 {
             parts += points.map { "<circle cx=\"\(n(px($0.x)))\" cy=\"\(n(py($0.y)))\" r=\"2.5\" fill=\"\(color(series))\"/>" }
@@ -186,13 +203,18 @@ private struct SVGDrawing {
         guard let limit = chart.limit else { return [] }
         let red = LineChart.toneColors[.bad]!
         if limitOffChart {
-            return [text("\(limit.label) (above the chart)", x: plotLeft + 4, y: plotTop + 14,
-                         attributes: "text-anchor=\"start\" fill=\"\(red)\"")]
+            return [
+                text(
+                    "\(limit.label) (above the chart)", x: plotLeft + 4, y: plotTop + 14,
+                    attributes: "text-anchor=\"start\" fill=\"\(red)\"")
+            ]
         }
         let y = py(limit.y)
-        return ["<line class=\"limit\" x1=\"\(n(plotLeft))\" y1=\"\(n(y))\" x2=\"\(n(plotRight))\" y2=\"\(n(y))\" "
-            + "stroke=\"\(red)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
-                text(limit.label, x: plotLeft + 4, y: y - 5, attributes: "text-anchor=\"start\" fill=\"\(red)\"")]
+        return [
+            "<line class=\"limit\" x1=\"\(n(plotLeft))\" y1=\"\(n(y))\" x2=\"\(n(plotRight))\" y2=\"\(n(y))\" "
+                + "stroke=\"\(red)\" stroke-width=\"1.5\" stroke-dasharray=\"6 4\"/>",
+            text(limit.label, x: plotLeft + 4, y: y - 5, attributes: "text-anchor=\"start\" fill=\"\(red)\""),
+        ]
     }
 
     func markers() -> [String] {
@@ -203,10 +225,13 @@ private struct SVGDrawing {
             // that neighbouring markers (capacity and cliff one step apart) do not overlap.
             let anchorEnd = x > (plotLeft + plotRight) / 2
             let y = plotTop + 14 + Double(index % 2) * 14
-            return ["<line class=\"marker\" x1=\"\(n(x))\" y1=\"\(n(plotTop))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" "
-                + "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"/>",
-                    text(marker.label, x: anchorEnd ? x - 4 : x + 4, y: y,
-                         attributes: "text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"\(color)\" font-weight=\"600\"")]
+            return [
+                "<line class=\"marker\" x1=\"\(n(x))\" y1=\"\(n(plotTop))\" x2=\"\(n(x))\" y2=\"\(n(plotBottom))\" "
+                    + "stroke=\"\(color)\" stroke-width=\"1.5\" stroke-dasharray=\"3 3\"/>",
+                text(
+                    marker.label, x: anchorEnd ? x - 4 : x + 4, y: y,
+                    attributes: "text-anchor=\"\(anchorEnd ? "end" : "start")\" fill=\"\(color)\" font-weight=\"600\""),
+            ]
         }
     }
 

@@ -10,8 +10,10 @@ public struct LineChart: Sendable, Equatable {
     /// A horizontal limit, such as a threshold.
     public var limit: ChartLimit?
 
-    public init(title: String, x: ChartAxis, y: ChartAxis, series: [ChartSeries], markers: [ChartMarker] = [],
-                limit: ChartLimit? = nil) {
+    public init(
+        title: String, x: ChartAxis, y: ChartAxis, series: [ChartSeries], markers: [ChartMarker] = [],
+        limit: ChartLimit? = nil
+    ) {
         self.title = title
         self.x = x
         self.y = y

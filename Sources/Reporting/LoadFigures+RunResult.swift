@@ -1,5 +1,5 @@
-import RunModel
 import Measurement
+import RunModel
 
 extension LoadFigures {
     /// The headline figures of a run: each the worse of its directions.
@@ -36,8 +36,9 @@ extension TrafficVolume {
     public init(_ result: RunResult) {
         let outcome = result.outcome
         let directions = [outcome.towardPeer, outcome.towardClient].compactMap { $0 }
-        self.init(fromRelayBytes: directions.map(\.wireBytesReceived).reduce(0, +),
-                  toRelayBytes: directions.map(\.wireBytesSent).reduce(0, +),
-                  callMinutes: Double(outcome.clients.allocated) * outcome.sendingSeconds / 60)
+        self.init(
+            fromRelayBytes: directions.map(\.wireBytesReceived).reduce(0, +),
+            toRelayBytes: directions.map(\.wireBytesSent).reduce(0, +),
+            callMinutes: Double(outcome.clients.allocated) * outcome.sendingSeconds / 60)
     }
 }

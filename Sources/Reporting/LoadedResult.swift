@@ -45,8 +45,10 @@ public struct LoadedResult: Sendable {
             if let file = resultFile(in: URL(fileURLWithPath: path).appendingPathComponent(name)) { found.append(try read(file)) }
         }
         guard !found.isEmpty else {
-            throw ResultFileError(path: path, problem: "holds no result.json or \(SaturationResult.fileName), nor do its subfolders: "
-                + "give the folder a run or saturate wrote, or the file itself")
+            throw ResultFileError(
+                path: path,
+                problem: "holds no result.json or \(SaturationResult.fileName), nor do its subfolders: "
+                    + "give the folder a run or saturate wrote, or the file itself")
         }
         return found
     }
@@ -86,7 +88,8 @@ public struct LoadedResult: Sendable {
 
     static func check(_ version: Int, _ current: Int, _ path: String) throws(ResultFileError) {
         guard version <= current else {
-            throw ResultFileError(path: path, problem: "has schema version \(version), newer than this turnload reads (\(current)): update turnload")
+            throw ResultFileError(
+                path: path, problem: "has schema version \(version), newer than this turnload reads (\(current)): update turnload")
         }
     }
 

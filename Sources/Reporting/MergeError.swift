@@ -1,5 +1,5 @@
-import RunModel
 import Measurement
+import RunModel
 
 /// Why shards' results do not make one run. Parts are named by their place in the list given
 /// to the merge, counting from 0; `description(naming:)` puts their file names in.

@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 
 /// One shard of a merged run, as the merged `result.json` records it: which share it ran,
 /// where and when, and how it went on its own.

@@ -18,11 +18,12 @@ public struct NegativeCount: Error, Sendable, CustomStringConvertible {
         }
         for (index, child) in Mirror(reflecting: value).children.enumerated() {
             // An optional's value and a dictionary entry's parts are not fields of the file.
-            let step = switch child.label {
-            case nil: "[\(index)]"
-            case "some"?: ""
-            case let label?: path.isEmpty ? label : ".\(label)"
-            }
+            let step =
+                switch child.label {
+                case nil: "[\(index)]"
+                case "some"?: ""
+                case let label?: path.isEmpty ? label : ".\(label)"
+                }
             if let found = first(in: child.value, path: path + step) { return found }
         }
         return nil

@@ -1,5 +1,5 @@
-import RunModel
 import Measurement
+import RunModel
 
 extension OpusSettings {
     /// `Opus 32 kbit/s, 20 ms frames, VBR, FEC`.

@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 
 /// The report of one run: its verdict first, then its figures, the harness's check on itself,
 /// the cost, and the plots.
@@ -23,19 +23,23 @@ public enum RunReport {
         sections.append(ReportDocument.Section("Over time", [.charts(RunCharts.timeSeries(charted))]))
         sections.append(ReportDocument.Section("Delay and RTT distributions", [.charts(RunCharts.distributions(charted))]))
 
-        var headline = "\(outcome.clients.allocated)/\(outcome.clients.requested) calls: loss \(Metric.loss.format(figures.lossPercent)), "
+        var headline =
+            "\(outcome.clients.allocated)/\(outcome.clients.requested) calls: loss \(Metric.loss.format(figures.lossPercent)), "
             + "jitter p99 \(Metric.jitterP99.format(figures.jitterP99Milliseconds))"
             + (figures.rttP99Milliseconds.map { ", RTT p99 \(Metric.rttP99.format($0))" } ?? "")
             + ", MOS \(Metric.mos.format(figures.meanMOS))"
         if let verdict = FiguresTable.verdict(checks) { headline += "; " + verdict }
-        let failed = figures.harnessSaturated || outcome.status != .complete || outcome.clients.allocated == 0
+        let failed =
+            figures.harnessSaturated || outcome.status != .complete || outcome.clients.allocated == 0
             || checks.contains { !$0.passed }
         return ReportDocument(
             title: "turnload run: \(result.target)",
-            facts: [ReportDocument.date(result.startedAt), outcome.status.rawValue,
-                    "\(configuration.clients) clients, \(DecimalText.short(configuration.durationSeconds)) s, "
-                        + "\(configuration.topology.rawValue) over \(configuration.transport)",
-                    "turnload \(result.turnloadVersion)"],
+            facts: [
+                ReportDocument.date(result.startedAt), outcome.status.rawValue,
+                "\(configuration.clients) clients, \(DecimalText.short(configuration.durationSeconds)) s, "
+                    + "\(configuration.topology.rawValue) over \(configuration.transport)",
+                "turnload \(result.turnloadVersion)",
+            ],
             headline: headline,
             tone: failed ? .fail : .pass,
             sections: sections
@@ -55,14 +59,20 @@ public enum RunReport {
             alerts.append(.alert("Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: [], tone: .fail))
         }
         if figures.harnessSaturated {
-            alerts.append(.alert(RunSummary.harnessSaturated, details: figures.harnessReasons,
-                                 tone: .fail))
+            alerts.append(
+                .alert(
+                    RunSummary.harnessSaturated, details: figures.harnessReasons,
+                    tone: .fail))
         }
         let clients = result.outcome.clients
         if !clients.failures.isEmpty {
-            alerts.append(.alert("\(clients.requested - clients.allocated) of \(clients.requested) clients failed to allocate",
-                                 details: clients.failures.sorted { $0.key < $1.key }.map { "\($0.value) × \(clients.failureExamples[$0.key] ?? $0.key)" },
-                                 tone: .warn))
+            alerts.append(
+                .alert(
+                    "\(clients.requested - clients.allocated) of \(clients.requested) clients failed to allocate",
+                    details: clients.failures.sorted { $0.key < $1.key }.map {
+                        "\($0.value) × \(clients.failureExamples[$0.key] ?? $0.key)"
+                    },
+                    tone: .warn))
         }
         return alerts
     }
@@ -95,19 +105,23 @@ public enum RunReport {
         }
         func count(_ value: Int) -> String { DecimalText.grouped(Double(value)) }
         func percent(_ value: Double) -> String { Metric.loss.format(value) }
-        return ReportTable(header: ["figure"] + columns.map(\.0), rows: [
-            row("packets sent") { count($0.sent) },
-            row("received (distinct)") { count($0.received) },
-            row("lost") { "\(count($0.lost)) (\(percent($0.lossPercent)))" },
-            row("late for the playout buffer") { count($0.late) },
-            row("playout loss") { percent($0.playoutLossPercent) },
-            row("duplicated") { count($0.duplicated) },
-            row("reordered") { count($0.reordered) },
-            row("loss bursts, mean length") { "\(count($0.lossBursts.map(\.count).reduce(0, +))), \(DecimalText.short($0.meanBurstLength, decimals: 1))" },
-            row("wire rate sent") { megabits($0.sentWireBitsPerSecond) },
-            row("wire rate received") { megabits($0.receivedWireBitsPerSecond) },
-            row("goodput (RTP)") { megabits($0.goodputBitsPerSecond) },
-        ])
+        return ReportTable(
+            header: ["figure"] + columns.map(\.0),
+            rows: [
+                row("packets sent") { count($0.sent) },
+                row("received (distinct)") { count($0.received) },
+                row("lost") { "\(count($0.lost)) (\(percent($0.lossPercent)))" },
+                row("late for the playout buffer") { count($0.late) },
+                row("playout loss") { percent($0.playoutLossPercent) },
+                row("duplicated") { count($0.duplicated) },
+                row("reordered") { count($0.reordered) },
+                row("loss bursts, mean length") {
+                    "\(count($0.lossBursts.map(\.count).reduce(0, +))), \(DecimalText.short($0.meanBurstLength, decimals: 1))"
+                },
+                row("wire rate sent") { megabits($0.sentWireBitsPerSecond) },
+                row("wire rate received") { megabits($0.receivedWireBitsPerSecond) },
+                row("goodput (RTP)") { megabits($0.goodputBitsPerSecond) },
+            ])
     }
 
     static func megabits(_ bitsPerSecond: Double) -> String { DecimalText.short(bitsPerSecond / 1e6, decimals: 2) + " Mbit/s" }
@@ -116,7 +130,9 @@ public enum RunReport {
         let outcome = result.outcome
         let duration = Int64(outcome.sendingSeconds * 1e9)
         let outbound = result.configuration.topology.outboundName
-        var rows: [(String, DistributionSummary)] = [("one-way delay, \(outbound)", outcome.towardPeer.summary(duration: duration).oneWayDelay)]
+        var rows: [(String, DistributionSummary)] = [
+            ("one-way delay, \(outbound)", outcome.towardPeer.summary(duration: duration).oneWayDelay)
+        ]
         if let back = outcome.towardClient { rows.append(("one-way delay, peer → client", back.summary(duration: duration).oneWayDelay)) }
         if let rtt = outcome.rtt { rows.append(("round trip", rtt.summary)) }
         rows.append(("jitter per stream, \(outbound)", outcome.towardPeer.jitter.summary))
@@ -124,21 +140,33 @@ public enum RunReport {
         rows.append(("allocation latency", outcome.clients.allocationLatency.summary))
         rows.append(("harness send lateness", outcome.healthSummary.sendLateness))
         func ms(_ value: Double) -> ReportTable.Cell { .number(DecimalText.fixed(value, decimals: 2)) }
-        return ReportTable(header: ["distribution", "samples", "min", "p50", "p90", "p99", "p99.9", "max"], rows: rows.map { name, summary in
-            [ReportTable.Cell(name), .number(DecimalText.grouped(Double(summary.count))), ms(summary.min), ms(summary.p50), ms(summary.p90),
-             ms(summary.p99), ms(summary.p999), ms(summary.max)]
-        })
+        return ReportTable(
+            header: ["distribution", "samples", "min", "p50", "p90", "p99", "p99.9", "max"],
+            rows: rows.map { name, summary in
+                [
+                    ReportTable.Cell(name), .number(DecimalText.grouped(Double(summary.count))), ms(summary.min), ms(summary.p50),
+                    ms(summary.p90),
+                    ms(summary.p99), ms(summary.p999), ms(summary.max),
+                ]
+            })
     }
 
     static func harness(_ health: HarnessHealthSummary) -> ReportTable {
         let healthy = health.verdict == .healthy
-        return ReportTable(header: ["figure", "value"], rows: [
-            ["verdict", ReportTable.Cell(healthy ? "kept its schedule" : "saturated", tone: healthy ? .pass : .fail)],
-            ["sends", .number(DecimalText.grouped(Double(health.sends)))],
-            ["send lateness p99", .number(DecimalText.fixed(health.sendLateness.p99, decimals: 2) + " ms")],
-            ["sends more than a frame late", .number("\(DecimalText.grouped(Double(health.missedTimers))) (\(DecimalText.short(health.missedTimerPercent, decimals: 3))%)")],
-            ["receive-queue drops", .number(DecimalText.grouped(Double(health.receiveQueueDrops)))],
-            ["CPU", .number("\(DecimalText.short(health.cpuPercentOfAvailable))% of \(health.coresAvailable) core(s)")],
-        ])
+        return ReportTable(
+            header: ["figure", "value"],
+            rows: [
+                ["verdict", ReportTable.Cell(healthy ? "kept its schedule" : "saturated", tone: healthy ? .pass : .fail)],
+                ["sends", .number(DecimalText.grouped(Double(health.sends)))],
+                ["send lateness p99", .number(DecimalText.fixed(health.sendLateness.p99, decimals: 2) + " ms")],
+                [
+                    "sends more than a frame late",
+                    .number(
+                        "\(DecimalText.grouped(Double(health.missedTimers))) (\(DecimalText.short(health.missedTimerPercent, decimals: 3))%)"
+                    ),
+                ],
+                ["receive-queue drops", .number(DecimalText.grouped(Double(health.receiveQueueDrops)))],
+                ["CPU", .number("\(DecimalText.short(health.cpuPercentOfAvailable))% of \(health.coresAvailable) core(s)")],
+            ])
     }
 }

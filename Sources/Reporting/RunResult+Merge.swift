@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 
 extension RunResult {
     /// The one run that the results of its shards (`--shard I/N`, one result each, in any order)
@@ -19,8 +19,9 @@ extension RunResult {
         merged.startedAt = start
         merged.shard = nil
         merged.parts = zip(parts, offsets).map { MergedPart($0.result, shard: $0.shard, seriesOffsetSeconds: $1) }
-        merged.outcome = try LoadOutcome.merged(zip(parts, offsets).map { ($0.result.outcome, $1) },
-                                                frameInterval: Int64(merged.configuration.media.frameMilliseconds) * 1_000_000)
+        merged.outcome = try LoadOutcome.merged(
+            zip(parts, offsets).map { ($0.result.outcome, $1) },
+            frameInterval: Int64(merged.configuration.media.frameMilliseconds) * 1_000_000)
         return merged
     }
 

@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 
 /// One run against one endpoint, as `result.json` holds it: what was asked, where it ran, and
 /// everything measured. Versioned: readers check `schemaVersion` (see results/README.md).
@@ -28,9 +28,11 @@ public struct RunResult: Sendable, Codable {
     /// The shards a merged run was made of (`turnload merge`).
     public var parts: [MergedPart]?
 
-    public init(turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,
-                media: MediaFacts, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil,
-                shard: ShardAssignment? = nil, scheduledStart: Date? = nil) {
+    public init(
+        turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,
+        media: MediaFacts, outcome: LoadOutcome, embeddedRelay: RelayCounters? = nil,
+        shard: ShardAssignment? = nil, scheduledStart: Date? = nil
+    ) {
         self.turnloadVersion = turnloadVersion
         self.target = target
         self.startedAt = startedAt
@@ -64,9 +66,11 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     /// Seeds the media and the streams' SSRCs and sequence numbers (absent in older results).
     public var seed: UInt64?
 
-    public init(clients: Int, durationSeconds: Double, rampPerSecond: Int, topology: Topology, transport: String, media: OpusSettings,
-                jitterBufferMilliseconds: Double, drainSeconds: Double, threads: Int, embeddedRelay: Bool, relayImpairment: String?,
-                relayMaxPps: Int?, seed: UInt64?) {
+    public init(
+        clients: Int, durationSeconds: Double, rampPerSecond: Int, topology: Topology, transport: String, media: OpusSettings,
+        jitterBufferMilliseconds: Double, drainSeconds: Double, threads: Int, embeddedRelay: Bool, relayImpairment: String?,
+        relayMaxPps: Int?, seed: UInt64?
+    ) {
         self.clients = clients
         self.durationSeconds = durationSeconds
         self.rampPerSecond = rampPerSecond
@@ -110,7 +114,8 @@ public struct RunEnvironment: Sendable, Codable {
 
     static func current() -> RunEnvironment {
         let info = ProcessInfo.processInfo
-        return RunEnvironment(hostname: info.hostName, operatingSystem: info.operatingSystemVersionString,
-                              cores: info.activeProcessorCount, memoryBytes: info.physicalMemory)
+        return RunEnvironment(
+            hostname: info.hostName, operatingSystem: info.operatingSystemVersionString,
+            cores: info.activeProcessorCount, memoryBytes: info.physicalMemory)
     }
 }

@@ -1,5 +1,5 @@
-import RunModel
 import Measurement
+import RunModel
 
 /// The few lines a person reads after a run; the files hold the rest.
 public enum RunSummary {
@@ -9,8 +9,12 @@ public enum RunSummary {
     public static func render(_ result: RunResult, folder: String?) -> String {
         let outcome = result.outcome
         let clients = outcome.clients
-        var lines = ["\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
-            + (clients.allocated > 0 ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, p99 \(ms(clients.allocationLatency.percentile(99))) ms)" : "")]
+        var lines = [
+            "\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
+                + (clients.allocated > 0
+                    ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, p99 \(ms(clients.allocationLatency.percentile(99))) ms)"
+                    : "")
+        ]
         if let server = outcome.serverAddress, !result.target.contains(server) {
             lines.append("  server \(server)")
         }
@@ -26,18 +30,21 @@ public enum RunSummary {
             lines.append("  RTT p50 \(ms(rtt.percentile(50))) ms, p99 \(ms(rtt.percentile(99))) ms, max \(ms(rtt.max)) ms")
         }
         let quality = outcome.quality
-        lines.append("  quality (E-model): MOS mean \(fixed(quality.meanMOS, 2)), worst \(fixed(quality.worstMOS, 2)); "
-            + "\(fixed(quality.callsAtOrAbove4Percent, 1))% of calls at 4.0 or better")
+        lines.append(
+            "  quality (E-model): MOS mean \(fixed(quality.meanMOS, 2)), worst \(fixed(quality.worstMOS, 2)); "
+                + "\(fixed(quality.callsAtOrAbove4Percent, 1))% of calls at 4.0 or better")
         let health = outcome.healthSummary
         switch health.verdict {
         case .healthy:
-            lines.append("  harness: kept its schedule (send lateness p99 \(fixed(health.sendLateness.p99, 2)) ms, "
-                + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
-                + "\(health.receiveQueueDrops) socket drops)")
+            lines.append(
+                "  harness: kept its schedule (send lateness p99 \(fixed(health.sendLateness.p99, 2)) ms, "
+                    + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
+                    + "\(health.receiveQueueDrops) socket drops)")
             if let cost = health.cpuMicrosecondsPerMessage, let calls = health.callsPerCore {
                 // A lower bound: the cost per message falls as a heavier load batches more.
-                lines.append("  harness cost: \(fixed(cost, 1)) µs of CPU per \(outcome.towardClient != nil ? "echoed message" : "packet sent"), "
-                    + "so one harness core holds at least \(DecimalText.grouped(calls.rounded(.down))) such calls")
+                lines.append(
+                    "  harness cost: \(fixed(cost, 1)) µs of CPU per \(outcome.towardClient != nil ? "echoed message" : "packet sent"), "
+                        + "so one harness core holds at least \(DecimalText.grouped(calls.rounded(.down))) such calls")
             }
         case .saturated(let reasons):
             lines.append("  " + harnessSaturated)
@@ -45,8 +52,9 @@ public enum RunSummary {
         }
         for part in result.parts ?? [] {
             let saturated = part.harness == .healthy ? "" : ", HARNESS SATURATED"
-            lines.append("  shard \(part.shard) on \(part.environment.hostname): \(part.status.rawValue), "
-                + "\(part.clientsAllocated)/\(part.clientsRequested) clients\(saturated)")
+            lines.append(
+                "  shard \(part.shard) on \(part.environment.hostname): \(part.status.rawValue), "
+                    + "\(part.clientsAllocated)/\(part.clientsRequested) clients\(saturated)")
         }
         lines.append(folder.map { "  results: \($0)/" } ?? "  results: NOT WRITTEN (see the error below)")
         return lines.joined(separator: "\n")

@@ -1,5 +1,5 @@
-import RunModel
 import Measurement
+import RunModel
 
 /// The report of a saturation run: what it found first, then every figure against offered
 /// load with the clean capacity and cliff marked, the steps, the hold and the cost.
@@ -10,27 +10,38 @@ public enum SaturationReport {
         let finding = result.finding
         var sections = [
             ReportDocument.Section("Finding", findingBlocks(result)),
-            ReportDocument.Section("Against offered load", [.charts(StepCharts.charts(
-                [StepCharts.Curve(name: result.target, color: 0, steps: result.steps.map(\.figures))],
-                thresholds: result.thresholds, markers: StepCharts.markers(finding),
-                knee: finding.knee.map { ChartMarker(x: Double($0), label: "knee \($0)", tone: .neutral) }))]),
+            ReportDocument.Section(
+                "Against offered load",
+                [
+                    .charts(
+                        StepCharts.charts(
+                            [StepCharts.Curve(name: result.target, color: 0, steps: result.steps.map(\.figures))],
+                            thresholds: result.thresholds, markers: StepCharts.markers(finding),
+                            knee: finding.knee.map { ChartMarker(x: Double($0), label: "knee \($0)", tone: .neutral) }))
+                ]),
             ReportDocument.Section("Steps", [.table(steps(result))]),
         ]
         if let hold = result.hold { sections.append(holdSection(hold)) }
         if let cost { sections.append(CostSection.section(cost)) }
         let ordered = result.steps.compactMap { step in stepResults.first { $0.configuration.clients == step.clients } }
         if !ordered.isEmpty {
-            let runs = ordered.enumerated().map { ChartedRun(name: "\($0.element.configuration.clients) calls", color: $0.offset, results: [$0.element]) }
+            let runs = ordered.enumerated().map {
+                ChartedRun(name: "\($0.element.configuration.clients) calls", color: $0.offset, results: [$0.element])
+            }
             sections.append(ReportDocument.Section("Distributions by step", [.charts(RunCharts.distributions(runs))]))
         }
         let clients = result.steps.map(\.clients)
-        let tone: ReportDocument.Tone = result.status != .complete || finding.cleanCapacity == nil ? .fail
+        let tone: ReportDocument.Tone =
+            result.status != .complete || finding.cleanCapacity == nil
+            ? .fail
             : finding.harnessBoundAt != nil ? .warn : .pass
         return ReportDocument(
             title: "turnload saturate: \(result.target)",
-            facts: [ReportDocument.date(result.startedAt), result.status.rawValue,
-                    "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(clients.max()!) calls"),
-                    "turnload \(result.turnloadVersion)"],
+            facts: [
+                ReportDocument.date(result.startedAt), result.status.rawValue,
+                "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(clients.max()!) calls"),
+                "turnload \(result.turnloadVersion)",
+            ],
             headline: finding.headline,
             tone: tone,
             sections: sections
@@ -44,15 +55,21 @@ public enum SaturationReport {
             blocks.append(.alert("Partial results: stepping was cut short (\(result.status.rawValue))", details: [], tone: .fail))
         }
         if let bound = finding.harnessBoundAt {
-            blocks.append(.alert("HARNESS SATURATED at \(bound) calls: from there on these figures measure turnload, not the endpoint",
-                                 details: finding.harnessReasons, tone: .fail))
+            blocks.append(
+                .alert(
+                    "HARNESS SATURATED at \(bound) calls: from there on these figures measure turnload, not the endpoint",
+                    details: finding.harnessReasons, tone: .fail))
         }
-        var facts = [finding.cleanCapacity.map { "**Clean capacity: \($0) calls**: every threshold held at every step up to it" }
-            ?? "**No clean step**: the first step already broke a threshold"]
+        var facts = [
+            finding.cleanCapacity.map { "**Clean capacity: \($0) calls**: every threshold held at every step up to it" }
+                ?? "**No clean step**: the first step already broke a threshold"
+        ]
         if let cliff = finding.cliff {
             facts.append("**Cliff at \(cliff.clients) calls**: " + cliff.breaches.map(\.description).joined(separator: "; "))
         } else if let bound = finding.harnessBoundAt {
-            facts.append("**Harness-bound at \(bound) calls**, not a cliff: run turnload on more cores or machines (`--threads`, shards) to go further")
+            facts.append(
+                "**Harness-bound at \(bound) calls**, not a cliff: run turnload on more cores or machines (`--threads`, shards) to go further"
+            )
         } else {
             facts.append("**No cliff** up to the last step")
         }
@@ -61,8 +78,9 @@ public enum SaturationReport {
         }
         for step in result.steps {
             guard let times = step.remeasured else { continue }
-            facts.append("**\(step.clients) calls measured \(times == 1 ? "again" : "\(times) more times")**: turnload fell behind "
-                + "first (" + (step.remeasuredBecause ?? []).joined(separator: "; ") + "); the figures are the last measurement's")
+            facts.append(
+                "**\(step.clients) calls measured \(times == 1 ? "again" : "\(times) more times")**: turnload fell behind "
+                    + "first (" + (step.remeasuredBecause ?? []).joined(separator: "; ") + "); the figures are the last measurement's")
         }
         facts.append("thresholds: " + result.thresholds.map(\.description).joined(separator: ", "))
         blocks.append(.list(facts))
@@ -70,7 +88,8 @@ public enum SaturationReport {
     }
 
     static func steps(_ result: SaturationResult) -> ReportTable {
-        let header = ["calls", "status", "loss", "jitter p99", "RTT p99", "MOS", "offered pkt/s", "delivered pkt/s", "harness"]
+        let header =
+            ["calls", "status", "loss", "jitter p99", "RTT p99", "MOS", "offered pkt/s", "delivered pkt/s", "harness"]
             + result.thresholds.map(\.description)
         let rows = result.steps.map { step -> [ReportTable.Cell] in
             let figures = step.figures
@@ -85,23 +104,29 @@ public enum SaturationReport {
                 .number(DecimalText.grouped(figures.deliveredPacketsPerSecond)),
                 figures.harnessSaturated ? ReportTable.Cell("saturated", tone: .fail) : "ok",
             ]
-            return cells + result.thresholds.map { threshold in
-                step.checks.first { $0.threshold == threshold }.map { .verdict($0.passed) } ?? "—"
-            }
+            return cells
+                + result.thresholds.map { threshold in
+                    step.checks.first { $0.threshold == threshold }.map { .verdict($0.passed) } ?? "—"
+                }
         }
         return ReportTable(header: header, rows: rows)
     }
 
     static func holdSection(_ hold: SaturationHold) -> ReportDocument.Section {
-        var blocks: [ReportDocument.Block] = [.paragraph(
-            "\(hold.clients) calls held until \(DecimalText.short(hold.bytes / 1e9, decimals: 2)) GB of the "
-                + "\(DecimalText.short(hold.targetBytes / 1e9, decimals: 2)) GB asked for had crossed the endpoint (\(hold.status.rawValue)).")]
+        var blocks: [ReportDocument.Block] = [
+            .paragraph(
+                "\(hold.clients) calls held until \(DecimalText.short(hold.bytes / 1e9, decimals: 2)) GB of the "
+                    + "\(DecimalText.short(hold.targetBytes / 1e9, decimals: 2)) GB asked for had crossed the endpoint (\(hold.status.rawValue))."
+            )
+        ]
         if hold.status != .complete {
             blocks.append(.alert("Partial results: the hold was cut short (\(hold.status.rawValue))", details: [], tone: .fail))
         }
         if hold.figures.harnessSaturated {
-            blocks.append(.alert(RunSummary.harnessSaturated, details: hold.figures.harnessReasons,
-                                 tone: .fail))
+            blocks.append(
+                .alert(
+                    RunSummary.harnessSaturated, details: hold.figures.harnessReasons,
+                    tone: .fail))
         }
         blocks.append(.table(FiguresTable.table(hold.figures, checks: hold.checks)))
         return ReportDocument.Section("Hold at \(hold.clients) calls", blocks)

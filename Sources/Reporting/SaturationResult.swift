@@ -1,6 +1,6 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 
 /// A saturation run, as `saturation.json` holds it: the steps of rising load, each a whole run
 /// with its own `result.json` in a folder beside it, their headline figures, and what they show.
@@ -22,8 +22,10 @@ public struct SaturationResult: Sendable, Codable {
     /// The long run at a share of the clean capacity, when one was asked for.
     public var hold: SaturationHold?
 
-    public init(turnloadVersion: String, target: String, startedAt: Date, status: RunStatus, thresholds: [Threshold],
-                steps: [SaturationStep], finding: SaturationFinding, hold: SaturationHold? = nil) {
+    public init(
+        turnloadVersion: String, target: String, startedAt: Date, status: RunStatus, thresholds: [Threshold],
+        steps: [SaturationStep], finding: SaturationFinding, hold: SaturationHold? = nil
+    ) {
         self.turnloadVersion = turnloadVersion
         self.target = target
         self.startedAt = startedAt
@@ -72,8 +74,10 @@ public struct SaturationHold: Sendable, Codable {
     public var figures: LoadFigures
     public var checks: [ThresholdCheck]
 
-    public init(clients: Int, targetBytes: Double, bytes: Double, folder: String, status: RunStatus, figures: LoadFigures,
-                checks: [ThresholdCheck]) {
+    public init(
+        clients: Int, targetBytes: Double, bytes: Double, folder: String, status: RunStatus, figures: LoadFigures,
+        checks: [ThresholdCheck]
+    ) {
         self.clients = clients
         self.targetBytes = targetBytes
         self.bytes = bytes

@@ -22,24 +22,30 @@ enum StepCharts {
         let load = ChartAxis("offered load (simultaneous calls)")
         func metricChart(_ metric: Metric, _ title: String, _ axis: ChartAxis) -> LineChart {
             let threshold = thresholds.first { $0.metric == metric }
-            return LineChart(title: title, x: load, y: axis,
-                             series: curves.map { ChartSeries($0.name, points: $0.points { $0.value(of: metric) }, color: $0.color) },
-                             markers: markers, limit: threshold.map { ChartLimit(y: $0.limit, label: "limit: \($0)") })
+            return LineChart(
+                title: title, x: load, y: axis,
+                series: curves.map { ChartSeries($0.name, points: $0.points { $0.value(of: metric) }, color: $0.color) },
+                markers: markers, limit: threshold.map { ChartLimit(y: $0.limit, label: "limit: \($0)") })
         }
         var throughput = [ChartSeries]()
         for curve in curves {
             let prefix = curves.count > 1 ? "\(curve.name) " : ""
-            throughput.append(ChartSeries(prefix + "offered", points: curve.points(\.offeredPacketsPerSecond),
-                                          color: curves.count > 1 ? curve.color : 0, dashed: true))
-            throughput.append(ChartSeries(prefix + "delivered", points: curve.points(\.deliveredPacketsPerSecond),
-                                          color: curves.count > 1 ? curve.color : 1))
+            throughput.append(
+                ChartSeries(
+                    prefix + "offered", points: curve.points(\.offeredPacketsPerSecond),
+                    color: curves.count > 1 ? curve.color : 0, dashed: true))
+            throughput.append(
+                ChartSeries(
+                    prefix + "delivered", points: curve.points(\.deliveredPacketsPerSecond),
+                    color: curves.count > 1 ? curve.color : 1))
         }
         return [
             metricChart(.loss, "Loss against load", ChartAxis("loss, worse direction (%)")),
             metricChart(.jitterP99, "Jitter p99 against load", ChartAxis("jitter p99 (ms)")),
             metricChart(.rttP99, "RTT p99 against load", ChartAxis("round-trip time p99 (ms)")),
-            LineChart(title: "Throughput against load", x: load, y: ChartAxis("packets/s, all directions"), series: throughput,
-                      markers: markers + [knee].compactMap { $0 }),
+            LineChart(
+                title: "Throughput against load", x: load, y: ChartAxis("packets/s, all directions"), series: throughput,
+                markers: markers + [knee].compactMap { $0 }),
             metricChart(.mos, "MOS against load", ChartAxis("mean MOS (E-model)", scale: .linear(includeZero: false))),
         ]
     }
@@ -47,7 +53,9 @@ enum StepCharts {
     /// The clean capacity, the cliff and a harness limit of one finding, as vertical marks.
     static func markers(_ finding: SaturationFinding) -> [ChartMarker] {
         var markers: [ChartMarker] = []
-        if let capacity = finding.cleanCapacity { markers.append(ChartMarker(x: Double(capacity), label: "clean capacity \(capacity)", tone: .good)) }
+        if let capacity = finding.cleanCapacity {
+            markers.append(ChartMarker(x: Double(capacity), label: "clean capacity \(capacity)", tone: .good))
+        }
         if let cliff = finding.cliff { markers.append(ChartMarker(x: Double(cliff.clients), label: "cliff \(cliff.clients)", tone: .bad)) }
         if let bound = finding.harnessBoundAt {
             markers.append(ChartMarker(x: Double(bound), label: "harness-bound \(bound)", tone: .neutral))

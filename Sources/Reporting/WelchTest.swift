@@ -15,7 +15,8 @@ enum WelchTest {
         guard standardError > 0 else { return meanA != meanB }
         let t = abs(meanA - meanB) / standardError
         // Welch–Satterthwaite degrees of freedom.
-        let freedom = (shareA + shareB) * (shareA + shareB)
+        let freedom =
+            (shareA + shareB) * (shareA + shareB)
             / (shareA * shareA / Double(a.count - 1) + shareB * shareB / Double(b.count - 1))
         return t > criticalT(freedom)
     }

@@ -27,10 +27,12 @@ public struct LoadOutcome: Sendable, Codable {
     /// The name's addresses tried before it that did not answer, each with why.
     public var unansweredAddresses: [String]?
 
-    public init(status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,
-                towardPeer: DirectionMetrics, towardClient: DirectionMetrics?, rtt: Distribution?, quality: CallQuality,
-                health: HarnessHealth, healthSummary: HarnessHealthSummary, series: [SecondSample], calls: [CallFigures],
-                serverAddress: String? = nil, unansweredAddresses: [String]? = nil) {
+    public init(
+        status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,
+        towardPeer: DirectionMetrics, towardClient: DirectionMetrics?, rtt: Distribution?, quality: CallQuality,
+        health: HarnessHealth, healthSummary: HarnessHealthSummary, series: [SecondSample], calls: [CallFigures],
+        serverAddress: String? = nil, unansweredAddresses: [String]? = nil
+    ) {
         self.status = status
         self.endpointSoftware = endpointSoftware
         self.clients = clients
@@ -117,8 +119,9 @@ extension CallQuality {
     public init(rating calls: inout [CallFigures], model: EModel, delay: Distribution) {
         let delayMilliseconds = Double(delay.percentile(50)) / 1e6
         let ratings = calls.indices.map { index in
-            let rating = Self.rating(model, towardPeer: calls[index].towardPeer, towardClient: calls[index].towardClient,
-                                     delayMilliseconds: delayMilliseconds)
+            let rating = Self.rating(
+                model, towardPeer: calls[index].towardPeer, towardClient: calls[index].towardClient,
+                delayMilliseconds: delayMilliseconds)
             calls[index].mos = rating.mos
             return rating
         }
@@ -127,8 +130,10 @@ extension CallQuality {
 
     /// A call's rating: the worse of its directions' loss and late packets (missed playout)
     /// at the run's median one-way delay.
-    private static func rating(_ model: EModel, towardPeer: StreamTotals, towardClient: StreamTotals?,
-                               delayMilliseconds: Double) -> (r: Double, mos: Double) {
+    private static func rating(
+        _ model: EModel, towardPeer: StreamTotals, towardClient: StreamTotals?,
+        delayMilliseconds: Double
+    ) -> (r: Double, mos: Double) {
         func playoutLoss(_ stream: StreamTotals) -> Double {
             stream.sent > 0 ? 100 * Double(stream.lost + stream.late) / Double(stream.sent) : 0
         }

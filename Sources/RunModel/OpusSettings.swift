@@ -15,8 +15,10 @@ public struct OpusSettings: Sendable, Hashable, Codable {
     /// Opus always runs its RTP clock at 48 kHz (RFC 7587 §4.1), whatever the audio bandwidth.
     public static let rtpClockRate = 48_000
 
-    public init(bitrate: Int = 32_000, frameMilliseconds: Int = 20, variableBitrate: Bool = true,
-                discontinuousTransmission: Bool = false, forwardErrorCorrection: Bool = false) {
+    public init(
+        bitrate: Int = 32_000, frameMilliseconds: Int = 20, variableBitrate: Bool = true,
+        discontinuousTransmission: Bool = false, forwardErrorCorrection: Bool = false
+    ) {
         self.bitrate = bitrate
         self.frameMilliseconds = frameMilliseconds
         self.variableBitrate = variableBitrate

@@ -10,7 +10,8 @@ enum KeySuggestion {
     /// Optimal string alignment distance: insertions, deletions, substitutions and swaps of
     /// two neighbours.
     static func distance(_ first: String, _ second: String) -> Int {
-        let a = Array(first), b = Array(second)
+        let a = Array(first)
+        let b = Array(second)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var table = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)

@@ -4,7 +4,8 @@ extension Scenario {
     /// override them: the last value of an option wins, and a repeatable option that the user
     /// gives (`--target`, `--threshold`) replaces the scenario's rather than adding to them.
     public func options(for command: String, catalog: OptionCatalog, overriddenBy given: [String] = []) throws(ScenarioError)
-        -> [ScenarioOption] {
+        -> [ScenarioOption]
+    {
         guard let available = catalog.commands[command] else { throw error("`turnload \(command)` takes no scenario", at: nil) }
         try check(command: command, catalog: catalog)
         let byName = Dictionary(available.map { ($0.name, $0) }) { first, _ in first }
@@ -12,8 +13,9 @@ extension Scenario {
         for setting in settings {
             guard let option = byName[setting.key] else { throw unknownKey(setting, command: command, among: available) }
             if let other = options.first(where: { $0.name == setting.key }) {
-                throw error("`\(setting.key)` is also set by `\(other.key)` on line \(other.position.line): give it in one place",
-                            at: setting.position)
+                throw error(
+                    "`\(setting.key)` is also set by `\(other.key)` on line \(other.position.line): give it in one place",
+                    at: setting.position)
             }
             options += try translate(setting, option)
         }
@@ -29,21 +31,24 @@ extension Scenario {
     private func check(command: String, catalog: OptionCatalog) throws(ScenarioError) {
         guard let wanted = self.command, wanted != command else { return }
         if catalog.commands[wanted] != nil {
-            throw error("this scenario is for `turnload \(wanted)`: run it with `turnload \(wanted) --scenario \(path)`",
-                        at: commandPosition)
+            throw error(
+                "this scenario is for `turnload \(wanted)`: run it with `turnload \(wanted) --scenario \(path)`",
+                at: commandPosition)
         }
         let commands = catalog.commands.keys.sorted()
         let guess = KeySuggestion.nearest(to: wanted, among: commands).map { "; did you mean `\($0)`?" } ?? ";"
-        throw error("`\(wanted)` is not a command that takes a scenario\(guess) these do: \(commands.joined(separator: ", "))",
-                    at: commandPosition)
+        throw error(
+            "`\(wanted)` is not a command that takes a scenario\(guess) these do: \(commands.joined(separator: ", "))",
+            at: commandPosition)
     }
 
     private func unknownKey(_ setting: Setting, command: String, among available: [OptionCatalog.Option]) -> ScenarioError {
         if let guess = KeySuggestion.nearest(to: setting.key, among: available.map(\.name) + Self.ownKeys) {
             return error("unknown key `\(setting.key)`; did you mean `\(guess)`?", at: setting.position)
         }
-        return error("unknown key `\(setting.key)`: the keys are the long options of `turnload \(command)` (see its --help) and "
-            + Self.ownKeys.joined(separator: ", "), at: setting.position)
+        return error(
+            "unknown key `\(setting.key)`: the keys are the long options of `turnload \(command)` (see its --help) and "
+                + Self.ownKeys.joined(separator: ", "), at: setting.position)
     }
 
     /// One option per value: a flag from `true` (nothing from `false`), one value, or each of a list.
@@ -85,9 +90,10 @@ extension Scenario {
                 (kind, values) = ("step", [("step", "\(size)"), ("step-duration", every.text), ("max-clients", "\(until)")])
             }
             guard let index = order.firstIndex(of: kind) else {
-                throw error(steps
-                    ? "`turnload \(command)` steps the load until the cliff and holds by `hold-at` and `hold-volume`, not by a `hold` stage"
-                    : "`turnload \(command)` holds one load: `step` stages are for a command that steps it (saturate)",
+                throw error(
+                    steps
+                        ? "`turnload \(command)` steps the load until the cliff and holds by `hold-at` and `hold-volume`, not by a `hold` stage"
+                        : "`turnload \(command)` holds one load: `step` stages are for a command that steps it (saturate)",
                     at: stage.position)
             }
             guard index > last else {

@@ -84,8 +84,9 @@ public struct Scenario: Sendable {
             case "thresholds": thresholdEntries = try reader.thresholds(value)
             case "pricing": prices = try reader.prices(value)
             case _ where Self.secretKeys.contains(key):
-                throw reader.error("a scenario never holds a secret, only where to find it: password-env or password-file for a "
-                    + "password, secret-env or secret-file for a TURN REST shared secret", at: keyNode)
+                throw reader.error(
+                    "a scenario never holds a secret, only where to find it: password-env or password-file for a "
+                        + "password, secret-env or secret-file for a TURN REST shared secret", at: keyNode)
             case "scenario": throw reader.error("a scenario cannot name another scenario", at: keyNode)
             default: settings.append(try reader.setting(key, keyNode, value))
             }

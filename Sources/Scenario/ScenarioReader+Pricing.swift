@@ -25,8 +25,10 @@ extension ScenarioReader {
         for (key, keyNode, value) in try entries(node, of: "a price option") {
             guard known.contains(key) else {
                 let guess = KeySuggestion.nearest(to: key, among: known).map { "; did you mean `\($0)`?" } ?? ";"
-                throw error("unknown key `\(key)` in a price option\(guess) a price option has a name, and per-gb, free-gb and "
-                    + "billed for a provider billing traffic, or per-hour, calls-per-instance and egress-per-gb for instances", at: keyNode)
+                throw error(
+                    "unknown key `\(key)` in a price option\(guess) a price option has a name, and per-gb, free-gb and "
+                        + "billed for a provider billing traffic, or per-hour, calls-per-instance and egress-per-gb for instances",
+                    at: keyNode)
             }
             values[key] = value
         }
@@ -37,20 +39,25 @@ extension ScenarioReader {
             if let key = Self.instanceKeys.first(where: { values[$0] != nil }) {
                 throw error("`\(key)` prices instances (with per-hour), but `\(name)` bills traffic (per-gb)", at: values[key]!)
             }
-            return PriceOption(name: name, pricing: .traffic(
-                dollarsPerGB: try amount(perGB, of: "per-gb", example: "0.05"),
-                freeGB: try values["free-gb"].map { node throws(ScenarioError) in try amount(node, of: "free-gb", example: "1000") } ?? 0,
-                billed: try values["billed"].map(billed) ?? .fromRelay))
+            return PriceOption(
+                name: name,
+                pricing: .traffic(
+                    dollarsPerGB: try amount(perGB, of: "per-gb", example: "0.05"),
+                    freeGB: try values["free-gb"].map { node throws(ScenarioError) in try amount(node, of: "free-gb", example: "1000") }
+                        ?? 0,
+                    billed: try values["billed"].map(billed) ?? .fromRelay))
         case let (nil, perHour?):
             if let key = Self.trafficKeys.first(where: { values[$0] != nil }) {
                 throw error("`\(key)` prices traffic (with per-gb), but `\(name)` runs instances (per-hour)", at: values[key]!)
             }
-            return PriceOption(name: name, pricing: .instances(
-                dollarsPerHour: try amount(perHour, of: "per-hour", example: "0.096"),
-                callsPerInstance: try values["calls-per-instance"].map(callsPerInstance),
-                egressDollarsPerGB: try values["egress-per-gb"].map { node throws(ScenarioError) in
-                    try amount(node, of: "egress-per-gb", example: "0.09")
-                } ?? 0))
+            return PriceOption(
+                name: name,
+                pricing: .instances(
+                    dollarsPerHour: try amount(perHour, of: "per-hour", example: "0.096"),
+                    callsPerInstance: try values["calls-per-instance"].map(callsPerInstance),
+                    egressDollarsPerGB: try values["egress-per-gb"].map { node throws(ScenarioError) in
+                        try amount(node, of: "egress-per-gb", example: "0.09")
+                    } ?? 0))
         case (nil, nil):
             throw error("price option `\(name)` needs per-gb (a provider billing traffic) or per-hour (instances you run)", at: node)
         case (_?, _?):
@@ -60,16 +67,18 @@ extension ScenarioReader {
 
     private func billed(_ node: Node) throws(ScenarioError) -> PriceOption.BilledTraffic {
         guard let billed = PriceOption.BilledTraffic(rawValue: try text(node, of: "billed")) else {
-            throw error("`billed` is one of " + PriceOption.BilledTraffic.allCases.map(\.rawValue).joined(separator: ", ")
-                + ": the traffic the provider charges for", at: node)
+            throw error(
+                "`billed` is one of " + PriceOption.BilledTraffic.allCases.map(\.rawValue).joined(separator: ", ")
+                    + ": the traffic the provider charges for", at: node)
         }
         return billed
     }
 
     private func callsPerInstance(_ node: Node) throws(ScenarioError) -> Int {
         guard let calls = Int(try text(node, of: "calls-per-instance")), calls > 0 else {
-            throw error("`calls-per-instance` must be a whole number of calls above 0, such as 800; leave it out to use the "
-                + "measured clean capacity", at: node)
+            throw error(
+                "`calls-per-instance` must be a whole number of calls above 0, such as 800; leave it out to use the "
+                    + "measured clean capacity", at: node)
         }
         return calls
     }

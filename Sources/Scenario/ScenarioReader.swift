@@ -18,11 +18,13 @@ struct ScenarioReader {
         let at = { (mark: Mark) in Scenario.Position(line: mark.line, column: mark.column) }
         switch error as? YamlError {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
-            return ScenarioError(path: path, position: at(mark),
-                                 message: "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? ""))
+            return ScenarioError(
+                path: path, position: at(mark),
+                message: "not valid YAML: \(problem)" + (context.map { " (\($0.text))" } ?? ""))
         case let .duplicatedKeysInMapping(duplicates, context):
-            return ScenarioError(path: path, position: at(context.mark),
-                                 message: "\(duplicates.map { "`\($0)`" }.joined(separator: ", ")) given more than once: give each key once")
+            return ScenarioError(
+                path: path, position: at(context.mark),
+                message: "\(duplicates.map { "`\($0)`" }.joined(separator: ", ")) given more than once: give each key once")
         default:
             return ScenarioError(path: path, position: nil, message: "not valid YAML: \(error)")
         }

@@ -26,8 +26,9 @@ enum Stage: Sendable, Equatable {
         case "hold" where words.count == 2:
             self = .hold(try Self.time(words[1], in: text))
         case "step" where words.count == 6 && words[1].hasPrefix("+") && words[2] == "every" && words[4] == "until":
-            self = .step(try Self.count(String(words[1].dropFirst()), in: text), every: try Self.time(words[3], in: text),
-                         until: try Self.count(words[5], in: text))
+            self = .step(
+                try Self.count(String(words[1].dropFirst()), in: text), every: try Self.time(words[3], in: text),
+                until: try Self.count(words[5], in: text))
         default:
             throw StageError(description: "\"\(text)\" is not a stage: write \(Self.forms)")
         }

@@ -22,8 +22,9 @@ final class DTLSClientHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     init(server: SocketAddress, hostname: String, options: TLSOptions) throws {
         self.server = server
         do {
-            session = try DTLSSession(context: DTLSContext(clientTrusting: options.caFile, insecure: options.insecure),
-                                      peerName: hostname)
+            session = try DTLSSession(
+                context: DTLSContext(clientTrusting: options.caFile, insecure: options.insecure),
+                peerName: hostname)
         } catch {
             throw TURNConnectionError.dtls(error.description)
         }

@@ -32,7 +32,8 @@ final class EchoRecorder: Sendable {
                 return waiting
             }
             guard let header = try? payload.peekRTPFixedHeader(),
-                  let sent = state.sendTimes[header.sequenceNumber] else { return nil }
+                let sent = state.sendTimes[header.sequenceNumber]
+            else { return nil }
             state.sendTimes[header.sequenceNumber] = sent
             state.roundTrips.append((arrival - sent).milliseconds)
             return nil
@@ -57,8 +58,9 @@ final class EchoRecorder: Sendable {
                     defer { state.firstContact = nil }
                     return state.firstContact
                 }
-                waiting?.resume(throwing: ProbeError(
-                    "nothing reached the client from the probe's peer through \(relayed) within \(formatSeconds(timeout.seconds))"))
+                waiting?.resume(
+                    throwing: ProbeError(
+                        "nothing reached the client from the probe's peer through \(relayed) within \(formatSeconds(timeout.seconds))"))
                 throw CancellationError()
             }
             let address = try await group.next()!
@@ -73,8 +75,9 @@ final class EchoRecorder: Sendable {
         let ssrc = UInt32.random(in: 0...UInt32.max)
         let start = clock.now
         for index in 0..<packets {
-            let header = RTPHeader(marker: index == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
-                                   timestamp: UInt32(index) * 960, ssrc: ssrc)
+            let header = RTPHeader(
+                marker: index == 0, payloadType: 111, sequenceNumber: UInt16(truncatingIfNeeded: index),
+                timestamp: UInt32(index) * 960, ssrc: ssrc)
             var packet = ByteBuffer()
             packet.writeRTPPacket(RTPPacket(header: header, payload: ByteBuffer(bytes: payload)))
             let due = start + .milliseconds(20 * index)

@@ -22,18 +22,20 @@ public enum HappyEyeballs {
         let (events, sink) = AsyncStream.makeStream(of: RaceEvent<Value>.self)
         var tasks: [Task<Void, Never>] = []
         func start(_ index: Int) {
-            tasks.append(Task {
-                let result: Result<Value, any Error>
-                do { result = .success(try await attempt(candidates[index])) } catch { result = .failure(error) }
-                if case .terminated = sink.yield(.finished(index, result)), case .success(let value) = result {
-                    await discard(value)
-                }
-            })
-            if index + 1 < candidates.count {
-                tasks.append(Task {
-                    guard (try? await Task.sleep(for: delay)) != nil else { return }
-                    sink.yield(.due(index + 1))
+            tasks.append(
+                Task {
+                    let result: Result<Value, any Error>
+                    do { result = .success(try await attempt(candidates[index])) } catch { result = .failure(error) }
+                    if case .terminated = sink.yield(.finished(index, result)), case .success(let value) = result {
+                        await discard(value)
+                    }
                 })
+            if index + 1 < candidates.count {
+                tasks.append(
+                    Task {
+                        guard (try? await Task.sleep(for: delay)) != nil else { return }
+                        sink.yield(.due(index + 1))
+                    })
             }
         }
         defer { for task in tasks { task.cancel() } }

@@ -37,8 +37,10 @@ public struct ICEServer: Sendable, Hashable {
                 do { uris.append(try TURNURI(url)) } catch { throw .invalid("server \(index + 1): \(error)") }
             }
             guard !uris.isEmpty else { continue }
-            servers.append(ICEServer(uris: uris, username: server["username"] as? String,
-                                     credential: server["credential"] as? String))
+            servers.append(
+                ICEServer(
+                    uris: uris, username: server["username"] as? String,
+                    credential: server["credential"] as? String))
         }
         guard !servers.isEmpty else { throw .invalid("no turn: or turns: URL in it") }
         return servers

@@ -18,17 +18,19 @@ public enum LocalRoute {
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let connected = server.withSockAddr { address, size in connect(descriptor, address, socklen_t(size)) }
         guard connected == 0,
-              withUnsafeMutablePointer(to: &storage, {
-                  $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-              }) == 0,
-              let local = try? SocketAddress(storage: storage), let address = TransportAddress(local)
+            withUnsafeMutablePointer(
+                to: &storage,
+                {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+                }) == 0,
+            let local = try? SocketAddress(storage: storage), let address = TransportAddress(local)
         else { throw ProbeError("no route from this machine to \(server.displayText)") }
         return address.ip
     }
 }
 
-private extension SocketAddress {
-    init(storage: sockaddr_storage) throws {
+extension SocketAddress {
+    fileprivate init(storage: sockaddr_storage) throws {
         var storage = storage
         switch Int32(storage.ss_family) {
         case AF_INET:

@@ -81,9 +81,10 @@ public final class PacketLoopConnection: TURNRequests, @unchecked Sendable {
         try await withCheckedThrowingContinuation { continuation in
             loop.execute {
                 guard self.isOpen else { return continuation.resume(throwing: TURNClientError.connectionClosed) }
-                self.carryOut(self.runner.perform(call, now: self.elapsed(PacketLoop.now()), until: matches) {
-                    continuation.resume(with: $0)
-                })
+                self.carryOut(
+                    self.runner.perform(call, now: self.elapsed(PacketLoop.now()), until: matches) {
+                        continuation.resume(with: $0)
+                    })
             }
         }
     }

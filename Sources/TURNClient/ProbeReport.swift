@@ -100,11 +100,12 @@ public enum ProbeTable {
     public static func render(_ results: [ProbeResult]) -> String {
         let header = ["URI"] + ProbeStep.allCases.map(\.rawValue)
         let rows = results.map { result in
-            [result.uri] + ProbeStep.allCases.map { step in
-                guard let outcome = result.steps.first(where: { $0.step == step }) else { return "–" }
-                let time = outcome.milliseconds.map { " " + formatMilliseconds($0) } ?? ""
-                return (outcome.ok ? "✓" : "✗") + time
-            }
+            [result.uri]
+                + ProbeStep.allCases.map { step in
+                    guard let outcome = result.steps.first(where: { $0.step == step }) else { return "–" }
+                    let time = outcome.milliseconds.map { " " + formatMilliseconds($0) } ?? ""
+                    return (outcome.ok ? "✓" : "✗") + time
+                }
         }
         let widths = header.indices.map { column in
             ([header] + rows).map { $0[column].count }.max() ?? 0
@@ -131,7 +132,8 @@ public enum ProbeTable {
             if let echo = result.echo {
                 var text = "echo \(echo.received)/\(echo.sent)"
                 if let minimum = echo.rttMinimumMilliseconds, let median = echo.rttMedianMilliseconds,
-                   let p99 = echo.rttP99Milliseconds {
+                    let p99 = echo.rttP99Milliseconds
+                {
                     text += ", RTT min/median/p99 \(formatMilliseconds(minimum))/\(formatMilliseconds(median))/\(formatMilliseconds(p99))"
                 }
                 facts.append(text)

@@ -13,8 +13,10 @@ public struct RetransmissionSchedule: Hashable, Sendable {
     /// transaction fails there.
     public var limit: Duration?
 
-    public init(rto: Duration = .milliseconds(500), maximumSends: Int = 7, finalWaitMultiplier: Int = 16,
-                reliable: Bool, limit: Duration? = nil) {
+    public init(
+        rto: Duration = .milliseconds(500), maximumSends: Int = 7, finalWaitMultiplier: Int = 16,
+        reliable: Bool, limit: Duration? = nil
+    ) {
         self.rto = rto
         self.maximumSends = maximumSends
         self.finalWaitMultiplier = finalWaitMultiplier

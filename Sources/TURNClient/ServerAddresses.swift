@@ -16,8 +16,10 @@ public enum ServerAddresses {
         let host = uri.host
         let port = uri.port
         let socketType = uri.transport.isStream ? SOCK_STREAM : SOCK_DGRAM
-        let resolved = try await firstOf(timeout: timeout,
-                                         late: ProbeError("DNS: no answer for \(host) within \(formatSeconds(timeout.seconds))")) {
+        let resolved = try await firstOf(
+            timeout: timeout,
+            late: ProbeError("DNS: no answer for \(host) within \(formatSeconds(timeout.seconds))")
+        ) {
             try await NIOThreadPool.singleton.runIfActive { try lookup(host, port: port, socketType: Int32(socketType.rawValue)) }
         }
         return interleaved(resolved)
@@ -69,8 +71,10 @@ public enum ServerAddresses {
 /// `body`'s result, or `late` thrown once `timeout` passes, or CancellationError once the
 /// caller is cancelled, whichever comes first; a body still running then is left to finish
 /// on its own. For work that cannot be cancelled, such as a blocking lookup.
-func firstOf<T: Sendable>(timeout: Duration, late: any Error & Sendable,
-                          _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+func firstOf<T: Sendable>(
+    timeout: Duration, late: any Error & Sendable,
+    _ body: @escaping @Sendable () async throws -> T
+) async throws -> T {
     let outcome = NIOLockedValueBox<CheckedContinuation<T, Error>?>(nil)
     let finish = { @Sendable (result: Result<T, Error>) in
         outcome.withLockedValue { continuation in

@@ -65,8 +65,9 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
         // pipeline to find the watcher in, yet the handshake did complete.
         let watcher = transport == .tls || transport == .dtls ? TLSHandshakeWatcher(promise: group.any().makePromise()) : nil
         do {
-            return try await open(to: server, hostname: hostname, transport: transport, handler: handler, watcher: watcher,
-                                  tls: tls, group: group, timeout: timeout)
+            return try await open(
+                to: server, hostname: hostname, transport: transport, handler: handler, watcher: watcher,
+                tls: tls, group: group, timeout: timeout)
         } catch {
             watcher?.promise.fail(error)
             throw error
@@ -121,8 +122,9 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
                 throw TURNConnectionError.connect(describe(error, server: server, transport: transport))
             } catch let error as IOError {
                 let target = target(server, transport)
-                throw TURNConnectionError.connect(error.errnoCode == ECONNREFUSED
-                    ? "connection refused by \(target) (nothing listens there?)" : "\(target): \(error.description)")
+                throw TURNConnectionError.connect(
+                    error.errnoCode == ECONNREFUSED
+                        ? "connection refused by \(target) (nothing listens there?)" : "\(target): \(error.description)")
             }
             if let watcher { try await handshake(channel, watcher, hostname: hostname, timeout: timeout) }
         }
@@ -140,13 +142,17 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
     ) async throws -> (connection: TURNClientConnection, failed: [String]) {
         if servers.count == 1 {
             let server = servers[0]
-            return (try await connect(to: server, hostname: hostname, transport: transport, configuration: configuration(server),
-                                      tls: tls, group: group, timeout: timeout), [])
+            return (
+                try await connect(
+                    to: server, hostname: hostname, transport: transport, configuration: configuration(server),
+                    tls: tls, group: group, timeout: timeout), []
+            )
         }
         do {
             let race = try await HappyEyeballs.race(servers, named: \.displayText) { server in
-                let connection = try await connect(to: server, hostname: hostname, transport: transport,
-                                                   configuration: configuration(server), tls: tls, group: group, timeout: timeout)
+                let connection = try await connect(
+                    to: server, hostname: hostname, transport: transport,
+                    configuration: configuration(server), tls: tls, group: group, timeout: timeout)
                 if transport == .udp {
                     do { _ = try await connection.bind() } catch {
                         await connection.close()
@@ -188,8 +194,10 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
     }
 
     /// Waits for the TLS handshake, raced against the timeout.
-    private static func handshake(_ channel: Channel, _ watcher: TLSHandshakeWatcher, hostname: String, timeout: TimeAmount,
-                                  transport: TURNTransport = .tls) async throws {
+    private static func handshake(
+        _ channel: Channel, _ watcher: TLSHandshakeWatcher, hostname: String, timeout: TimeAmount,
+        transport: TURNTransport = .tls
+    ) async throws {
         let timer = channel.eventLoop.scheduleTask(in: timeout) {
             let why = "no handshake with \(hostname) within \(timeout.nanoseconds / 1_000_000) ms"
             watcher.promise.fail(transport == .dtls ? TURNConnectionError.dtls(why) : TURNConnectionError.tls(why))
@@ -216,7 +224,8 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
         if case NIOSSLError.uncleanShutdown = error { return "connection closed by \(hostname) during the handshake" }
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") || text.contains("certificate verify failed")
-            || text.contains("unableToValidateCertificate") {
+            || text.contains("unableToValidateCertificate")
+        {
             return "certificate for \(hostname) is not trusted (use --ca-file or --insecure)"
         }
         if text.contains("hostname") || text.contains("Hostname") {

@@ -20,8 +20,10 @@ public struct TURNProbe: Sendable {
     /// The relayed address family to ask for; nil for the family of the server's address.
     public var relayFamily: RelayFamily?
 
-    public init(credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration,
-                indications: Bool = false, relayFamily: RelayFamily? = nil) {
+    public init(
+        credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration,
+        indications: Bool = false, relayFamily: RelayFamily? = nil
+    ) {
         self.credential = credential
         self.tls = tls
         self.peer = peer
@@ -49,9 +51,13 @@ public struct TURNProbe: Sendable {
         var result = ProbeResult(uri: uri.description, transport: uri.transport.rawValue)
         let recorder = StepRecorder(transport: uri.transport)
 
-        guard let servers = await recorder.step(.resolve, into: &result, { () async throws -> [SocketAddress] in
-            try await ServerAddresses.resolve(uri, timeout: timeout)
-        }) else { return result }
+        guard
+            let servers = await recorder.step(
+                .resolve, into: &result,
+                { () async throws -> [SocketAddress] in
+                    try await ServerAddresses.resolve(uri, timeout: timeout)
+                })
+        else { return result }
         if servers.count > 1 { result.addresses = servers.map(\.displayText) }
 
         let configuration = { @Sendable [credential, relayFamily, timeout] (server: SocketAddress) in
@@ -79,18 +85,22 @@ public struct TURNProbe: Sendable {
         result.reflexiveAddress = reflexive?.description
 
         var redirectedTo: TransportAddress?
-        guard let allocation = await recorder.step(.allocate, into: &result, {
-            do {
-                return try await connection.allocate()
-            } catch let redirect as TURNRedirect {
-                // 300 Try Alternate: follow it once, to the server it names (RFC 8656 §7.1);
-                // a second redirect fails the step.
-                await connection.close()
-                redirectedTo = redirect.alternate
-                connection = try await connect([SocketAddress(redirect.alternate)]).0
-                return try await connection.allocate()
-            }
-        }, target: target) else { return result }
+        guard
+            let allocation = await recorder.step(
+                .allocate, into: &result,
+                {
+                    do {
+                        return try await connection.allocate()
+                    } catch let redirect as TURNRedirect {
+                        // 300 Try Alternate: follow it once, to the server it names (RFC 8656 §7.1);
+                        // a second redirect fails the step.
+                        await connection.close()
+                        redirectedTo = redirect.alternate
+                        connection = try await connect([SocketAddress(redirect.alternate)]).0
+                        return try await connection.allocate()
+                    }
+                }, target: target)
+        else { return result }
         if let redirectedTo {
             result.redirectedFrom = result.server
             result.server = redirectedTo.description
@@ -114,23 +124,32 @@ public struct TURNProbe: Sendable {
         defer { if let echoPeer { Task { await echoPeer.close() } } }
 
         let permitted = peerAddress?.ip ?? Self.ownAddress(seenBy: relayed, mapped: allocation.mapped?.ip, reflexive: reflexive?.ip)
-        let permission: Void? = await recorder.step(.permission, into: &result, {
-            try await connection.createPermission(for: TransportAddress(ip: permitted, port: 0))
-            if peerAddress == nil, let echoPeer {
-                // The peer speaks first, so that the relay and any NAT show where it is.
-                peerAddress = try await echo.firstContact(from: echoPeer, to: relayed, timeout: timeout)
-            }
-        }, target: target, peer: permitted)
+        let permission: Void? = await recorder.step(
+            .permission, into: &result,
+            {
+                try await connection.createPermission(for: TransportAddress(ip: permitted, port: 0))
+                if peerAddress == nil, let echoPeer {
+                    // The peer speaks first, so that the relay and any NAT show where it is.
+                    peerAddress = try await echo.firstContact(from: echoPeer, to: relayed, timeout: timeout)
+                }
+            }, target: target, peer: permitted)
         guard permission != nil, let peerAddress else { return await finish(&result, recorder, connection, target) }
         result.peer = peerAddress.description
 
-        let bound = indications ? nil : await recorder.step(.channel, into: &result, {
-            try await connection.bindChannel(to: peerAddress)
-        }, target: target, peer: peerAddress.ip)
+        let bound =
+            indications
+            ? nil
+            : await recorder.step(
+                .channel, into: &result,
+                {
+                    try await connection.bindChannel(to: peerAddress)
+                }, target: target, peer: peerAddress.ip)
         if bound != nil || indications {
-            let statistics = await recorder.step(.echo, into: &result, {
-                try await echo.run(connection, to: peerAddress, timeout: timeout)
-            })
+            let statistics = await recorder.step(
+                .echo, into: &result,
+                {
+                    try await echo.run(connection, to: peerAddress, timeout: timeout)
+                })
             result.echo = statistics ?? echo.statistics
         }
         return await finish(&result, recorder, connection, target)
@@ -145,8 +164,10 @@ public struct TURNProbe: Sendable {
             ?? (relayed.ip.family == .ipv6 ? .loopbackV6 : .loopbackV4)
     }
 
-    private func finish(_ result: inout ProbeResult, _ recorder: StepRecorder, _ connection: TURNClientConnection,
-                        _ target: String) async -> ProbeResult {
+    private func finish(
+        _ result: inout ProbeResult, _ recorder: StepRecorder, _ connection: TURNClientConnection,
+        _ target: String
+    ) async -> ProbeResult {
         let lifetime = result.lifetimeSeconds ?? 600
         _ = await recorder.step(.refresh, into: &result, { try await connection.refresh(lifetime: lifetime) }, target: target)
         _ = await recorder.step(.release, into: &result, { try await connection.release() }, target: target)
@@ -205,8 +226,10 @@ struct StepRecorder {
         } catch {
             let interrupted = Task.isCancelled
             result.interrupted = result.interrupted || interrupted
-            result.steps.append(ProbeStepResult(step: step, ok: false, milliseconds: (clock.now - start).milliseconds,
-                                                error: interrupted ? "interrupted" : explain(error, target: target, peer: peer)))
+            result.steps.append(
+                ProbeStepResult(
+                    step: step, ok: false, milliseconds: (clock.now - start).milliseconds,
+                    error: interrupted ? "interrupted" : explain(error, target: target, peer: peer)))
             return nil
         }
     }

@@ -30,8 +30,10 @@ public struct TURNAllocation: Hashable, Sendable {
     /// The family of a dual allocation the server did not relay, and why (ADDRESS-ERROR-CODE).
     public var refusedFamily: AddressErrorCode?
 
-    public init(relayedAddresses: [TransportAddress], mapped: TransportAddress?, lifetime: UInt32, software: String?,
-                refusedFamily: AddressErrorCode? = nil) {
+    public init(
+        relayedAddresses: [TransportAddress], mapped: TransportAddress?, lifetime: UInt32, software: String?,
+        refusedFamily: AddressErrorCode? = nil
+    ) {
         precondition(!relayedAddresses.isEmpty, "an allocation has a relayed address")
         self.relayedAddresses = relayedAddresses
         self.mapped = mapped
@@ -77,8 +79,10 @@ public struct TURNSessionConfiguration: Sendable {
     public var relayFamily: RelayFamily
     public var software: String?
 
-    public init(credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
-                relayFamily: RelayFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil) {
+    public init(
+        credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
+        relayFamily: RelayFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil
+    ) {
         self.credential = credential
         self.schedule = RetransmissionSchedule(reliable: reliable, limit: requestTimeout)
         self.lifetime = lifetime
@@ -159,7 +163,8 @@ public struct TURNSession: Sendable {
 
     public mutating func refresh(lifetime: UInt32, now: Duration) -> [TURNSessionOutput] {
         guard allocation != nil else { return [.event(.failed(.refresh(lifetime: lifetime), .noAllocation))] }
-        return startAuthenticated(.refresh(lifetime: lifetime), STUNMessage(.refresh, .request, attributes: [.lifetime(lifetime)]), now: now)
+        return startAuthenticated(
+            .refresh(lifetime: lifetime), STUNMessage(.refresh, .request, attributes: [.lifetime(lifetime)]), now: now)
     }
 
     /// Refresh with lifetime 0: the server frees the allocation.
@@ -171,8 +176,9 @@ public struct TURNSession: Sendable {
     public mutating func createPermission(for peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
         guard allocation != nil else { return [.event(.failed(.createPermission(peer.ip), .noAllocation))] }
         let id = TransactionID.random()
-        let message = STUNMessage(.createPermission, .request, transactionID: id,
-                                  attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id)])
+        let message = STUNMessage(
+            .createPermission, .request, transactionID: id,
+            attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id)])
         return startAuthenticated(.createPermission(peer.ip), message, now: now)
     }
 
@@ -182,9 +188,11 @@ public struct TURNSession: Sendable {
         guard allocation != nil else { return [.event(.failed(.channelBind(channel, peer), .noAllocation))] }
         if channelsByPeer[peer] == nil { nextChannel = nextChannel == 0x4FFF ? 0x4000 : nextChannel + 1 }
         let id = TransactionID.random()
-        let message = STUNMessage(.channelBind, .request, transactionID: id, attributes: [
-            .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: id),
-        ])
+        let message = STUNMessage(
+            .channelBind, .request, transactionID: id,
+            attributes: [
+                .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: id),
+            ])
         return startAuthenticated(.channelBind(channel, peer), message, now: now)
     }
 
@@ -196,8 +204,10 @@ public struct TURNSession: Sendable {
     /// A Send indication carrying `payload` to `peer` (the data path without a channel).
     public func sendIndication(_ payload: ByteBuffer, to peer: TransportAddress) -> ByteBuffer {
         let id = TransactionID.random()
-        return STUNMessage(.send, .indication, transactionID: id,
-                           attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)]).encoded()
+        return STUNMessage(
+            .send, .indication, transactionID: id,
+            attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)]
+        ).encoded()
     }
 
     // MARK: input
@@ -332,8 +342,10 @@ public struct TURNSession: Sendable {
         return start(request, message, authenticated: true, now: now)
     }
 
-    private mutating func start(_ request: TURNRequest, _ message: STUNMessage, authenticated: Bool,
-                                now: Duration) -> [TURNSessionOutput] {
+    private mutating func start(
+        _ request: TURNRequest, _ message: STUNMessage, authenticated: Bool,
+        now: Duration
+    ) -> [TURNSessionOutput] {
         let bytes = message.encoded(integrity: authenticated ? authentication?.integrity : nil, fingerprint: true)
         pending[message.transactionID] = Transaction(
             request: request, message: message, bytes: bytes, firstSent: now, sends: 1, authenticated: authenticated)
@@ -341,8 +353,10 @@ public struct TURNSession: Sendable {
     }
 
     /// Sends the same request again as a new transaction with fresh authentication attributes.
-    private mutating func restart(_ transaction: Transaction, now: Duration, staleRetried: Bool = false,
-                                  credentialRenewed: Bool = false) -> [TURNSessionOutput] {
+    private mutating func restart(
+        _ transaction: Transaction, now: Duration, staleRetried: Bool = false,
+        credentialRenewed: Bool = false
+    ) -> [TURNSessionOutput] {
         guard let authentication else { return [] }
         var message = transaction.message
         message.transactionID = .random()
@@ -350,7 +364,8 @@ public struct TURNSession: Sendable {
         // XOR-encoded attributes depend on the transaction id for IPv6: encode them anew.
         message.attributes = message.attributes.map { attribute in
             guard attribute.type.isXORAddress,
-                  let address = try? transaction.message.address(attribute.type) else { return attribute }
+                let address = try? transaction.message.address(attribute.type)
+            else { return attribute }
             return .xorAddress(attribute.type, address, transactionID: message.transactionID)
         }
         message.attributes += authenticationAttributes(authentication)
@@ -364,10 +379,13 @@ public struct TURNSession: Sendable {
         .username, .userhash, .realm, .nonce, .passwordAlgorithm, .passwordAlgorithms,
     ]
 
-    private mutating func succeeded(_ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
-                                    now: Duration) -> [TURNSessionOutput] {
+    private mutating func succeeded(
+        _ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
+        now: Duration
+    ) -> [TURNSessionOutput] {
         if transaction.authenticated, let integrity = authentication?.integrity,
-           message.attribute(integrity.algorithm.attributeType) != nil {
+            message.attribute(integrity.algorithm.attributeType) != nil
+        {
             do { try integrity.verify(bytes) } catch {
                 return [.event(.failed(transaction.request, .responseIntegrity(error)))]
             }
@@ -385,9 +403,10 @@ public struct TURNSession: Sendable {
                     throw TURNClientError.malformedResponse("Allocate response without XOR-RELAYED-ADDRESS")
                 }
                 let lifetime = try message.lifetime ?? 600
-                let allocation = TURNAllocation(relayedAddresses: relayed, mapped: try message.address(.xorMappedAddress),
-                                                lifetime: lifetime, software: try message.software,
-                                                refusedFamily: try message.addressErrorCode)
+                let allocation = TURNAllocation(
+                    relayedAddresses: relayed, mapped: try message.address(.xorMappedAddress),
+                    lifetime: lifetime, software: try message.software,
+                    refusedFamily: try message.addressErrorCode)
                 self.allocation = allocation
                 allocationTime = now
                 releasing = false
@@ -423,8 +442,10 @@ public struct TURNSession: Sendable {
         }
     }
 
-    private mutating func rejected(_ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
-                                   now: Duration, unixTime: Int64) -> [TURNSessionOutput] {
+    private mutating func rejected(
+        _ transaction: Transaction, _ message: STUNMessage, bytes: ByteBuffer,
+        now: Duration, unixTime: Int64
+    ) -> [TURNSessionOutput] {
         guard let error = try? message.errorCode else {
             return [.event(.failed(transaction.request, .malformedResponse("error response without ERROR-CODE")))]
         }
@@ -440,7 +461,8 @@ public struct TURNSession: Sendable {
             // A REST credential past its renewal time: take a fresh one and try once more, as
             // providers expire them every few minutes.
             if !transaction.credentialRenewed, let renewal = authentication?.renewal, unixTime >= renewal,
-               let renewed = try? learn(from: message, unixTime: unixTime) {
+                let renewed = try? learn(from: message, unixTime: unixTime)
+            {
                 authentication = renewed
                 return restart(transaction, now: now, credentialRenewed: true)
             }

@@ -25,9 +25,11 @@ struct TURNSessionRunner {
     }
 
     /// Runs a session call; `settle` hears of the first event that `matches`, or of a failure.
-    mutating func perform(_ call: (inout TURNSession, Duration) -> [TURNSessionOutput], now: Duration,
-                          until matches: @escaping (TURNSessionEvent) -> Bool,
-                          settle: @escaping (Result<TURNSessionEvent, Error>) -> Void) -> Step {
+    mutating func perform(
+        _ call: (inout TURNSession, Duration) -> [TURNSessionOutput], now: Duration,
+        until matches: @escaping (TURNSessionEvent) -> Bool,
+        settle: @escaping (Result<TURNSessionEvent, Error>) -> Void
+    ) -> Step {
         waiters.append((matches, settle))
         return handle(call(&session, now))
     }

@@ -16,7 +16,9 @@ public struct ChannelData: Hashable, Sendable {
     /// The channel and data length of the ChannelData message at the start of `raw`, checked
     /// to be complete (with its padding when `padded`), straight from memory.
     @inlinable
-    public static func parseHeader(_ raw: UnsafeRawBufferPointer, padded: Bool) -> Result<(channel: ChannelNumber, length: Int), ChannelDataError> {
+    public static func parseHeader(_ raw: UnsafeRawBufferPointer, padded: Bool) -> Result<
+        (channel: ChannelNumber, length: Int), ChannelDataError
+    > {
         guard raw.count >= headerLength else { return .failure(.truncatedHeader(available: raw.count)) }
         let header = UInt32(bigEndian: raw.loadUnaligned(as: UInt32.self))
         let rawChannel = UInt16(truncatingIfNeeded: header >> 16)

@@ -21,14 +21,14 @@ extension IPAddress {
         case .v4(let word):
             word >> 24 == 10 || word >> 20 == 0xAC1 || word >> 16 == 0xC0A8 || word >> 22 == (100 << 2 | 1)
         case .v6(let high, _):
-            high >> 57 == 0x7E  // fc00::/7
+            high >> 57 == 0x7E // fc00::/7
         }
     }
 
     public var isLinkLocal: Bool {
         switch self {
         case .v4(let word): word >> 16 == 0xA9FE
-        case .v6(let high, _): high >> 54 == 0x3FA  // fe80::/10
+        case .v6(let high, _): high >> 54 == 0x3FA // fe80::/10
         }
     }
 

@@ -96,7 +96,8 @@ public struct TransportAddress: Hashable, Sendable {
         let portText: Substring
         if text.hasPrefix("[") {
             guard let close = text.firstIndex(of: "]"),
-                  text[text.index(after: close)...].hasPrefix(":") else { return nil }
+                text[text.index(after: close)...].hasPrefix(":")
+            else { return nil }
             host = text[text.index(after: text.startIndex)..<close]
             portText = text[text.index(close, offsetBy: 2)...]
         } else {

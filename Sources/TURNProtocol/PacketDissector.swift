@@ -31,7 +31,10 @@ public enum PacketDissector {
             lines.append("  \(attribute.type): \(describeValue(of: attribute, in: message))")
         }
         if message.attribute(.fingerprint) != nil {
-            do { try STUNFingerprint.verify(bytes); lines.append("  fingerprint valid") } catch {
+            do {
+                try STUNFingerprint.verify(bytes)
+                lines.append("  fingerprint valid")
+            } catch {
                 lines.append("  fingerprint INVALID: \(error)")
             }
         }
@@ -50,7 +53,8 @@ public enum PacketDissector {
             case .channelNumber: return try message.channelNumber?.description ?? ""
             case .requestedTransport: return try message.requestedTransport.map { $0 == 17 ? "UDP" : "protocol \($0)" } ?? ""
             case .requestedAddressFamily, .additionalAddressFamily:
-                return try (attribute.type == .requestedAddressFamily
+                return try
+                    (attribute.type == .requestedAddressFamily
                     ? message.requestedAddressFamily : message.additionalAddressFamily).map { "\($0)" } ?? ""
             case .unknownAttributes: return try message.unknownAttributes?.map(\.description).joined(separator: ", ") ?? ""
             case .passwordAlgorithms: return try message.passwordAlgorithms?.map(describeAlgorithm).joined(separator: ", ") ?? ""
@@ -79,7 +83,8 @@ public enum PacketDissector {
 
     private static func describePayload(_ payload: ByteBuffer) -> [String] {
         guard let first = payload.getInteger(at: payload.readerIndex, as: UInt8.self),
-              PacketKind(firstByte: first) == .rtpOrRTCP else { return [] }
+            PacketKind(firstByte: first) == .rtpOrRTCP
+        else { return [] }
         // A ChannelData frame is well formed whatever it carries.
         do { return [try describeRTP(payload)] } catch { return ["not RTP: \(error)"] }
     }

@@ -21,17 +21,20 @@ public struct RTPFixedHeader: Hashable, Sendable {
         let first = raw[0]
         guard first >> 6 == 2 else { return .failure(.unsupportedVersion(first >> 6)) }
         let second = raw[1]
-        return .success(RTPFixedHeader(
-            hasPadding: first & 0x20 != 0, hasExtension: first & 0x10 != 0, csrcCount: Int(first & 0x0F),
-            marker: second & 0x80 != 0, payloadType: second & 0x7F,
-            sequenceNumber: UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)),
-            timestamp: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
-            ssrc: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
+        return .success(
+            RTPFixedHeader(
+                hasPadding: first & 0x20 != 0, hasExtension: first & 0x10 != 0, csrcCount: Int(first & 0x0F),
+                marker: second & 0x80 != 0, payloadType: second & 0x7F,
+                sequenceNumber: UInt16(bigEndian: raw.loadUnaligned(fromByteOffset: 2, as: UInt16.self)),
+                timestamp: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 4, as: UInt32.self)),
+                ssrc: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt32.self))))
     }
 
     @inlinable
-    init(hasPadding: Bool, hasExtension: Bool, csrcCount: Int, marker: Bool, payloadType: UInt8,
-         sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32) {
+    init(
+        hasPadding: Bool, hasExtension: Bool, csrcCount: Int, marker: Bool, payloadType: UInt8,
+        sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32
+    ) {
         self.hasPadding = hasPadding
         self.hasExtension = hasExtension
         self.csrcCount = csrcCount

@@ -10,8 +10,10 @@ public struct RTPHeader: Hashable, Sendable {
     public var csrcs: [UInt32]
     public var headerExtension: RTPHeaderExtension?
 
-    public init(marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32,
-                csrcs: [UInt32] = [], headerExtension: RTPHeaderExtension? = nil) {
+    public init(
+        marker: Bool = false, payloadType: UInt8, sequenceNumber: UInt16, timestamp: UInt32, ssrc: UInt32,
+        csrcs: [UInt32] = [], headerExtension: RTPHeaderExtension? = nil
+    ) {
         self.marker = marker
         self.payloadType = payloadType
         self.sequenceNumber = sequenceNumber
@@ -176,8 +178,9 @@ extension RTPPacket {
             buffer.moveWriterIndex(to: buffer.writerIndex - Int(count))
         }
         self.init(
-            header: RTPHeader(marker: fixed.marker, payloadType: fixed.payloadType, sequenceNumber: fixed.sequenceNumber,
-                              timestamp: fixed.timestamp, ssrc: fixed.ssrc, csrcs: csrcs, headerExtension: headerExtension),
+            header: RTPHeader(
+                marker: fixed.marker, payloadType: fixed.payloadType, sequenceNumber: fixed.sequenceNumber,
+                timestamp: fixed.timestamp, ssrc: fixed.ssrc, csrcs: csrcs, headerExtension: headerExtension),
             payload: buffer, paddingLength: paddingLength)
     }
 }

@@ -208,8 +208,8 @@ extension STUNMessage {
         var algorithms: [UInt16] = []
         while value.readableBytes > 0 {
             guard let algorithm = value.readInteger(as: UInt16.self),
-                  let parameterLength = value.readInteger(as: UInt16.self).map(Int.init),
-                  value.readableBytes >= paddedLength(parameterLength)
+                let parameterLength = value.readInteger(as: UInt16.self).map(Int.init),
+                value.readableBytes >= paddedLength(parameterLength)
             else { throw .badLength(type: type, length: value.readableBytes, expected: "algorithm, length, parameters") }
             value.moveReaderIndex(forwardBy: paddedLength(parameterLength))
             algorithms.append(algorithm)

@@ -95,8 +95,9 @@ extension STUNIntegrity {
         do { found = try bytes.locateSTUNAttribute(attributeType) } catch { throw .malformed(error) }
         guard let location = found else { throw .missing(attributeType) }
         let received = location.valueLength
-        guard received == algorithm.macLength
-            || (algorithm == .hmacSHA256 && received >= 16 && received <= 32 && received % 4 == 0)
+        guard
+            received == algorithm.macLength
+                || (algorithm == .hmacSHA256 && received >= 16 && received <= 32 && received % 4 == 0)
         else { throw .badLength(attributeType, received) }
         let expected = authenticationCode(
             overMessageAt: bytes.readerIndex, endingAt: location.offset, in: bytes, macLength: received)

@@ -34,8 +34,10 @@ extension ByteBuffer {
             }
             attributes.append(STUNAttribute(type: attributeType, value: value))
         }
-        return (STUNMessage(type: type, transactionID: transactionID, attributes: attributes),
-                STUN.headerLength + bodyLength)
+        return (
+            STUNMessage(type: type, transactionID: transactionID, attributes: attributes),
+            STUN.headerLength + bodyLength
+        )
     }
 
     /// Validates the 20-byte header at the reader index and that the whole message is present.

@@ -16,8 +16,10 @@ public struct STUNMessage: Hashable, Sendable {
         self.attributes = attributes
     }
 
-    public init(_ method: STUNMethod, _ messageClass: STUNClass, transactionID: TransactionID = .random(),
-                attributes: [STUNAttribute] = []) {
+    public init(
+        _ method: STUNMethod, _ messageClass: STUNClass, transactionID: TransactionID = .random(),
+        attributes: [STUNAttribute] = []
+    ) {
         self.init(type: STUNMessageType(method, messageClass), transactionID: transactionID, attributes: attributes)
     }
 

@@ -29,8 +29,9 @@ extension TransportAddress {
     @inlinable
     public init(_ raw: sockaddr_in6) {
         let ip = withUnsafeBytes(of: raw.sin6_addr) { bytes in
-            IPAddress.v6(high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
-                         low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+            IPAddress.v6(
+                high: UInt64(bigEndian: bytes.loadUnaligned(as: UInt64.self)),
+                low: UInt64(bigEndian: bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
         }
         self.init(ip: ip, port: UInt16(bigEndian: raw.sin6_port))
     }

@@ -99,10 +99,11 @@ extension TURNURI: CustomStringConvertible {
     public var description: String {
         let scheme = isSecure ? "turns" : "turn"
         let host = host.contains(":") ? "[\(host)]" : host
-        let query = switch transport {
-        case .udp, .tls: ""
-        case .tcp, .dtls: transport == .tcp ? "?transport=tcp" : "?transport=udp"
-        }
+        let query =
+            switch transport {
+            case .udp, .tls: ""
+            case .tcp, .dtls: transport == .tcp ? "?transport=tcp" : "?transport=udp"
+            }
         return "\(scheme):\(host):\(port)\(query)"
     }
 }
@@ -121,7 +122,8 @@ extension TURNURIError: CustomStringConvertible {
     public var description: String {
         switch self {
         case .unsupportedScheme(let scheme):
-            (scheme.isEmpty ? "not a URI" : "'\(scheme)' is not a TURN URI scheme") + ": use turn:HOST[:PORT][?transport=udp|tcp] or turns:…"
+            (scheme.isEmpty ? "not a URI" : "'\(scheme)' is not a TURN URI scheme")
+                + ": use turn:HOST[:PORT][?transport=udp|tcp] or turns:…"
         case .invalidHost(let host): "'\(host)' is not a valid host (IPv6 literals go in brackets: turn:[::1]:3478)"
         case .invalidPort(let port): "'\(port)' is not a port number (1-65535)"
         case .unsupportedTransport(let transport): "transport '\(transport)' is not supported: use udp or tcp"

@@ -32,8 +32,9 @@ public struct TransactionID: Hashable, Sendable {
     public static func random(using generator: inout some RandomNumberGenerator) -> TransactionID {
         let first: UInt64 = generator.next()
         let second: UInt64 = generator.next()
-        return TransactionID(high: UInt32(truncatingIfNeeded: first >> 32), middle: UInt32(truncatingIfNeeded: first),
-                             low: UInt32(truncatingIfNeeded: second))
+        return TransactionID(
+            high: UInt32(truncatingIfNeeded: first >> 32), middle: UInt32(truncatingIfNeeded: first),
+            low: UInt32(truncatingIfNeeded: second))
     }
 
     public var bytes: [UInt8] {

@@ -59,7 +59,8 @@ enum URIRedaction {
         guard let colon = text.firstIndex(of: ":") else { return "" }
         let scheme = text[..<colon]
         guard let first = scheme.first, first.isASCII, first.isLetter,
-              scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return "" }
+            scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) })
+        else { return "" }
         return String(scheme)
     }
 }

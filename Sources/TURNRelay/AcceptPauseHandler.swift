@@ -38,7 +38,8 @@ final class AcceptPauseHandler: ChannelInboundHandler, @unchecked Sendable {
         if let error = error as? IOError, [EMFILE, ENFILE, ENOBUFS, ENOMEM].contains(error.errnoCode) {
             if !exhausted {
                 exhausted = true
-                logger.error("cannot accept connections (\(error)): accepting once every \(pause.nanoseconds / 1_000_000) ms until it works")
+                logger.error(
+                    "cannot accept connections (\(error)): accepting once every \(pause.nanoseconds / 1_000_000) ms until it works")
             }
             let channel = context.channel
             channel.setOption(.autoRead, value: false).whenComplete { _ in

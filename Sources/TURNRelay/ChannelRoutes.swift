@@ -47,7 +47,9 @@ struct ChannelRoutes {
     }
 
     @inline(__always)
-    func recipient(from peer: TransportAddress, at relayed: TransportAddress, now: Duration) -> (client: RelayClient, channel: ChannelNumber)? {
+    func recipient(from peer: TransportAddress, at relayed: TransportAddress, now: Duration) -> (
+        client: RelayClient, channel: ChannelNumber
+    )? {
         guard let route = inbound[Inbound(relayed: relayed, peer: peer)], route.expiry > now else { return nil }
         return (route.client, route.channel)
     }

@@ -50,7 +50,8 @@ private final class MetricsHandler: ChannelInboundHandler, Sendable {
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let keepAlive = request.isKeepAlive
-        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
+        context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete {
+            [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
             if !keepAlive { context.value.close(promise: nil) }
         }
     }

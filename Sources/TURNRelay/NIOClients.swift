@@ -105,7 +105,8 @@ final class NIOClients: @unchecked Sendable {
             peer = known
         } else {
             guard dtlsPeers.count < configuration.maximumAllocations,
-                  let session = try? DTLSSession(context: context, peerName: "\(address)") else {
+                let session = try? DTLSSession(context: context, peerName: "\(address)")
+            else {
                 trouble.malformed += 1
                 return
             }

@@ -26,7 +26,8 @@ public struct NonceAuthority: Sendable {
 
     func check(_ nonce: String, from client: RelayClient, unixTime: Int64) -> Verdict {
         guard nonce.count == 32, let expiry = UInt64(nonce.prefix(16), radix: 16),
-              hexString(mac(String(nonce.prefix(16)), client).prefix(8)) == nonce.suffix(16) else { return .foreign }
+            hexString(mac(String(nonce.prefix(16)), client).prefix(8)) == nonce.suffix(16)
+        else { return .foreign }
         return Int64(bitPattern: expiry) < unixTime ? .stale : .valid
     }
 

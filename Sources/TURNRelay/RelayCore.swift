@@ -40,8 +40,10 @@ public struct RelayCore: Sendable {
 
     /// A core of its own, or one of a relay's loops' cores, which share `ledger` and `nonces`
     /// (a client always reaches the same loop, but the limits are the relay's).
-    public init(configuration: RelayConfiguration, relayFamilies: Set<AddressFamily> = [.ipv4],
-                ledger: RelayLedger? = nil, nonces: NonceAuthority = NonceAuthority()) {
+    public init(
+        configuration: RelayConfiguration, relayFamilies: Set<AddressFamily> = [.ipv4],
+        ledger: RelayLedger? = nil, nonces: NonceAuthority = NonceAuthority()
+    ) {
         self.configuration = configuration
         self.relayFamilies = relayFamilies
         self.ledger = ledger ?? RelayLedger(configuration: configuration)
@@ -150,7 +152,7 @@ public struct RelayCore: Sendable {
         case .foreign: return .reply(error(request, .staleNonce, extra: challenge).bytes, why: \.badCredentials)
         }
         guard let password = password(for: username, unixTime: unixTime),
-              let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
+            let key = try? STUNKey.longTerm(username: username, realm: configuration.realm, password: password)
         else { return .reply(error(request, .unauthenticated, extra: challenge).bytes, why: \.badCredentials) }
         let integrity = STUNIntegrity(key: key)
         guard (try? integrity.verify(bytes)) != nil else {
@@ -163,15 +165,18 @@ public struct RelayCore: Sendable {
     private func password(for username: String, unixTime: Int64) -> String? {
         if let password = configuration.users[username] { return password }
         guard let secret = configuration.sharedSecret,
-              let expiry = Int64(username.split(separator: ":", maxSplits: 1).first ?? ""), expiry >= unixTime else { return nil }
+            let expiry = Int64(username.split(separator: ":", maxSplits: 1).first ?? ""), expiry >= unixTime
+        else { return nil }
         let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Array(username.utf8), using: SymmetricKey(data: secret))
         return Data(mac).base64EncodedString()
     }
 
     // MARK: methods
 
-    private mutating func allocate(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
-                                   now: Duration, openRelay: (AddressFamily) -> TransportAddress?) -> Response {
+    private mutating func allocate(
+        _ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
+        now: Duration, openRelay: (AddressFamily) -> TransportAddress?
+    ) -> Response {
         if let existing = allocations[client] {
             // A retransmitted Allocate gets the same answer; anything else is a mismatch.
             guard existing.transactionID == request.transactionID else { return error(request, .allocationMismatch, key: key) }
@@ -206,13 +211,17 @@ public struct RelayCore: Sendable {
         // Nothing opened: out of sockets if any family was tried, else no family is served.
         guard !relayed.isEmpty else {
             ledger.release(holder)
-            return error(request, failed.contains { $0.error == .insufficientCapacity } ? .insufficientCapacity
-                : .addressFamilyNotSupported, key: key)
+            return error(
+                request,
+                failed.contains { $0.error == .insufficientCapacity }
+                    ? .insufficientCapacity
+                    : .addressFamilyNotSupported, key: key)
         }
         let lifetime = grantedLifetime(try? request.lifetime)
-        let allocation = RelayAllocation(username: username, relayedAddresses: relayed, addressError: failed.first,
-                                         transactionID: request.transactionID,
-                                         expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
+        let allocation = RelayAllocation(
+            username: username, relayedAddresses: relayed, addressError: failed.first,
+            transactionID: request.transactionID,
+            expiry: now + .seconds(Int64(lifetime)), lifetime: lifetime)
         store(allocation, for: client)
         for address in relayed { clientsByRelayed[address] = client }
         return allocated(request, allocation, client: client, key: key, now: now)
@@ -246,10 +255,14 @@ public struct RelayCore: Sendable {
         let code: STUNErrorCode
     }
 
-    private func allocated(_ request: STUNMessage, _ allocation: RelayAllocation, client: RelayClient, key: STUNIntegrity,
-                           now: Duration) -> Response {
+    private func allocated(
+        _ request: STUNMessage, _ allocation: RelayAllocation, client: RelayClient, key: STUNIntegrity,
+        now: Duration
+    ) -> Response {
         // Built from the allocation alone, so that a retransmitted Allocate gets the same answer.
-        var attributes = allocation.relayedAddresses.map { STUNAttribute.xorAddress(.xorRelayedAddress, $0, transactionID: request.transactionID) }
+        var attributes = allocation.relayedAddresses.map {
+            STUNAttribute.xorAddress(.xorRelayedAddress, $0, transactionID: request.transactionID)
+        }
         attributes += [
             .xorAddress(.xorMappedAddress, client.address, transactionID: request.transactionID),
             .lifetime(allocation.lifetime),
@@ -263,8 +276,10 @@ public struct RelayCore: Sendable {
         return min(max(asked, configuration.defaultLifetime), configuration.maximumLifetime)
     }
 
-    private mutating func refresh(_ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
-                                  now: Duration) -> Response {
+    private mutating func refresh(
+        _ request: STUNMessage, client: RelayClient, username: String, key: STUNIntegrity,
+        now: Duration
+    ) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         guard allocation.username == username else { return error(request, .wrongCredentials, key: key) }
         let requested = (try? request.lifetime) ?? nil
@@ -279,8 +294,10 @@ public struct RelayCore: Sendable {
         return reply(request, [.lifetime(lifetime)], key: key)
     }
 
-    private mutating func createPermission(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
-                                           now: Duration) -> Response {
+    private mutating func createPermission(
+        _ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
+        now: Duration
+    ) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         // A malformed peer address spoils the request (400), as a missing one does.
         let peers = (try? request.addresses(.xorPeerAddress)) ?? []
@@ -295,8 +312,10 @@ public struct RelayCore: Sendable {
         return reply(request, [], key: key)
     }
 
-    private mutating func channelBind(_ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
-                                      now: Duration) -> Response {
+    private mutating func channelBind(
+        _ request: STUNMessage, client: RelayClient, key: STUNIntegrity,
+        now: Duration
+    ) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
         guard let channel = try? request.channelNumber, let peer = try? request.address(.xorPeerAddress) else {
             return error(request, .badRequest, key: key)
@@ -331,15 +350,17 @@ public struct RelayCore: Sendable {
     /// peer's family to a peer it has a permission for; nil when it must be dropped (no
     /// allocation, unbound channel, no permission, no relayed address of that family).
     public func route(_ frame: TURNFrame, from client: RelayClient, now: Duration)
-        -> (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)? {
+        -> (relayed: TransportAddress, peer: TransportAddress, payload: ByteBuffer)?
+    {
         switch frame {
         case .channelData(let data):
             return route(channel: data.channel, from: client, now: now).map { ($0.relayed, $0.peer, data.payload) }
         case .stun(let bytes):
             guard let allocation = allocations[client], allocation.expiry > now,
-                  let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
-                  let peer = try? message.address(.xorPeerAddress), let payload = message.data,
-                  allocation.permits(peer.ip, now: now), let relayed = allocation.relayed(peer.ip.family) else { return nil }
+                let message = try? STUNMessage(datagram: bytes), message.type == STUNMessageType(.send, .indication),
+                let peer = try? message.address(.xorPeerAddress), let payload = message.data,
+                allocation.permits(peer.ip, now: now), let relayed = allocation.relayed(peer.ip.family)
+            else { return nil }
             return (relayed, peer, payload)
         }
     }
@@ -348,7 +369,8 @@ public struct RelayCore: Sendable {
     /// reads the header in place and asks this.
     @inline(__always)
     public func route(channel: ChannelNumber, from client: RelayClient, now: Duration)
-        -> (relayed: TransportAddress, peer: TransportAddress)? {
+        -> (relayed: TransportAddress, peer: TransportAddress)?
+    {
         channelRoutes.route(channel: channel, from: client, now: now)
     }
 
@@ -357,16 +379,19 @@ public struct RelayCore: Sendable {
     /// permission.
     @inline(__always)
     public func recipient(from peer: TransportAddress, at relayed: TransportAddress, now: Duration)
-        -> (client: RelayClient, channel: ChannelNumber?)? {
+        -> (client: RelayClient, channel: ChannelNumber?)?
+    {
         if let bound = channelRoutes.recipient(from: peer, at: relayed, now: now) { return (bound.client, bound.channel) }
         return recipientWithoutRoute(from: peer, at: relayed, now: now)
     }
 
     /// A peer without a live channel: a Data indication's recipient, if the peer has a permission.
     private func recipientWithoutRoute(from peer: TransportAddress, at relayed: TransportAddress, now: Duration)
-        -> (client: RelayClient, channel: ChannelNumber?)? {
+        -> (client: RelayClient, channel: ChannelNumber?)?
+    {
         guard let client = clientsByRelayed[relayed], let allocation = allocations[client], allocation.expiry > now,
-              allocation.permits(peer.ip, now: now) else { return nil }
+            allocation.permits(peer.ip, now: now)
+        else { return nil }
         if let channel = allocation.channelsByPeer[peer], let binding = allocation.channels[channel], binding.expiry > now {
             return (client, channel)
         }
@@ -377,23 +402,27 @@ public struct RelayCore: Sendable {
     /// on the peer's channel (padded when the client is on a stream), else a Data indication;
     /// nil without a permission.
     public func deliver(_ payload: ByteBuffer, from peer: TransportAddress, to relayed: TransportAddress, now: Duration)
-        -> (client: RelayClient, bytes: ByteBuffer)? {
+        -> (client: RelayClient, bytes: ByteBuffer)?
+    {
         guard let (client, channel) = recipient(from: peer, at: relayed, now: now) else { return nil }
         return (client, Self.delivery(payload, from: peer, on: channel, to: client))
     }
 
     /// The bytes that carry `payload` from `peer` to `client`: ChannelData on `channel`, else
     /// a Data indication.
-    public static func delivery(_ payload: ByteBuffer, from peer: TransportAddress, on channel: ChannelNumber?,
-                                to client: RelayClient) -> ByteBuffer {
+    public static func delivery(
+        _ payload: ByteBuffer, from peer: TransportAddress, on channel: ChannelNumber?,
+        to client: RelayClient
+    ) -> ByteBuffer {
         if let channel {
             var bytes = ByteBuffer()
             bytes.writeChannelData(ChannelData(channel: channel, payload: payload), padded: client.transport.isStream)
             return bytes
         }
         let id = TransactionID.random()
-        let indication = STUNMessage(.data, .indication, transactionID: id,
-                                     attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)])
+        let indication = STUNMessage(
+            .data, .indication, transactionID: id,
+            attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id), .data(payload)])
         return indication.encoded()
     }
 
@@ -409,8 +438,10 @@ public struct RelayCore: Sendable {
         return (message.encoded(integrity: key, fingerprint: true), false)
     }
 
-    private func error(_ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = [],
-                       key: STUNIntegrity? = nil) -> Response {
+    private func error(
+        _ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = [],
+        key: STUNIntegrity? = nil
+    ) -> Response {
         var attributes: [STUNAttribute] = [.errorCode(code)] + extra
         if let software = configuration.software { attributes.append(.software(software)) }
         let message = STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID, attributes: attributes)

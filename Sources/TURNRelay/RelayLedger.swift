@@ -19,8 +19,11 @@ public final class RelayLedger: Sendable {
     public init(configuration: RelayConfiguration) {
         maximumAllocations = configuration.maximumAllocations
         maximumPerUser = configuration.maximumAllocationsPerUser
-        state = Mutex(State(unauthenticated: UnauthenticatedLimit(
-            perSource: configuration.maximumUnauthenticatedPerAddressPerSecond, total: configuration.maximumUnauthenticatedPerSecond)))
+        state = Mutex(
+            State(
+                unauthenticated: UnauthenticatedLimit(
+                    perSource: configuration.maximumUnauthenticatedPerAddressPerSecond, total: configuration.maximumUnauthenticatedPerSecond
+                )))
     }
 
     enum Reservation { case granted, quotaReached, atCapacity }

@@ -53,8 +53,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     }
 
     /// Starts the loop's thread with `listeners` (index 0 IPv4, 1 IPv6) already bound.
-    init(index: Int, core: RelayCore, listeners: [UDPSocket?], relayIPs: [AddressFamily: IPAddress],
-         ports: RelayPortRotation, capacity: CapacityPool?, origin: Int64) throws(SocketError) {
+    init(
+        index: Int, core: RelayCore, listeners: [UDPSocket?], relayIPs: [AddressFamily: IPAddress],
+        ports: RelayPortRotation, capacity: CapacityPool?, origin: Int64
+    ) throws(SocketError) {
         self.core = core
         self.listeners = listeners
         self.relayIPs = relayIPs
@@ -62,9 +64,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         self.origin = origin
         let configuration = core.configuration
         // Loop 0 draws what a single-loop relay always drew, so that one thread repeats a run.
-        shaper = RelayShaper(capacity: capacity, bitsPerSecondPerAllocation: configuration.maximumBitsPerSecondPerAllocation,
-                             impairment: configuration.impairment,
-                             seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
+        shaper = RelayShaper(
+            capacity: capacity, bitsPerSecondPerAllocation: configuration.maximumBitsPerSecondPerAllocation,
+            impairment: configuration.impairment,
+            seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         nextHousekeeping = origin + 1_000_000_000
         loop = try PacketLoop(name: "turnload-relay\(index)")
         loop.execute { [self] in
@@ -159,8 +162,9 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
                 counters.droppedMalformed += 1
                 return
             }
-            forward(UnsafeRawBufferPointer(rebasing: bytes[ChannelData.headerLength..<ChannelData.headerLength + header.length]),
-                    on: header.channel, from: client, now: now)
+            forward(
+                UnsafeRawBufferPointer(rebasing: bytes[ChannelData.headerLength..<ChannelData.headerLength + header.length]),
+                on: header.channel, from: client, now: now)
         } else if first >> 6 == 0b00 {
             fromClient(.stun(ByteBuffer(bytes: bytes)), client: client, now: now)
         } else {
@@ -207,8 +211,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
 
     // MARK: from peers
 
-    private func fromPeer(_ payload: UnsafeRawBufferPointer, from peer: TransportAddress, at relayedAddress: TransportAddress,
-                          now: Duration) {
+    private func fromPeer(
+        _ payload: UnsafeRawBufferPointer, from peer: TransportAddress, at relayedAddress: TransportAddress,
+        now: Duration
+    ) {
         guard let (client, channel) = withCore({ $0.recipient(from: peer, at: relayedAddress, now: now) }) else {
             counters.droppedUnroutable += 1
             return
@@ -218,8 +224,9 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
             guard shaper.admit(bytes: payload.count, of: client, now: now) else { return }
             counters.packetsToClients += 1
             counters.bytesToClients += payload.count
-            queue(header: UInt32(channel.rawValue) << 16 | UInt32(payload.count), headerLength: ChannelData.headerLength,
-                  payload: payload, to: client)
+            queue(
+                header: UInt32(channel.rawValue) << 16 | UInt32(payload.count), headerLength: ChannelData.headerLength,
+                payload: payload, to: client)
             return
         }
         let bytes = RelayCore.delivery(ByteBuffer(bytes: payload), from: peer, on: channel, to: client)
@@ -230,8 +237,10 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
 
     /// Every relayed packet, either way, passes the shaper here; `payloadBytes` is what the
     /// counters and the bandwidth limit count (the payload, without TURN's framing).
-    private func relay(_ bytes: UnsafeRawBufferPointer, to destination: RelayDestination, of client: RelayClient, now: Duration,
-                       payloadBytes: Int? = nil) {
+    private func relay(
+        _ bytes: UnsafeRawBufferPointer, to destination: RelayDestination, of client: RelayClient, now: Duration,
+        payloadBytes: Int? = nil
+    ) {
         let payloadBytes = payloadBytes ?? bytes.count
         switch shaper.shape(bytes: payloadBytes, of: client, to: destination, now: now, packet: { Array(bytes) }) {
         case .dropped:
@@ -298,11 +307,14 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         let v6 = client.address.ip.family == .ipv6
         guard let listener = listeners[client.address.ip.family.index] else { return }
         client.address.withSockAddr { address, length in
-            let queued = v6
-                ? outboxV6.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
-                               flushingTo: listener.descriptor)
-                : outboxV4.add(header: header, headerLength: headerLength, payload: payload, to: address, length: length,
-                               flushingTo: listener.descriptor)
+            let queued =
+                v6
+                ? outboxV6.add(
+                    header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                    flushingTo: listener.descriptor)
+                : outboxV4.add(
+                    header: header, headerLength: headerLength, payload: payload, to: address, length: length,
+                    flushingTo: listener.descriptor)
             guard !queued else { return }
             // Larger than an outbox's buffer: sent on its own.
             var bytes = withUnsafeBytes(of: header.bigEndian) { Array($0.suffix(headerLength)) }
@@ -339,10 +351,12 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     /// reply) and watches it.
     private func openRelay(_ family: AddressFamily) -> TransportAddress? {
         guard let ip = relayIPs[family], let (socket, address) = ports.bind(ip) else { return nil }
-        let slot = freeSlots.popLast() ?? {
-            relayed.append(nil)
-            return relayed.count - 1
-        }()
+        let slot =
+            freeSlots.popLast()
+            ?? {
+                relayed.append(nil)
+                return relayed.count - 1
+            }()
         do {
             try loop.watch(socket.descriptor, token: UInt64(slot + Self.firstRelayedToken))
         } catch {

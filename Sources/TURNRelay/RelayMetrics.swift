@@ -14,8 +14,10 @@ public final class RelayMetrics: Sendable {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         allocations = registry.makeGauge(name: "turnload_relay_allocations", help: "Allocations open now.")
-        func counter(_ name: String, _ labels: [(String, String)], _ help: String,
-                     _ value: @escaping @Sendable (RelayCounters) -> Int) -> (Counter, @Sendable (RelayCounters) -> Int) {
+        func counter(
+            _ name: String, _ labels: [(String, String)], _ help: String,
+            _ value: @escaping @Sendable (RelayCounters) -> Int
+        ) -> (Counter, @Sendable (RelayCounters) -> Int) {
             (registry.makeCounter(name: name, labels: labels, help: help), value)
         }
         let relayed = "Packets relayed, by direction."

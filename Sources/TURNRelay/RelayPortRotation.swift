@@ -29,7 +29,8 @@ struct RelayPortRotation {
 
     private static func bind(_ ip: IPAddress, port: UInt16) -> (UDPSocket, TransportAddress)? {
         guard let socket = try? UDPSocket.bound(to: SocketAddress(TransportAddress(ip: ip, port: port))),
-              let bound = socket.localPort else { return nil }
+            let bound = socket.localPort
+        else { return nil }
         return (socket, TransportAddress(ip: ip, port: UInt16(bound)))
     }
 }

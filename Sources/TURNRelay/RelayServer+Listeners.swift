@@ -15,8 +15,9 @@ extension RelayServer {
                 throw RelayStartError("\(name): UDP listens on the relay loops' own sockets")
             case .dtls:
                 guard let identity else { throw RelayStartError("\(name) needs a certificate and key (--cert, --key)") }
-                let context = try DTLSContext(serverCertificate: identity.certificateFile, key: identity.keyFile,
-                                              allowingDTLS10: configuration.allowsLegacyTLS)
+                let context = try DTLSContext(
+                    serverCertificate: identity.certificateFile, key: identity.keyFile,
+                    allowingDTLS10: configuration.allowsLegacyTLS)
                 try await clients.eventLoop.submit { self.clients.dtlsContext = context }.get()
                 return try await DatagramBootstrap(group: clients.eventLoop)
                     .channelInitializer { channel in
@@ -26,7 +27,8 @@ extension RelayServer {
                     }
                     .bind(to: address).get()
             case .tcp, .tls:
-                let tls = try listener.transport == .tls
+                let tls =
+                    try listener.transport == .tls
                     ? Self.tlsContext(identity, name: name, allowingLegacy: configuration.allowsLegacyTLS) : nil
                 return try await ServerBootstrap(group: clients.eventLoop, childGroup: clients.eventLoop)
                     .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -65,8 +67,9 @@ extension RelayServer {
             configuration.minimumTLSVersion = allowingLegacy ? .tlsv1 : .tlsv12
             return try NIOSSLContext(configuration: configuration)
         } catch {
-            throw RelayStartError("\(name): cannot use the certificate \(identity.certificateFile) "
-                + "and key \(identity.keyFile): \(error)")
+            throw RelayStartError(
+                "\(name): cannot use the certificate \(identity.certificateFile) "
+                    + "and key \(identity.keyFile): \(error)")
         }
     }
 

@@ -55,8 +55,10 @@ public final class RelayServer: @unchecked Sendable {
         let family: AddressFamily
     }
 
-    private init(loops: [RelayLoop], clients: NIOClients, relayFamilies: Set<AddressFamily>,
-                 udpAddresses: [AddressFamily: SocketAddress], logger: Logger) {
+    private init(
+        loops: [RelayLoop], clients: NIOClients, relayFamilies: Set<AddressFamily>,
+        udpAddresses: [AddressFamily: SocketAddress], logger: Logger
+    ) {
         self.loops = loops
         self.clients = clients
         self.relayFamilies = relayFamilies
@@ -69,9 +71,11 @@ public final class RelayServer: @unchecked Sendable {
     /// addresses of those families only, whatever their own). TLS and DTLS listeners need
     /// `identity`; NIO's `group` serves them. Throws, with the listener named, when one
     /// cannot start.
-    public static func start(configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
-                             relayIPs: [IPAddress], threads: Int = 1, group: EventLoopGroup,
-                             logger: Logger = Logger(label: "turnload.relay")) async throws -> RelayServer {
+    public static func start(
+        configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
+        relayIPs: [IPAddress], threads: Int = 1, group: EventLoopGroup,
+        logger: Logger = Logger(label: "turnload.relay")
+    ) async throws -> RelayServer {
         var byFamily: [AddressFamily: IPAddress] = [:]
         for ip in relayIPs {
             guard byFamily.updateValue(ip, forKey: ip.family) == nil, !ip.isUnspecified else {
@@ -101,9 +105,11 @@ public final class RelayServer: @unchecked Sendable {
             do {
                 for index in 0..<threads {
                     let core = RelayCore(configuration: configuration, relayFamilies: Set(byFamily.keys), ledger: ledger, nonces: nonces)
-                    started.append(try RelayLoop(index: index, core: core, listeners: udpSockets[index], relayIPs: byFamily,
-                                                 ports: RelayPortRotation(configuration.relayPorts, loop: index, loops: threads),
-                                                 capacity: capacity, origin: origin))
+                    started.append(
+                        try RelayLoop(
+                            index: index, core: core, listeners: udpSockets[index], relayIPs: byFamily,
+                            ports: RelayPortRotation(configuration.relayPorts, loop: index, loops: threads),
+                            capacity: capacity, origin: origin))
                 }
             } catch {
                 // The loops that started close their own listeners; the rest are closed below.
@@ -117,8 +123,9 @@ public final class RelayServer: @unchecked Sendable {
             throw error
         }
         let clients = NIOClients(eventLoop: group.next(), configuration: configuration, loops: loops)
-        let server = RelayServer(loops: loops, clients: clients, relayFamilies: Set(byFamily.keys), udpAddresses: udpAddresses,
-                                 logger: logger)
+        let server = RelayServer(
+            loops: loops, clients: clients, relayFamilies: Set(byFamily.keys), udpAddresses: udpAddresses,
+            logger: logger)
         do {
             for (listener, key) in zip(listeners, keys) where listener.transport != .udp {
                 let channel = try await server.open(listener, identity: identity)
@@ -175,19 +182,25 @@ public final class RelayServer: @unchecked Sendable {
     }
 
     /// Relaying from one IP: one family only.
-    public static func start(configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
-                             relayIP: IPAddress, threads: Int = 1, group: EventLoopGroup,
-                             logger: Logger = Logger(label: "turnload.relay")) async throws -> RelayServer {
-        try await start(configuration: configuration, listeners: listeners, identity: identity, relayIPs: [relayIP],
-                        threads: threads, group: group, logger: logger)
+    public static func start(
+        configuration: RelayConfiguration, listeners: [RelayListener], identity: RelayIdentity? = nil,
+        relayIP: IPAddress, threads: Int = 1, group: EventLoopGroup,
+        logger: Logger = Logger(label: "turnload.relay")
+    ) async throws -> RelayServer {
+        try await start(
+            configuration: configuration, listeners: listeners, identity: identity, relayIPs: [relayIP],
+            threads: threads, group: group, logger: logger)
     }
 
     /// A UDP relay on one address.
-    public static func start(configuration: RelayConfiguration, listen address: SocketAddress, relayIP: IPAddress,
-                             threads: Int = 1, group: EventLoopGroup) async throws -> RelayServer {
+    public static func start(
+        configuration: RelayConfiguration, listen address: SocketAddress, relayIP: IPAddress,
+        threads: Int = 1, group: EventLoopGroup
+    ) async throws -> RelayServer {
         guard let address = TransportAddress(address) else { throw RelayStartError("not an IP address: \(address)") }
-        return try await start(configuration: configuration, listeners: [RelayListener(.udp, address)], relayIP: relayIP,
-                               threads: threads, group: group)
+        return try await start(
+            configuration: configuration, listeners: [RelayListener(.udp, address)], relayIP: relayIP,
+            threads: threads, group: group)
     }
 
     /// Whether a UDP socket binds to `ip` here: `::1` is missing where IPv6 is disabled.
@@ -235,7 +248,8 @@ public final class RelayServer: @unchecked Sendable {
         var drops = 0
         for case let provider as SocketOptionProvider in channels.filter({ $0.key.transport == .dtls }).values {
             let memory: ReceiveQueueDrops.Memory? = try? await provider.unsafeGetSocketOption(
-                level: SocketOptionLevel(ReceiveQueueDrops.level), name: ReceiveQueueDrops.option).get()
+                level: SocketOptionLevel(ReceiveQueueDrops.level), name: ReceiveQueueDrops.option
+            ).get()
             drops += memory.map(ReceiveQueueDrops.count(in:)) ?? 0
         }
         return drops
@@ -245,18 +259,21 @@ public final class RelayServer: @unchecked Sendable {
         logging?.cancel()
         await logging?.value
         let clients = self.clients
-        let streams: [Channel] = (try? await clients.eventLoop.submit {
-            self.housekeeping?.cancel()
-            return clients.streamChannels
-        }.get()) ?? []
+        let streams: [Channel] =
+            (try? await clients.eventLoop.submit {
+                self.housekeeping?.cancel()
+                return clients.streamChannels
+            }.get()) ?? []
         for channel in streams + Array(channels.values) { try? await channel.close() }
         for loop in loops { loop.stop() }
     }
 
     /// At most one line a second per kind of trouble, with how many in that second, so that a
     /// flood of bad input costs a log line, not a line per packet.
-    private func logRejections(_ now: RelayCounters, _ trouble: NIOClients.Trouble, since logged: RelayCounters,
-                               _ loggedTrouble: NIOClients.Trouble) {
+    private func logRejections(
+        _ now: RelayCounters, _ trouble: NIOClients.Trouble, since logged: RelayCounters,
+        _ loggedTrouble: NIOClients.Trouble
+    ) {
         let kinds: [(String, Int, Logger.Level)] = [
             ("malformed packets or streams dropped", now.droppedMalformed - logged.droppedMalformed, .warning),
             ("malformed requests", now.rejections.malformed - logged.rejections.malformed, .warning),

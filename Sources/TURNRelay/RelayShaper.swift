@@ -51,8 +51,10 @@ struct RelayShaper<Flow: Hashable, Packet> {
 
     /// The fate of a packet of `bytes` bytes of `client`'s allocation, going to `flow`.
     @inline(__always)
-    mutating func shape(bytes: Int, of client: RelayClient, to flow: Flow, now: Duration,
-                        packet: () -> Packet) -> Outcome {
+    mutating func shape(
+        bytes: Int, of client: RelayClient, to flow: Flow, now: Duration,
+        packet: () -> Packet
+    ) -> Outcome {
         guard admit(bytes: bytes, of: client, now: now) else { return .dropped }
         if impairer.impairment.isNone { return .sendNow }
         let fate = impairer.fate()

@@ -39,7 +39,9 @@ struct Compare: ParsableCommand {
     @OptionGroup var cost: CostOptions
 
     func validate() throws {
-        guard !paths.isEmpty else { throw ValidationError("give the results to compare: result.json or saturation.json files, or their folders") }
+        guard !paths.isEmpty else {
+            throw ValidationError("give the results to compare: result.json or saturation.json files, or their folders")
+        }
     }
 
     func run() throws {

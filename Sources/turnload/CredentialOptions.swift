@@ -64,13 +64,16 @@ extension CredentialOptions {
         let given = try credential()
         for text in uris {
             guard let credential = given else {
-                throw ValidationError("\(TURNURI.redacted(text)) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file")
+                throw ValidationError(
+                    "\(TURNURI.redacted(text)) needs credentials: --user with --password-env/--password-file, or --secret-env/--secret-file"
+                )
             }
             targets.append((try TURNURI(text), credential))
         }
         for (serverURIs, own) in try iceServerList() {
             guard let credential = own ?? given else {
-                throw ValidationError("the iceServers entry for \(serverURIs.map(\.description).joined(separator: ", ")) has no username and credential")
+                throw ValidationError(
+                    "the iceServers entry for \(serverURIs.map(\.description).joined(separator: ", ")) has no username and credential")
             }
             targets += serverURIs.map { ($0, credential) }
         }

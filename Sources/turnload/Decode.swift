@@ -52,8 +52,9 @@ struct Decode: ParsableCommand {
             }
             for line in BoundedLines(limit: Self.longestLine) {
                 guard case let .text(text) = line else {
-                    printError("packet \(index + 1) of standard input is longer than \(Self.longestLine) characters "
-                        + "without a newline: give one packet (at most 64 KiB) in hexadecimal a line")
+                    printError(
+                        "packet \(index + 1) of standard input is longer than \(Self.longestLine) characters "
+                            + "without a newline: give one packet (at most 64 KiB) in hexadecimal a line")
                     failures += 1
                     break reading
                 }

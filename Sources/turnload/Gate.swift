@@ -34,13 +34,16 @@ struct GateCommand: ParsableCommand {
 
     @OptionGroup var gate: GateOptions
 
-    @Option(name: .customLong("thresholds"),
-            help: ArgumentHelp("Hold the result to the thresholds of this scenario (scenarios/*.yaml) instead of --threshold.",
-                               valueName: "FILE"))
+    @Option(
+        name: .customLong("thresholds"),
+        help: ArgumentHelp(
+            "Hold the result to the thresholds of this scenario (scenarios/*.yaml) instead of --threshold.",
+            valueName: "FILE"))
     var scenario: String?
 
-    @Option(help: ArgumentHelp("A saturation's clean capacity must reach this (the planned peak).", valueName: "CALLS"),
-            transform: OptionRange.count(1...100_000))
+    @Option(
+        help: ArgumentHelp("A saturation's clean capacity must reach this (the planned peak).", valueName: "CALLS"),
+        transform: OptionRange.count(1...100_000))
     var minCapacity: Int?
 
     @Option(help: ArgumentHelp("Where to write the JUnit XML (default: junit.xml beside the result).", valueName: "FILE"))
@@ -72,8 +75,9 @@ struct GateCommand: ParsableCommand {
         case let (.saturation(saturation, _), nil):
             report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity)
         case let (.saturation(saturation, _), .saturation(before, _)?):
-            report = Reporting.Gate.evaluate(saturation, thresholds: thresholds, minimumCapacity: minCapacity, baseline: before,
-                                             maxRegressionPercent: gate.maxRegressionPercent)
+            report = Reporting.Gate.evaluate(
+                saturation, thresholds: thresholds, minimumCapacity: minCapacity, baseline: before,
+                maxRegressionPercent: gate.maxRegressionPercent)
         default:
             throw ValidationError("--baseline must be the same kind of result as RESULT (both result.json or both saturation.json)")
         }

@@ -6,15 +6,19 @@ import Reporting
 
 /// Thresholds and the CI gate, shared by `run`, `saturate` and `gate`.
 struct GateOptions: ParsableArguments {
-    @Option(name: .customLong("threshold"),
-            help: ArgumentHelp("A limit such as \"loss < 0.5%\", \"rtt-p99 < 150ms\"; repeat for several (default: loss < 0.5%, "
+    @Option(
+        name: .customLong("threshold"),
+        help: ArgumentHelp(
+            "A limit such as \"loss < 0.5%\", \"rtt-p99 < 150ms\"; repeat for several (default: loss < 0.5%, "
                 + "jitter-p99 < 30ms, rtt-p99 < 150ms, allocation-success >= 99.9%, mos >= 4).", valueName: "EXPR"))
     var thresholdTexts: [String] = []
 
     @Option(help: ArgumentHelp("A result.json (or saturation.json) to hold this one against.", valueName: "RESULT"))
     var baseline: String?
 
-    @Option(help: ArgumentHelp("How much worse than the baseline a figure may be: 10%. (default: 10%)", valueName: "PERCENT"), transform: OptionRange.share())
+    @Option(
+        help: ArgumentHelp("How much worse than the baseline a figure may be: 10%. (default: 10%)", valueName: "PERCENT"),
+        transform: OptionRange.share())
     var maxRegression = FractionArgument(argument: "10%")!
 
     func validate() throws {

@@ -16,12 +16,17 @@ import TURNRelay
 struct LoadOptions: ParsableArguments {
     /// Expanded by `ScenarioExpansion` before parsing; here for the help, and so that a command
     /// can read what no option holds (the scenario's `pricing`) with `Scenario.load(path:)`.
-    @Option(help: ArgumentHelp("Options, stages and thresholds from a YAML scenario (scenarios/*.yaml); options given here override it.",
-                               valueName: "FILE"))
+    @Option(
+        help: ArgumentHelp(
+            "Options, stages and thresholds from a YAML scenario (scenarios/*.yaml); options given here override it.",
+            valueName: "FILE"))
     var scenario: String?
 
-    @Option(name: .customLong("target"), help: ArgumentHelp("A turn: or turns: URI to load; repeat for several (default: turnload's own relay).",
-                                                             valueName: "URI"))
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "A turn: or turns: URI to load; repeat for several (default: turnload's own relay).",
+            valueName: "URI"))
     var targets: [String] = []
 
     @OptionGroup var credentials: CredentialOptions
@@ -30,8 +35,9 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Simulated clients (calls), each with its own allocation. (default: 100)", transform: OptionRange.count(1...100_000))
     var clients = 100
 
-    @Option(help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h. (default: 30s)", valueName: "TIME"),
-            transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
+    @Option(
+        help: ArgumentHelp("Time at full load after the ramp: 30s, 5m, 1h. (default: 30s)", valueName: "TIME"),
+        transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var duration = DurationArgument(argument: "30s")!
 
     @Option(help: ArgumentHelp("New allocations a second. (default: 100)", valueName: "N"), transform: OptionRange.count(1...100_000))
@@ -41,8 +47,9 @@ struct LoadOptions: ParsableArguments {
     var topology = Topology.echo
 
     /// Opus's own range (RFC 6716 §2.1.1).
-    @Option(help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k. (default: 32k)", valueName: "RATE"),
-            transform: OptionRange.bitrate(6000...510_000))
+    @Option(
+        help: ArgumentHelp("Opus bitrate in bits a second: 32000, 32k. (default: 32k)", valueName: "RATE"),
+        transform: OptionRange.bitrate(6000...510_000))
     var bitrate = 32000
 
     @Option(name: .customLong("frame-ms"), help: "Opus frame: 10, 20, 40 or 60 ms. (default: 20)", transform: OptionRange.count(10...60))
@@ -58,25 +65,33 @@ struct LoadOptions: ParsableArguments {
     @Flag(help: "Opus in-band forward error correction.")
     var fec = false
 
-    @Option(help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late. (default: 60ms)", valueName: "TIME"),
-            transform: OptionRange.time(.zero...(.seconds(60))))
+    @Option(
+        help: ArgumentHelp("A packet later than this behind its stream's fastest counts as late. (default: 60ms)", valueName: "TIME"),
+        transform: OptionRange.time(.zero...(.seconds(60))))
     var jitterBuffer = DurationArgument(argument: "60ms")!
 
-    @Option(help: ArgumentHelp("After the last send, how long to wait for packets in flight. (default: 2s)", valueName: "TIME"),
-            transform: OptionRange.time(.zero...(.seconds(600))))
+    @Option(
+        help: ArgumentHelp("After the last send, how long to wait for packets in flight. (default: 2s)", valueName: "TIME"),
+        transform: OptionRange.time(.zero...(.seconds(600))))
     var drain = DurationArgument(argument: "2s")!
 
-    @Option(help: ArgumentHelp("Where the relay sees the harness's peer sockets (default: the local address routing to the target).",
-                               valueName: "IP"))
+    @Option(
+        help: ArgumentHelp(
+            "Where the relay sees the harness's peer sockets (default: the local address routing to the target).",
+            valueName: "IP"))
     var peerHost: String?
 
-    @Option(help: ArgumentHelp("The relayed address family each client asks for: ipv4, ipv6, or both (a dual allocation, "
-        + "RFC 8656; media goes through the relayed address of the peer's family). (default: the family of the target's address)",
-        valueName: "FAMILY"))
+    @Option(
+        help: ArgumentHelp(
+            "The relayed address family each client asks for: ipv4, ipv6, or both (a dual allocation, "
+                + "RFC 8656; media goes through the relayed address of the peer's family). (default: the family of the target's address)",
+            valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
-    @Option(help: ArgumentHelp("Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, "
-        + "an event loop over TCP, TLS and DTLS. (default: the cores this process may use, \(Self.usableCores) here)"),
+    @Option(
+        help: ArgumentHelp(
+            "Threads for the simulated clients, each with its own sockets and peer socket: a packet loop over UDP, "
+                + "an event loop over TCP, TLS and DTLS. (default: the cores this process may use, \(Self.usableCores) here)"),
         transform: OptionRange.count(1...64))
     var threads = Self.usableCores
 
@@ -89,17 +104,22 @@ struct LoadOptions: ParsableArguments {
     @Flag(help: "Progress and the summary as JSON lines on stdout.")
     var json = false
 
-    @Option(help: ArgumentHelp("Impair the in-process relay: loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
-                               valueName: "SPEC"))
+    @Option(
+        help: ArgumentHelp(
+            "Impair the in-process relay: loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
+            valueName: "SPEC"))
     var relayImpair: String?
 
-    @Option(help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"),
-            transform: OptionRange.count(1...10_000_000))
+    @Option(
+        help: ArgumentHelp("The in-process relay relays at most N packets a second: a known cliff.", valueName: "N"),
+        transform: OptionRange.count(1...10_000_000))
     var relayMaxPps: Int?
 
-    @Option(help: ArgumentHelp("Threads of the in-process relay, each relaying the clients the kernel steers to it. "
-        + "(default: the cores this process may use, \(Self.usableCores) here, shared with the clients' threads)", valueName: "N"),
-            transform: OptionRange.count(1...64))
+    @Option(
+        help: ArgumentHelp(
+            "Threads of the in-process relay, each relaying the clients the kernel steers to it. "
+                + "(default: the cores this process may use, \(Self.usableCores) here, shared with the clients' threads)", valueName: "N"),
+        transform: OptionRange.count(1...64))
     var relayThreads: Int?
 
     /// The in-process relay's threads, `--relay-threads` or the cores.
@@ -108,14 +128,18 @@ struct LoadOptions: ParsableArguments {
     @Option(help: "Seed of the in-process relay's impairment and of the media. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Run the Ith of N equal shares of --clients, at --ramp/N, for a load spread over N machines; "
-                               + "`turnload merge` joins their results.", valueName: "I/N"),
-            transform: { try ShardAssignment(parsing: $0) })
+    @Option(
+        help: ArgumentHelp(
+            "Run the Ith of N equal shares of --clients, at --ramp/N, for a load spread over N machines; "
+                + "`turnload merge` joins their results.", valueName: "I/N"),
+        transform: { try ShardAssignment(parsing: $0) })
     var shard: ShardAssignment?
 
-    @Option(help: ArgumentHelp("Open no client before this time, so that shards start together: RFC 3339 (2026-11-24T15:00:00Z) "
-                               + "or Unix seconds.", valueName: "TIME"),
-            transform: { try StartTime(parsing: $0) })
+    @Option(
+        help: ArgumentHelp(
+            "Open no client before this time, so that shards start together: RFC 3339 (2026-11-24T15:00:00Z) "
+                + "or Unix seconds.", valueName: "TIME"),
+        transform: { try StartTime(parsing: $0) })
     var startAt: StartTime?
 
     func validate() throws {
@@ -129,8 +153,9 @@ struct LoadOptions: ParsableArguments {
                 throw ValidationError("credentials go with --target: the in-process relay makes its own")
             }
         } else if relayImpair != nil || relayMaxPps != nil || relayThreads != nil {
-            throw ValidationError("--relay-impair, --relay-max-pps and --relay-threads shape turnload's own relay, "
-                + "which runs only without --target")
+            throw ValidationError(
+                "--relay-impair, --relay-max-pps and --relay-threads shape turnload's own relay, "
+                    + "which runs only without --target")
         }
         if let relayImpair {
             do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }
@@ -140,8 +165,9 @@ struct LoadOptions: ParsableArguments {
             if inProcessRelay { throw ValidationError("--shard splits a load on one endpoint among machines: give it --target") }
             let calls = topology == .pair ? clients / 2 : clients
             if calls < shard.count {
-                throw ValidationError("--shard \(shard) leaves shards without clients: --clients \(clients) makes \(calls) calls "
-                    + "for \(shard.count) shards")
+                throw ValidationError(
+                    "--shard \(shard) leaves shards without clients: --clients \(clients) makes \(calls) calls "
+                        + "for \(shard.count) shards")
             }
         }
         if let startAt {
@@ -156,15 +182,17 @@ struct LoadOptions: ParsableArguments {
     var inProcessRelay: Bool { targets.isEmpty && credentials.iceServers == nil }
 
     var mediaSettings: OpusSettings {
-        OpusSettings(bitrate: bitrate, frameMilliseconds: frameMilliseconds,
-                     variableBitrate: bitrateMode == .vbr, discontinuousTransmission: dtx, forwardErrorCorrection: fec)
+        OpusSettings(
+            bitrate: bitrate, frameMilliseconds: frameMilliseconds,
+            variableBitrate: bitrateMode == .vbr, discontinuousTransmission: dtx, forwardErrorCorrection: fec)
     }
 
     /// What a session of loads needs, its targets' credentials resolved.
     func sessionSettings(thresholds: [Threshold], cost: CostOptions, maxClients: Int) throws -> LoadSession.Settings {
         var settings = LoadSession.Settings()
         if inProcessRelay {
-            settings.inProcessRelay = LoadSession.InProcessRelay(impairment: relayImpair, maxPps: relayMaxPps, threads: inProcessRelayThreads)
+            settings.inProcessRelay = LoadSession.InProcessRelay(
+                impairment: relayImpair, maxPps: relayMaxPps, threads: inProcessRelayThreads)
         } else {
             settings.targets = try credentials.targets(targets).map {
                 LoadSession.Target(name: $0.0.description, load: LoadTarget(uri: $0.0, credential: $0.1, tls: tls.options))

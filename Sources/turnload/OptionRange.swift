@@ -18,7 +18,8 @@ enum OptionRange {
     /// A whole number within `range` (which the type must hold: a value too big for it is out
     /// of range too, not a different error).
     static func count<Value: FixedWidthInteger & Sendable>(_ range: ClosedRange<Value>, _ unit: String = "")
-        -> @Sendable (String) throws -> Value {
+        -> @Sendable (String) throws -> Value
+    {
         { text in
             guard let value = Value(text), range.contains(value) else {
                 throw Refusal(description: "give a whole number from \(range.lowerBound) to \(range.upperBound)\(unit)")
@@ -31,7 +32,8 @@ enum OptionRange {
     static func amount(_ range: ClosedRange<Double>) -> @Sendable (String) throws -> Double {
         { text in
             guard let value = Double(text), range.contains(value) else {
-                throw Refusal(description: "give a number from \(DecimalText.short(range.lowerBound)) to \(DecimalText.short(range.upperBound))")
+                throw Refusal(
+                    description: "give a number from \(DecimalText.short(range.lowerBound)) to \(DecimalText.short(range.upperBound))")
             }
             return value
         }
@@ -41,8 +43,9 @@ enum OptionRange {
     static func time(_ range: ClosedRange<Duration>) -> @Sendable (String) throws -> DurationArgument {
         { text in
             guard let argument = DurationArgument(argument: text), range.contains(argument.duration) else {
-                throw Refusal(description: "give a time from \(written(range.lowerBound)) to \(written(range.upperBound)), "
-                    + "such as 30s, 5m or 1h")
+                throw Refusal(
+                    description: "give a time from \(written(range.lowerBound)) to \(written(range.upperBound)), "
+                        + "such as 30s, 5m or 1h")
             }
             return argument
         }
@@ -62,8 +65,9 @@ enum OptionRange {
     static func volume(upTo largest: Double) -> @Sendable (String) throws -> ByteCountArgument {
         { text in
             guard let volume = ByteCountArgument(argument: text), volume.bytes <= largest else {
-                throw Refusal(description: "give an amount of data above 0 and at most \(DecimalText.short(largest / 1e12))TB, "
-                    + "such as 500MB or 90GB")
+                throw Refusal(
+                    description: "give an amount of data above 0 and at most \(DecimalText.short(largest / 1e12))TB, "
+                        + "such as 500MB or 90GB")
             }
             return volume
         }
@@ -73,8 +77,9 @@ enum OptionRange {
     static func bitrate(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in
             guard let bits = OptionRange.bits(text), Double(range.lowerBound) <= bits, bits <= Double(range.upperBound) else {
-                throw Refusal(description: "give bits a second from \(written(bits: range.lowerBound)) to \(written(bits: range.upperBound)), "
-                    + "such as 32000 or 32k")
+                throw Refusal(
+                    description: "give bits a second from \(written(bits: range.lowerBound)) to \(written(bits: range.upperBound)), "
+                        + "such as 32000 or 32k")
             }
             return Int(bits)
         }
@@ -82,12 +87,13 @@ enum OptionRange {
 
     /// Bits a second as a Double, so that no value written can overflow before the range check.
     private static func bits(_ text: String) -> Double? {
-        let multiplier: Double = switch text.last {
-        case "k", "K": 1e3
-        case "m", "M": 1e6
-        case "g", "G": 1e9
-        default: 1
-        }
+        let multiplier: Double =
+            switch text.last {
+            case "k", "K": 1e3
+            case "m", "M": 1e6
+            case "g", "G": 1e9
+            default: 1
+            }
         guard let value = Double(multiplier == 1 ? Substring(text) : text.dropLast()), value.isFinite else { return nil }
         return (value * multiplier).rounded()
     }
@@ -110,4 +116,3 @@ enum OptionRange {
         return "\(bits / unit.bits)\(unit.suffix)"
     }
 }
-

@@ -41,8 +41,10 @@ struct Probe: AsyncParsableCommand {
     @Flag(help: "Send data in Send/Data indications instead of ChannelData (no ChannelBind).")
     var indications = false
 
-    @Option(help: ArgumentHelp("The relayed address family to ask for: ipv4, ipv6, or both (a dual allocation, RFC 8656). "
-        + "(default: the family of the server's address)", valueName: "FAMILY"))
+    @Option(
+        help: ArgumentHelp(
+            "The relayed address family to ask for: ipv4, ipv6, or both (a dual allocation, RFC 8656). "
+                + "(default: the family of the server's address)", valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
     @Flag(help: "Print one JSON object per URI instead of the table.")
@@ -82,9 +84,10 @@ struct Probe: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         var results: [ProbeResult] = []
         for (uri, credential) in targets where !Task.isCancelled {
-            let probe = TURNProbe(credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
-                                  packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
-                                  relayFamily: relayFamily)
+            let probe = TURNProbe(
+                credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
+                packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
+                relayFamily: relayFamily)
             if !json { printError("probing \(uri)…") }
             let result = await probe.run(uri, group: MultiThreadedEventLoopGroup.singleton)
             if json, let line = try? encoder.encode(result) { print(String(decoding: line, as: UTF8.self)) }
@@ -106,7 +109,8 @@ struct TLSOptionGroup: ParsableArguments {
         guard let caFile else { return }
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: caFile, isDirectory: &isFolder), !isFolder.boolValue,
-              FileManager.default.isReadableFile(atPath: caFile) else {
+            FileManager.default.isReadableFile(atPath: caFile)
+        else {
             throw ValidationError("--ca-file \(caFile) is not a readable file: give a PEM file of certificate authorities")
         }
     }

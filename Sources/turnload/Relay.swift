@@ -36,8 +36,10 @@ struct Relay: AsyncParsableCommand {
             """
     )
 
-    @Option(help: ArgumentHelp("UDP and TCP address to listen on; repeat for an IPv4 and an IPv6 address. "
-                               + "(default: 127.0.0.1:3478)", valueName: "IP:PORT"))
+    @Option(
+        help: ArgumentHelp(
+            "UDP and TCP address to listen on; repeat for an IPv4 and an IPv6 address. "
+                + "(default: 127.0.0.1:3478)", valueName: "IP:PORT"))
     var listen: [String] = []
 
     @Option(help: ArgumentHelp("TLS address to listen on (needs --cert and --key).", valueName: "IP:PORT"))
@@ -52,8 +54,10 @@ struct Relay: AsyncParsableCommand {
     @Option(help: ArgumentHelp("PEM private key for TLS and DTLS.", valueName: "FILE"))
     var key: String?
 
-    @Option(help: ArgumentHelp("Address to relay from; repeat for an IPv4 and an IPv6 address "
-                               + "(default: the listening addresses).", valueName: "IP"))
+    @Option(
+        help: ArgumentHelp(
+            "Address to relay from; repeat for an IPv4 and an IPv6 address "
+                + "(default: the listening addresses).", valueName: "IP"))
     var relayIP: [String] = []
 
     @Option(help: ArgumentHelp("Relayed ports, e.g. 61000-65535 (default: the kernel picks).", valueName: "MIN-MAX"))
@@ -64,34 +68,45 @@ struct Relay: AsyncParsableCommand {
 
     @OptionGroup var secrets: SecretOptions
 
-    @Option(help: ArgumentHelp("Impair relayed packets, e.g. loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
-                               valueName: "SPEC"))
+    @Option(
+        help: ArgumentHelp(
+            "Impair relayed packets, e.g. loss=1%,delay=20ms,jitter=5ms,reorder=0.5%,duplicate=0.1%.",
+            valueName: "SPEC"))
     var impair: String?
 
-    @Option(help: "Seed of the impairment's random choices, for repeatable runs. (default: 1)", transform: OptionRange.count(0...UInt64.max))
+    @Option(
+        help: "Seed of the impairment's random choices, for repeatable runs. (default: 1)", transform: OptionRange.count(0...UInt64.max))
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"),
-            transform: OptionRange.count(1...10_000_000))
+    @Option(
+        help: ArgumentHelp("Relay at most N packets a second in total and drop the rest: a known capacity.", valueName: "N"),
+        transform: OptionRange.count(1...10_000_000))
     var maxPps: Int?
 
-    @Option(help: ArgumentHelp("Relay at most this many bits a second per allocation, e.g. 64k or 2M; drop the rest.",
-                               valueName: "RATE"),
-            transform: OptionRange.bitrate(1...100_000_000_000))
+    @Option(
+        help: ArgumentHelp(
+            "Relay at most this many bits a second per allocation, e.g. 64k or 2M; drop the rest.",
+            valueName: "RATE"),
+        transform: OptionRange.bitrate(1...100_000_000_000))
     var maxAllocationBitrate: Int?
 
-    @Option(help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
-            transform: OptionRange.count(1...100_000))
+    @Option(
+        help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
+        transform: OptionRange.count(1...100_000))
     var userQuota = 100
 
-    @Option(help: ArgumentHelp("Requests without credentials and Binding requests answered a second from one "
-                               + "IPv4 address or IPv6 /64; the rest are dropped. (default: 1000)", valueName: "N"),
-            transform: OptionRange.count(1...1_000_000))
+    @Option(
+        help: ArgumentHelp(
+            "Requests without credentials and Binding requests answered a second from one "
+                + "IPv4 address or IPv6 /64; the rest are dropped. (default: 1000)", valueName: "N"),
+        transform: OptionRange.count(1...1_000_000))
     var maxUnauthenticatedPerIp = RelayConfiguration(realm: "").maximumUnauthenticatedPerAddressPerSecond
 
-    @Option(help: ArgumentHelp("TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed. "
-                               + "(default: 1000)", valueName: "N"),
-            transform: OptionRange.count(1...1_000_000))
+    @Option(
+        help: ArgumentHelp(
+            "TCP and TLS connections open at once from one IPv4 address or IPv6 /64; more are closed. "
+                + "(default: 1000)", valueName: "N"),
+        transform: OptionRange.count(1...1_000_000))
     var maxConnectionsPerIp = RelayConfiguration(realm: "").maximumConnectionsPerAddress
 
     @Flag(help: "Relay to loopback peers (127.0.0.0/8, ::1, and their IPv6 forms).")
@@ -103,10 +118,12 @@ struct Relay: AsyncParsableCommand {
     @Flag(help: "Accept TLS 1.0/1.1 and DTLS 1.0 (deprecated by RFC 8996) from old clients; TLS 1.2+ and DTLS 1.2 otherwise.")
     var allowLegacyTls = false
 
-    @Option(help: ArgumentHelp("Relay threads, each with its own UDP listener on the shared port (SO_REUSEPORT), its "
-        + "clients' allocations and their relayed sockets. TCP, TLS and DTLS clients are spread over them too. "
-        + "(default: the cores this process may use, \(LoadOptions.usableCores) here)", valueName: "N"),
-            transform: OptionRange.count(1...64))
+    @Option(
+        help: ArgumentHelp(
+            "Relay threads, each with its own UDP listener on the shared port (SO_REUSEPORT), its "
+                + "clients' allocations and their relayed sockets. TCP, TLS and DTLS clients are spread over them too. "
+                + "(default: the cores this process may use, \(LoadOptions.usableCores) here)", valueName: "N"),
+        transform: OptionRange.count(1...64))
     var threads = LoadOptions.usableCores
 
     @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics.", valueName: "HOST:PORT"))
@@ -162,8 +179,9 @@ struct Relay: AsyncParsableCommand {
             throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, not \(logLevel)")
         }
         if secrets.user == nil, !secrets.hasSecret {
-            throw ValidationError("give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
-                + "the relay never relays without credentials")
+            throw ValidationError(
+                "give a user (--user with --password-env/--password-file) or --secret-env/--secret-file: "
+                    + "the relay never relays without credentials")
         }
     }
 
@@ -197,8 +215,9 @@ struct Relay: AsyncParsableCommand {
         let group = MultiThreadedEventLoopGroup.singleton
         let server: RelayServer
         do {
-            server = try await RelayServer.start(configuration: configuration, listeners: listeners, identity: identity,
-                                                 relayIPs: relayIPs, threads: threads, group: group)
+            server = try await RelayServer.start(
+                configuration: configuration, listeners: listeners, identity: identity,
+                relayIPs: relayIPs, threads: threads, group: group)
         } catch {
             throw ValidationError("\(error)")
         }
@@ -213,9 +232,10 @@ struct Relay: AsyncParsableCommand {
             }
         }
         let addresses = listeners.map { "\($0.address)/\($0.transport.rawValue)" }.joined(separator: ", ")
-        printError("relay listening on \(addresses) with \(threads) thread\(threads == 1 ? "" : "s"), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
-            + "realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
-            + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
+        printError(
+            "relay listening on \(addresses) with \(threads) thread\(threads == 1 ? "" : "s"), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
+                + "realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
+                + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
         let stop = StopSignal()
         let start = Date()
         var last = RelayCounters()

@@ -47,11 +47,17 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var gate: GateOptions
     @OptionGroup var cost: CostOptions
 
-    @Flag(name: .customLong("gate"), help: "Gate each result: exit 1 when a threshold or regression fails, 2 when the run is invalid; writes junit.xml and gate.md.")
+    @Flag(
+        name: .customLong("gate"),
+        help: "Gate each result: exit 1 when a threshold or regression fails, 2 when the run is invalid; writes junit.xml and gate.md.")
     var gateResult = false
 
-    @Option(name: .customLong("repeat"), help: ArgumentHelp("Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise. (default: 1)", valueName: "N"),
-            transform: OptionRange.count(1...100))
+    @Option(
+        name: .customLong("repeat"),
+        help: ArgumentHelp(
+            "Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise. (default: 1)",
+            valueName: "N"),
+        transform: OptionRange.count(1...100))
     var rounds = 1
 
     func validate() throws {
@@ -75,8 +81,9 @@ struct Run: AsyncParsableCommand {
         do {
             ending = try await session.runRounds(rounds, configuration: configuration) { result, folder -> Int32 in
                 guard gateResult else { return 0 }
-                let report = Reporting.Gate.evaluate(result, thresholds: gate.thresholds, baseline: baseline,
-                                                     maxRegressionPercent: gate.maxRegressionPercent)
+                let report = Reporting.Gate.evaluate(
+                    result, thresholds: gate.thresholds, baseline: baseline,
+                    maxRegressionPercent: gate.maxRegressionPercent)
                 return GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md")
             }
         } catch {

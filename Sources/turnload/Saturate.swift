@@ -44,35 +44,45 @@ struct Saturate: AsyncParsableCommand {
     @Option(help: "Clients added at each step. (default: 100)", transform: OptionRange.count(1...100_000))
     var step = 100
 
-    @Option(help: ArgumentHelp("Time at full load of each step, after its ramp. (default: 20s)", valueName: "TIME"),
-            transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
+    @Option(
+        help: ArgumentHelp("Time at full load of each step, after its ramp. (default: 20s)", valueName: "TIME"),
+        transform: OptionRange.time(.milliseconds(1)...OptionRange.longest))
     var stepDuration = DurationArgument(argument: "20s")!
 
     @Option(help: "The last step's clients, at most. (default: 2000)", transform: OptionRange.count(1...100_000))
     var maxClients = 2000
 
-    @Option(help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"), transform: OptionRange.count(0...100))
+    @Option(
+        help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"),
+        transform: OptionRange.count(0...100))
     var pastCliff = 0
 
-    @Option(help: ArgumentHelp("Times a step is measured again when turnload itself fell behind (its figures would be "
-        + "turnload's, not the endpoint's) before the search stops there. (default: 1)", valueName: "N"),
-            transform: OptionRange.count(0...5))
+    @Option(
+        help: ArgumentHelp(
+            "Times a step is measured again when turnload itself fell behind (its figures would be "
+                + "turnload's, not the endpoint's) before the search stops there. (default: 1)", valueName: "N"),
+        transform: OptionRange.count(0...5))
     var remeasure = 1
 
-    @Option(help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%. (default: 80%)", valueName: "PERCENT"),
-            transform: OptionRange.share())
+    @Option(
+        help: ArgumentHelp("After the search, hold this share of the clean capacity: 80%. (default: 80%)", valueName: "PERCENT"),
+        transform: OptionRange.share())
     var holdAt = FractionArgument(argument: "80%")!
 
     /// A petabyte: a quarter's traffic of a large deployment.
-    @Option(help: ArgumentHelp("Hold long enough to push this much out of the endpoint (on the wire): 90GB.", valueName: "BYTES"),
-            transform: OptionRange.volume(upTo: 1e15))
+    @Option(
+        help: ArgumentHelp("Hold long enough to push this much out of the endpoint (on the wire): 90GB.", valueName: "BYTES"),
+        transform: OptionRange.volume(upTo: 1e15))
     var holdVolume: ByteCountArgument?
 
-    @Flag(name: .customLong("gate"), help: "Gate the result: exit 1 when a check fails, 2 when the run is invalid; writes junit.xml and gate.md.")
+    @Flag(
+        name: .customLong("gate"),
+        help: "Gate the result: exit 1 when a check fails, 2 when the run is invalid; writes junit.xml and gate.md.")
     var gateResult = false
 
-    @Option(help: ArgumentHelp("With --gate: the clean capacity must reach this (the planned peak).", valueName: "CALLS"),
-            transform: OptionRange.count(1...100_000))
+    @Option(
+        help: ArgumentHelp("With --gate: the clean capacity must reach this (the planned peak).", valueName: "CALLS"),
+        transform: OptionRange.count(1...100_000))
     var minCapacity: Int?
 
     func validate() throws {
@@ -84,9 +94,11 @@ struct Saturate: AsyncParsableCommand {
     }
 
     var search: SaturationSearch {
-        var search = SaturationSearch(steps: SaturationSearch.steps(start: start, step: step, maxClients: maxClients,
-                                                                    pairs: load.topology == .pair),
-                                      stepDuration: stepDuration.duration, thresholds: gate.thresholds)
+        var search = SaturationSearch(
+            steps: SaturationSearch.steps(
+                start: start, step: step, maxClients: maxClients,
+                pairs: load.topology == .pair),
+            stepDuration: stepDuration.duration, thresholds: gate.thresholds)
         search.pastCliff = pastCliff
         search.remeasure = remeasure
         search.hold = holdVolume.map {
@@ -108,7 +120,9 @@ struct Saturate: AsyncParsableCommand {
         for target in session.targets {
             let folder = session.folder(for: target, startedAt: Date(), suffix: "-saturation")
             let saturation: SaturationResult
-            do { saturation = try await session.saturate(target, search: search, configuration: load.loadConfiguration, folder: folder) } catch {
+            do {
+                saturation = try await session.saturate(target, search: search, configuration: load.loadConfiguration, folder: folder)
+            } catch {
                 await session.shutdown()
                 throw error.reported()
             }
@@ -118,8 +132,9 @@ struct Saturate: AsyncParsableCommand {
             }
             if saturation.steps.isEmpty || saturation.status != .complete { exitCode = max(exitCode, 1) }
             if gateResult {
-                let report = Gate.evaluate(saturation, thresholds: gate.thresholds, minimumCapacity: minCapacity, baseline: baseline,
-                                           maxRegressionPercent: gate.maxRegressionPercent)
+                let report = Gate.evaluate(
+                    saturation, thresholds: gate.thresholds, minimumCapacity: minCapacity, baseline: baseline,
+                    maxRegressionPercent: gate.maxRegressionPercent)
                 exitCode = max(exitCode, GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md"))
             }
         }

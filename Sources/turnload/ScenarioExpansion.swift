@@ -10,7 +10,8 @@ enum ScenarioExpansion {
         guard let command = arguments.first, let path = scenarioPath(in: arguments.dropFirst()) else { return arguments }
         let catalog: OptionCatalog
         do { catalog = try OptionCatalog(commandsOf: Turnload.self) } catch {
-            throw ScenarioError(path: path, position: nil, message: "cannot list turnload's options to check the scenario against: \(error)")
+            throw ScenarioError(
+                path: path, position: nil, message: "cannot list turnload's options to check the scenario against: \(error)")
         }
         guard catalog.commands[command] != nil else { return arguments }
         let given = Array(arguments.dropFirst())

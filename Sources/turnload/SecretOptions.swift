@@ -5,7 +5,10 @@ import Foundation
 /// send) and the relay (credentials to accept). Secrets come only from the environment or
 /// files, never from argv, where `ps` and shell history would show them.
 struct SecretOptions: ParsableArguments {
-    @Option(help: "Username of static credentials (with --password-env/--password-file); for the probe with a shared secret, the user part of TURN REST usernames.")
+    @Option(
+        help:
+            "Username of static credentials (with --password-env/--password-file); for the probe with a shared secret, the user part of TURN REST usernames."
+    )
     var user: String?
 
     @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "VAR"))
@@ -25,8 +28,9 @@ struct SecretOptions: ParsableArguments {
     func validate() throws {
         for (option, name) in [("--password-env", passwordEnv), ("--secret-env", secretEnv)] {
             if let name, !isEnvironmentName(name) {
-                throw ValidationError("\(option) takes the NAME of an environment variable, not its value: "
-                    + "\(option) TURN_PASSWORD, not \(option) \"$TURN_PASSWORD\"")
+                throw ValidationError(
+                    "\(option) takes the NAME of an environment variable, not its value: "
+                        + "\(option) TURN_PASSWORD, not \(option) \"$TURN_PASSWORD\"")
             }
         }
     }
@@ -54,8 +58,9 @@ func readSecret(environment name: String?, file path: String?, what: String) thr
     }
     if let path {
         guard let data = FileManager.default.contents(atPath: path),
-              let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
-              !line.isEmpty else {
+            let line = String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).first,
+            !line.isEmpty
+        else {
             throw ValidationError("cannot read the \(what) from \(path) (missing, unreadable or empty)")
         }
         return String(line)

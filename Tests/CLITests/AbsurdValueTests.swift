@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Every option that takes a time, a rate, an amount or a count refuses a value outside its
 /// range as it is parsed, saying which option and what it takes: such values used to reach

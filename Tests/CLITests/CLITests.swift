@@ -26,8 +26,9 @@ struct CLITests {
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let error = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, standardOutput: String(decoding: output, as: UTF8.self),
-                       standardError: String(decoding: error, as: UTF8.self))
+        return Outcome(
+            status: process.terminationStatus, standardOutput: String(decoding: output, as: UTF8.self),
+            standardError: String(decoding: error, as: UTF8.self))
     }
 
     @Test func version() throws {
@@ -45,7 +46,8 @@ struct CLITests {
     }
 
     @Test func decodesRFC5769Response() throws {
-        let vector = "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000080001a147"
+        let vector =
+            "0101003c2112a442b7e7a701bc34d686fa87dfae8022000b7465737420766563746f7220002000080001a147"
             + "e112a643000800142b91f599fd9e90c38c7489f92af9ba53f06be7d780280004c07d4c96"
         let outcome = try turnload("decode", vector)
         #expect(outcome.status == 0)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload decode` on input no capture produces: it stops with a reason and exit 1.
 @Suite("turnload decode on hostile input")
@@ -9,9 +9,10 @@ struct DecodeInputTests {
     /// now a line longer than a packet can be stops the reading.
     @Test func aStreamWithoutNewlinesStopsAtTheLongestLine() async throws {
         let binary = try TurnloadBinary()
-        let endless = try await TestProcess.run(URL(fileURLWithPath: "/bin/sh"),
-                                                ["-c", #"tr '\000' a < /dev/zero | "$0" decode -"#, binary.url.path],
-                                                limit: .seconds(30))
+        let endless = try await TestProcess.run(
+            URL(fileURLWithPath: "/bin/sh"),
+            ["-c", #"tr '\000' a < /dev/zero | "$0" decode -"#, binary.url.path],
+            limit: .seconds(30))
         #expect(endless.status == 1, "\(endless.errors)")
         #expect(endless.errors.contains("longer than 196608 characters"), "\(endless.errors)")
     }

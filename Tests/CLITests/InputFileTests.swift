@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// Files named on the command line that are missing or malformed are refused up front, by name.
 @Suite("missing and malformed input files")

@@ -1,8 +1,8 @@
 import Foundation
 import Measurement
 import Reporting
-import Testing
 import TestSupport
+import Testing
 
 /// The shipped long scenarios, scaled down: their options, stages, thresholds and prices as
 /// shipped, with the load, the steps and the volume made small and the target a `turnload relay`
@@ -21,13 +21,15 @@ struct LongScenarioTests {
     /// that, hold 80% of it for the (scaled) volume, and price the month with the scenario's table.
     @Test func quarterlySaturationFindsTheCapacityHoldsAndPrices() async throws {
         let password = "quarterly-\(UUID().uuidString)"
-        let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD", "--max-pps", "2000"],
-                                            environment: ["TURN_PASSWORD": password])
-        let search = try await SaturateCommand.run([
-            "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
-            "--start", "10", "--step", "10", "--max-clients", "40", "--step-duration", "2s", "--drain", "1s", "--ramp", "100",
-            "--hold-volume", "2MB",
-        ], environment: ["TURN_PASSWORD": password])
+        let relay = try await TurnloadRelay(
+            credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD", "--max-pps", "2000"],
+            environment: ["TURN_PASSWORD": password])
+        let search = try await SaturateCommand.run(
+            [
+                "--scenario", Self.shipped("quarterly-saturation"), "--target", "turn:127.0.0.1:\(relay.port)",
+                "--start", "10", "--step", "10", "--max-clients", "40", "--step-duration", "2s", "--drain", "1s", "--ramp", "100",
+                "--hold-volume", "2MB",
+            ], environment: ["TURN_PASSWORD": password])
         let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 0, "\(outcome.errors)")
@@ -52,10 +54,11 @@ struct LongScenarioTests {
         let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret])
         let folder = Self.folder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await TurnloadBinary().run([
-            "run", "--scenario", Self.shipped("credential-rotation"), "--target", "turn:127.0.0.1:\(relay.port)",
-            "--clients", "10", "--duration", "3s", "--credential-ttl", "30", "--out", folder.path,
-        ], environment: ["TURN_SECRET": secret], limit: .seconds(60))
+        let outcome = try await TurnloadBinary().run(
+            [
+                "run", "--scenario", Self.shipped("credential-rotation"), "--target", "turn:127.0.0.1:\(relay.port)",
+                "--clients", "10", "--duration", "3s", "--credential-ttl", "30", "--out", folder.path,
+            ], environment: ["TURN_SECRET": secret], limit: .seconds(60))
         #expect(outcome.status == 0, "\(outcome.errors)")
         let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))
         let result = try ResultWriter.decode(data)

@@ -1,5 +1,5 @@
-import Testing
 import TestSupport
+import Testing
 
 extension TestProcess.Outcome {
     /// Refused as bad input: exit 64 with a message naming `what`, never a crash's trap and

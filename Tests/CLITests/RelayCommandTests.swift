@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload relay` and `turnload probe`, both binaries, on loopback: the relay serves the
 /// probe over UDP, TCP and TLS, serves its metrics, and stops cleanly on SIGINT.
@@ -32,9 +32,11 @@ struct RelayCommandTests {
         let metricsPort = port + 10_000
         let relay = Process()
         relay.executableURL = binary
-        relay.arguments = ["relay", "--listen", "127.0.0.1:\(port)", "--tls-listen", "127.0.0.1:\(tlsPort)",
-                           "--cert", certificate.certificate, "--key", certificate.key, "--metrics", "127.0.0.1:\(metricsPort)",
-                           "--user", "alice", "--password-env", "TL_RELAY_PASSWORD", "--allow-loopback-peers"]
+        relay.arguments = [
+            "relay", "--listen", "127.0.0.1:\(port)", "--tls-listen", "127.0.0.1:\(tlsPort)",
+            "--cert", certificate.certificate, "--key", certificate.key, "--metrics", "127.0.0.1:\(metricsPort)",
+            "--user", "alice", "--password-env", "TL_RELAY_PASSWORD", "--allow-loopback-peers",
+        ]
         relay.environment = ["TL_RELAY_PASSWORD": "wonderland"]
         let relayOutput = Pipe()
         relay.standardError = relayOutput
@@ -42,9 +44,11 @@ struct RelayCommandTests {
         defer { if relay.isRunning { kill(relay.processIdentifier, SIGKILL) } }
         Thread.sleep(forTimeInterval: 1)
 
-        let probe = try run(["probe", "turn:127.0.0.1:\(port)", "turn:127.0.0.1:\(port)?transport=tcp", "turns:127.0.0.1:\(tlsPort)",
-                             "--ca-file", certificate.certificate, "--user", "alice", "--password-env", "TL_RELAY_PASSWORD",
-                             "--packets", "5", "--json"])
+        let probe = try run([
+            "probe", "turn:127.0.0.1:\(port)", "turn:127.0.0.1:\(port)?transport=tcp", "turns:127.0.0.1:\(tlsPort)",
+            "--ca-file", certificate.certificate, "--user", "alice", "--password-env", "TL_RELAY_PASSWORD",
+            "--packets", "5", "--json",
+        ])
         #expect(probe.status == 0, "\(probe.output)")
         #expect(probe.output.components(separatedBy: "\"software\":\"turnload relay\"").count == 4)
 

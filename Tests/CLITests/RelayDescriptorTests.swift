@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload relay` out of file descriptors: more TCP connections than its `ulimit -n` allows
 /// must not make it spin on failing accepts; it says so once and serves again when they go.
@@ -10,10 +10,12 @@ struct RelayDescriptorTests {
 
     @Test func backsOffWhileOutOfDescriptorsAndServesAfterwards() async throws {
         let port = try LoopbackUDPSocket().port
-        let command = "ulimit -n 64; exec '\(binary.path)' relay --listen 127.0.0.1:\(port) "
+        let command =
+            "ulimit -n 64; exec '\(binary.path)' relay --listen 127.0.0.1:\(port) "
             + "--user alice --password-env TL_RELAY_PASSWORD --allow-loopback-peers"
-        let relay = try RunningProcess(URL(fileURLWithPath: "/bin/bash"), ["-c", command],
-                                       environment: ["TL_RELAY_PASSWORD": "wonderland"])
+        let relay = try RunningProcess(
+            URL(fileURLWithPath: "/bin/bash"), ["-c", command],
+            environment: ["TL_RELAY_PASSWORD": "wonderland"])
         try await relay.waitForErrors(containing: "relay listening on")
         let connections = (0..<100).compactMap { _ in LoopbackTCP.connected(toPort: port) }
         #expect(connections.count == 100, "the backlog holds what the relay cannot accept")
@@ -26,9 +28,13 @@ struct RelayDescriptorTests {
 
         connections.forEach { close($0) }
         try await Task.sleep(for: .milliseconds(1500))
-        let probe = try await TestProcess.run(binary, ["probe", "turn:127.0.0.1:\(port)", "--user", "alice",
-                                                        "--password-env", "TL_RELAY_PASSWORD", "--packets", "3"],
-                                              environment: ["TL_RELAY_PASSWORD": "wonderland"], limit: .seconds(30))
+        let probe = try await TestProcess.run(
+            binary,
+            [
+                "probe", "turn:127.0.0.1:\(port)", "--user", "alice",
+                "--password-env", "TL_RELAY_PASSWORD", "--packets", "3",
+            ],
+            environment: ["TL_RELAY_PASSWORD": "wonderland"], limit: .seconds(30))
         #expect(probe.status == 0, "\(probe.output)\(probe.errors)")
         #expect(relay.isRunning)
         relay.interrupt()

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Measurement
 import Scenario
-import Testing
 import TestSupport
+import Testing
+
 @testable import turnload
 
 /// Scenarios against turnload's own options, in process: the catalog read from ArgumentParser,
@@ -64,8 +65,11 @@ struct ScenarioCatalogTests {
 
     @Test func fallbackPathsLoadsEachTransport() throws {
         let run = try parse(["run", "--scenario", path("fallback-paths")])
-        #expect(run.load.targets == ["turn:relay.example.com:3478?transport=udp", "turn:relay.example.com:3478?transport=tcp",
-                                     "turns:relay.example.com:443?transport=tcp"])
+        #expect(
+            run.load.targets == [
+                "turn:relay.example.com:3478?transport=udp", "turn:relay.example.com:3478?transport=tcp",
+                "turns:relay.example.com:443?transport=tcp",
+            ])
         #expect(run.load.credentials.secrets.secretEnv == "TURN_SECRET")
     }
 
@@ -76,8 +80,10 @@ struct ScenarioCatalogTests {
     }
 
     @Test func theCommandLineOverridesTheScenario() throws {
-        let run = try parse(["run", "--clients", "10", "--scenario", path("fallback-paths"), "--target", "turn:127.0.0.1:3478",
-                             "--duration=3s"])
+        let run = try parse([
+            "run", "--clients", "10", "--scenario", path("fallback-paths"), "--target", "turn:127.0.0.1:3478",
+            "--duration=3s",
+        ])
         #expect(run.load.clients == 10 && run.load.duration.description == "3s" && run.load.ramp == 50)
         #expect(run.load.targets == ["turn:127.0.0.1:3478"])
     }

@@ -1,7 +1,7 @@
 import Foundation
 import Reporting
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload run --scenario` as a user meets it, through the release binary: the shipped
 /// scenarios against a `turnload relay` on loopback that holds the credentials each one names
@@ -23,8 +23,9 @@ struct ScenarioCommandTests {
     /// `turnload run --scenario` into a throw-away results folder, removed by the caller.
     func run(_ scenario: String, _ arguments: [String], environment: [String: String] = [:]) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
-        let outcome = try await TurnloadBinary().run(["run", "--scenario", scenario, "--out", folder.path] + arguments,
-                                                     environment: environment, limit: .seconds(60))
+        let outcome = try await TurnloadBinary().run(
+            ["run", "--scenario", scenario, "--out", folder.path] + arguments,
+            environment: environment, limit: .seconds(60))
         let files = FileManager.default.enumerator(atPath: folder.path)?.compactMap { $0 as? String } ?? []
         let results = try files.filter { $0.hasSuffix("result.json") }.map {
             try ResultWriter.decode(try Data(contentsOf: folder.appendingPathComponent($0)))
@@ -43,9 +44,10 @@ struct ScenarioCommandTests {
 
     /// A gated run, measured again while the harness says it was itself behind (exit 2).
     func gatedRun(_ scenario: String, _ arguments: [String], environment: [String: String]) async throws -> Run {
-        try await measureAgain({ try await run(scenario, arguments, environment: environment) },
-                                             while: { $0.outcome.status == 2 },
-                                             discard: { try? FileManager.default.removeItem(at: $0.folder) })
+        try await measureAgain(
+            { try await run(scenario, arguments, environment: environment) },
+            while: { $0.outcome.status == 2 },
+            discard: { try? FileManager.default.removeItem(at: $0.folder) })
     }
 
     func shipped(_ name: String) -> String { Self.scenarios.appendingPathComponent("\(name).yaml").path }
@@ -59,10 +61,12 @@ struct ScenarioCommandTests {
 
     @Test func quickProbeRelaysEveryCall() async throws {
         let password = "probe-\(UUID().uuidString)"
-        let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
-                                      environment: ["TURN_PASSWORD": password])
-        let run = try await run(shipped("quick-probe"), ["--target", "turn:127.0.0.1:\(relay.port)", "--duration", "3s"],
-                                environment: ["TURN_PASSWORD": password])
+        let relay = try await TurnloadRelay(
+            credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
+            environment: ["TURN_PASSWORD": password])
+        let run = try await run(
+            shipped("quick-probe"), ["--target", "turn:127.0.0.1:\(relay.port)", "--duration", "3s"],
+            environment: ["TURN_PASSWORD": password])
         defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.results.first)
@@ -78,8 +82,9 @@ struct ScenarioCommandTests {
     @Test func ciGatePassesACleanRelay() async throws {
         let secret = "ci-\(UUID().uuidString)"
         let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret])
-        let run = try await gatedRun(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
-                                     environment: ["TURN_SECRET": secret])
+        let run = try await gatedRun(
+            shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
+            environment: ["TURN_SECRET": secret])
         defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.results.first)
@@ -91,9 +96,11 @@ struct ScenarioCommandTests {
         for threshold in ["loss < 0.5%", "jitter-p99 < 30", "rtt-p99 < 150", "allocation-success >= 99.9%", "mos >= 4"] {
             #expect(run.outcome.output.contains(threshold), "\(threshold) in \(run.outcome.output)")
         }
-        let gate = try await TurnloadBinary().run(["gate", run.folder.path, "--thresholds", shipped("ci-gate"),
-                                                   "--junit", run.folder.appendingPathComponent("again.xml").path,
-                                                   "--summary", run.folder.appendingPathComponent("again.md").path])
+        let gate = try await TurnloadBinary().run([
+            "gate", run.folder.path, "--thresholds", shipped("ci-gate"),
+            "--junit", run.folder.appendingPathComponent("again.xml").path,
+            "--summary", run.folder.appendingPathComponent("again.md").path,
+        ])
         #expect(gate.status == 0, "\(gate.output)\(gate.errors)")
         #expect(gate.output.contains("allocation-success >= 99.9%"))
         #expect(!(run.outcome.output + run.outcome.errors).contains(secret))
@@ -102,10 +109,12 @@ struct ScenarioCommandTests {
     /// A relay losing 3% of what it relays breaks the scenario's loss threshold: exit 1.
     @Test func ciGateFailsALossyRelay() async throws {
         let secret = "ci-\(UUID().uuidString)"
-        let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET", "--impair", "loss=3%"],
-                                      environment: ["TURN_SECRET": secret])
-        let run = try await gatedRun(shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
-                                     environment: ["TURN_SECRET": secret])
+        let relay = try await TurnloadRelay(
+            credentials: ["--secret-env", "TURN_SECRET", "--impair", "loss=3%"],
+            environment: ["TURN_SECRET": secret])
+        let run = try await gatedRun(
+            shipped("ci-gate"), ["--target", "turn:127.0.0.1:\(relay.port)", "--clients", "10", "--duration", "3s"],
+            environment: ["TURN_SECRET": secret])
         defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 1, "\(run.outcome.errors)")
         let summary = try String(contentsOf: run.folder.appendingPathComponent("gate.md"), encoding: .utf8)
@@ -117,11 +126,13 @@ struct ScenarioCommandTests {
         let relay = try await TurnloadRelay(credentials: ["--secret-env", "TURN_SECRET"], environment: ["TURN_SECRET": secret], tls: true)
         let certificate = try #require(relay.certificate)
         let tlsPort = try #require(relay.tlsPort)
-        let run = try await run(shipped("fallback-paths"), [
-            "--target", "turn:127.0.0.1:\(relay.port)?transport=udp", "--target", "turn:127.0.0.1:\(relay.port)?transport=tcp",
-            "--target", "turns:127.0.0.1:\(tlsPort)?transport=tcp", "--ca-file", certificate.certificate,
-            "--clients", "10", "--duration", "2s",
-        ], environment: ["TURN_SECRET": secret])
+        let run = try await run(
+            shipped("fallback-paths"),
+            [
+                "--target", "turn:127.0.0.1:\(relay.port)?transport=udp", "--target", "turn:127.0.0.1:\(relay.port)?transport=tcp",
+                "--target", "turns:127.0.0.1:\(tlsPort)?transport=tcp", "--ca-file", certificate.certificate,
+                "--clients", "10", "--duration", "2s",
+            ], environment: ["TURN_SECRET": secret])
         defer { try? FileManager.default.removeItem(at: run.folder) }
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         #expect(Set(run.results.map(\.configuration.transport)) == ["udp", "tcp", "tls"])
@@ -173,8 +184,10 @@ struct ScenarioCommandTests {
     @Test func aScenarioForAnotherCommandOrNoneAtAll() async throws {
         let saturation = try await TurnloadBinary().run(["run", "--scenario", shipped("quarterly-saturation")], limit: .seconds(20))
         #expect(saturation.status == 64)
-        #expect(saturation.errors.contains("quarterly-saturation.yaml:11:10: this scenario is for `turnload saturate`: "
-            + "run it with `turnload saturate --scenario "), "\(saturation.errors)")
+        #expect(
+            saturation.errors.contains(
+                "quarterly-saturation.yaml:11:10: this scenario is for `turnload saturate`: "
+                    + "run it with `turnload saturate --scenario "), "\(saturation.errors)")
         let missing = try await TurnloadBinary().run(["run", "--scenario", "/nonexistent.yaml"], limit: .seconds(20))
         #expect(missing.status == 64)
         #expect(missing.errors.contains("turnload: /nonexistent.yaml: cannot read the scenario"), "\(missing.errors)")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// A secret put where it does not belong (a URI's user info or query, or a value given to
 /// --password-env instead of the variable's name) is refused without being echoed: errors go
@@ -13,7 +13,8 @@ struct SecretEchoTests {
         let outcome = try await TurnloadBinary().run(arguments, limit: .seconds(30))
         #expect(outcome.status == 64, "exit \(outcome.status): \(outcome.errors)", sourceLocation: sourceLocation)
         #expect(outcome.errors.contains(what), "no \(what) in: \(outcome.errors)", sourceLocation: sourceLocation)
-        #expect(!(outcome.output + outcome.errors).contains(Self.secret), "the secret in: \(outcome.errors)", sourceLocation: sourceLocation)
+        #expect(
+            !(outcome.output + outcome.errors).contains(Self.secret), "the secret in: \(outcome.errors)", sourceLocation: sourceLocation)
     }
 
     @Test func userInfoInATarget() async throws {
@@ -24,8 +25,9 @@ struct SecretEchoTests {
     }
 
     @Test func aPasswordInTheQuery() async throws {
-        try await expectRefusedUnsaid(["run", "--target", "turn:127.0.0.1?transport=tcp&password=\(Self.secret)"],
-                                      naming: "password=***")
+        try await expectRefusedUnsaid(
+            ["run", "--target", "turn:127.0.0.1?transport=tcp&password=\(Self.secret)"],
+            naming: "password=***")
         try await expectRefusedUnsaid(["probe", "turn:127.0.0.1?transport=\(Self.secret)"], naming: "is not supported")
     }
 
@@ -49,7 +51,8 @@ struct SecretEchoTests {
     func aValueForAVariableName(option: String) async throws {
         let given = "\(Self.secret)!"
         let user = option == "--password-env" ? ["--user", "alice"] : []
-        try await expectRefusedUnsaid(["probe", "turn:127.0.0.1", option, given] + user, naming: "takes the NAME of an environment variable")
+        try await expectRefusedUnsaid(
+            ["probe", "turn:127.0.0.1", option, given] + user, naming: "takes the NAME of an environment variable")
         try await expectRefusedUnsaid(["relay", option, given] + user, naming: "takes the NAME of an environment variable")
     }
 }

@@ -10,8 +10,9 @@ import Testing
 @Suite struct SaturationSearchTests {
     /// Steps of 100 clients up to 500, 10 s each, under the default thresholds.
     func search(pastCliff: Int = 0, remeasure: Int = 1) -> SaturationSearch {
-        var search = SaturationSearch(steps: SaturationSearch.steps(start: 100, step: 100, maxClients: 500, pairs: false),
-                                      stepDuration: .seconds(10), thresholds: Threshold.defaults)
+        var search = SaturationSearch(
+            steps: SaturationSearch.steps(start: 100, step: 100, maxClients: 500, pairs: false),
+            stepDuration: .seconds(10), thresholds: Threshold.defaults)
         search.pastCliff = pastCliff
         search.remeasure = remeasure
         return search
@@ -149,14 +150,16 @@ import Testing
     @Test func holdSizing() throws {
         let plan = HoldPlan(share: 0.8, bytes: 90e9, pairs: true, longest: .seconds(30 * 86_400))
         // 75 clients × 0.8 = 60, whole pairs; 90 GB at 60 × 10 kB/s is 150,000 s.
-        #expect(plan.load(capacity: 75, deliveredWireBitsPerSecond: 75 * 80_000)
-            == .success(HoldPlan.Load(clients: 60, duration: .seconds(150_000))))
+        #expect(
+            plan.load(capacity: 75, deliveredWireBitsPerSecond: 75 * 80_000)
+                == .success(HoldPlan.Load(clients: 60, duration: .seconds(150_000))))
         // Never fewer than one call.
         var small = plan
         small.bytes = 1e9
         #expect(try small.load(capacity: 1, deliveredWireBitsPerSecond: 80_000).get().clients == 2)
-        guard case let .failure(refusal) = HoldPlan(share: 0.8, bytes: 1e15, pairs: false, longest: .seconds(30 * 86_400))
-            .load(capacity: 10, deliveredWireBitsPerSecond: 800_000)
+        guard
+            case let .failure(refusal) = HoldPlan(share: 0.8, bytes: 1e15, pairs: false, longest: .seconds(30 * 86_400))
+                .load(capacity: 10, deliveredWireBitsPerSecond: 800_000)
         else {
             Issue.record("a petabyte through 8 calls was not refused")
             return

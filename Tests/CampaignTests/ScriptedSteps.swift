@@ -40,8 +40,9 @@ final class ScriptedSteps: SaturationStepRunner {
             deliveredWireBitsPerSecond: bitsPerClientSecond * Double(clients), harnessSaturated: behind,
             harnessReasons: behind ? ["sends 12 ms late at p99"] : [])
         let seconds = duration / .seconds(1)
-        return StepMeasurement(status: clients == interruptedAt ? .interrupted : .complete, figures: figures,
-                               bytesOutOfEndpoint: bitsPerClientSecond / 8 * Double(clients) * seconds)
+        return StepMeasurement(
+            status: clients == interruptedAt ? .interrupted : .complete, figures: figures,
+            bytesOutOfEndpoint: bitsPerClientSecond / 8 * Double(clients) * seconds)
     }
 
     func keep(_ saturation: SaturationResult) throws(WriteError) {
@@ -54,7 +55,8 @@ final class ScriptedSteps: SaturationStepRunner {
 
     /// A search's empty result, as the session starts it.
     static func emptyResult(_ search: SaturationSearch) -> SaturationResult {
-        SaturationResult(turnloadVersion: "test", target: "scripted", startedAt: .init(timeIntervalSince1970: 0), status: .complete,
-                         thresholds: search.thresholds, steps: [], finding: CliffFinder.find([], thresholds: search.thresholds))
+        SaturationResult(
+            turnloadVersion: "test", target: "scripted", startedAt: .init(timeIntervalSince1970: 0), status: .complete,
+            thresholds: search.thresholds, steps: [], finding: CliffFinder.find([], thresholds: search.thresholds))
     }
 }

@@ -26,8 +26,9 @@ struct KubernetesManifestTests {
         }
         let manifests = try Self.manifests
         #expect(manifests.map(\.lastPathComponent) == ["configmap.yaml", "job.yaml", "results-pvc.yaml", "results-reader.yaml"])
-        let outcome = try await TestProcess.run(Self.validator, ["--strict", "--kubernetes-version", "1.37.0"] + manifests.map(\.path),
-                                                limit: .seconds(60))
+        let outcome = try await TestProcess.run(
+            Self.validator, ["--strict", "--kubernetes-version", "1.37.0"] + manifests.map(\.path),
+            limit: .seconds(60))
         let report = outcome.output + outcome.errors
         #expect(outcome.status == 0, "\(report)")
         #expect(report.components(separatedBy: " passed for resource ").count == manifests.count + 1, "\(report)")
@@ -75,7 +76,8 @@ struct KubernetesManifestTests {
         try "#!/bin/sh\nprintf '%s\\n' \"$@\" > \"\(stand.path)/arguments\"\n".write(to: recorder, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: recorder.path)
         environment["PATH"] = "\(stand.path):/usr/bin:/bin"
-        let shell = try await TestProcess.run(URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, limit: .seconds(10))
+        let shell = try await TestProcess.run(
+            URL(fileURLWithPath: "/bin/sh"), ["-c", script], environment: environment, limit: .seconds(10))
         #expect(shell.status == 0, "\(shell.errors)")
         let arguments = try String(contentsOf: stand.appendingPathComponent("arguments"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)

@@ -1,8 +1,8 @@
 import NIOCore
 import NIOPosix
-import Testing
 import TURNClient
 import TURNProtocol
+import Testing
 
 /// The client library against coturn where the probe alone cannot show it: quotas, redirects
 /// and servers that answer nonsense.
@@ -23,13 +23,21 @@ struct ClientInteropTests {
         let coturn = try Coturn(extra: ["--user-quota=1"])
         let first = try await connect(coturn.udpPort)
         let second = try await connect(coturn.udpPort)
-        defer { Task { await first.close(); await second.close() } }
+        defer {
+            Task {
+                await first.close()
+                await second.close()
+            }
+        }
         _ = try await first.allocate()
         await #expect(throws: TURNClientError.self) { try await second.allocate() }
         do {
             _ = try await second.allocate()
         } catch let error as TURNClientError {
-            guard case .rejected(let code) = error else { Issue.record("expected 486, got \(error)"); return }
+            guard case .rejected(let code) = error else {
+                Issue.record("expected 486, got \(error)")
+                return
+            }
             #expect(code.code == 486)
             #expect("\(error)".contains("as many allocations as the server allows"))
         }
@@ -47,8 +55,9 @@ struct ClientInteropTests {
         } catch let redirect as TURNRedirect {
             #expect(redirect.alternate == TransportAddress("127.0.0.1:\(target.udpPort)"))
         }
-        let probe = TURNProbe(credential: .staticPassword(username: Coturn.user, password: Coturn.password),
-                              tls: TLSOptions(), peer: nil, packets: 5, timeout: .seconds(5))
+        let probe = TURNProbe(
+            credential: .staticPassword(username: Coturn.user, password: Coturn.password),
+            tls: TLSOptions(), peer: nil, packets: 5, timeout: .seconds(5))
         let result = await probe.run(try TURNURI("turn:127.0.0.1:\(redirecting.udpPort)"), group: group)
         #expect(result.passed, "\(result)")
         #expect(result.redirectedFrom == "127.0.0.1:\(redirecting.udpPort)")

@@ -1,8 +1,8 @@
 import Foundation
-import Testing
-import TestSupport
 import NIOCore
 import TURNProtocol
+import TestSupport
+import Testing
 
 /// A real coturn on loopback, started for a test and stopped with it: free ports, a
 /// throw-away certificate, relay ports outside the kernel's ephemeral range (32768–60999) so
@@ -25,16 +25,22 @@ final class Coturn {
     }
 
     init(authentication: Authentication = .staticUser, loopbackPeers: Bool = true, extra: [String] = []) throws {
-        guard let turnserver = ["/usr/bin/turnserver", "/usr/local/bin/turnserver"]
-            .first(where: FileManager.default.isExecutableFile(atPath:)) else {
+        guard
+            let turnserver = ["/usr/bin/turnserver", "/usr/local/bin/turnserver"]
+                .first(where: FileManager.default.isExecutableFile(atPath:))
+        else {
             throw CoturnMissing()
         }
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-coturn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         certificate = directory.appendingPathComponent("cert.pem")
         let key = directory.appendingPathComponent("key.pem")
-        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                                         "-keyout", key.path, "-out", certificate.path])
+        try Self.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                "-keyout", key.path, "-out", certificate.path,
+            ])
         udpPort = try Self.freePort()
         tlsPort = try Self.freePort()
         var arguments = [

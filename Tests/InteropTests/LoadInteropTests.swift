@@ -15,9 +15,11 @@ struct LoadInteropTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let outcome = try await TurnloadBinary().run(
             // localhost: the throw-away certificate names it, and --ca-file checks that.
-            ["run", "--target", "\(scheme):localhost:\(port)?transport=\(transport)", "--user", Coturn.user,
-             "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--clients", "\(clients)",
-             "--ramp", "200", "--duration", "\(seconds)s", "--out", folder.path],
+            [
+                "run", "--target", "\(scheme):localhost:\(port)?transport=\(transport)", "--user", Coturn.user,
+                "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--clients", "\(clients)",
+                "--ramp", "200", "--duration", "\(seconds)s", "--out", folder.path,
+            ],
             environment: ["COTURN_PASSWORD": Coturn.password], limit: .seconds(Int64(seconds) + 60))
         #expect(outcome.status == 0, "\(outcome.output)\n\(outcome.errors.suffix(2000))")
         let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload probe`, the binary, against a real coturn on loopback.
 @Suite("probe against coturn", .serialized)
@@ -31,8 +31,10 @@ struct ProbeInteropTests {
     }
 
     func uris(_ coturn: Coturn) -> [String] {
-        ["turn:127.0.0.1:\(coturn.udpPort)?transport=udp", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
-         "turns:127.0.0.1:\(coturn.tlsPort)?transport=tcp", "turns:127.0.0.1:\(coturn.tlsPort)?transport=udp"]
+        [
+            "turn:127.0.0.1:\(coturn.udpPort)?transport=udp", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
+            "turns:127.0.0.1:\(coturn.tlsPort)?transport=tcp", "turns:127.0.0.1:\(coturn.tlsPort)?transport=udp",
+        ]
     }
 
     func steps(_ result: [String: Any]) -> [String: [String: Any]] {
@@ -46,7 +48,8 @@ struct ProbeInteropTests {
             #expect(result["passed"] as? Bool == true, "\(result)")
             #expect((result["software"] as? String)?.hasPrefix("Coturn") == true)
             let steps = steps(result)
-            #expect(Set(steps.keys) == ["resolve", "connect", "binding", "allocate", "permission", "channel", "echo", "refresh", "release"])
+            #expect(
+                Set(steps.keys) == ["resolve", "connect", "binding", "allocate", "permission", "channel", "echo", "refresh", "release"])
             #expect(steps.values.allSatisfy { $0["milliseconds"] is Double })
             let echo = result["echo"] as? [String: Any]
             #expect(echo?["received"] as? Int == 20)
@@ -55,17 +58,21 @@ struct ProbeInteropTests {
 
     @Test func staticCredentialsOverUDPTCPTLSAndDTLS() throws {
         let coturn = try Coturn()
-        let outcome = try probe(uris(coturn) + ["--user", Coturn.user, "--password-env", "TL_PASSWORD", "--insecure"],
-                                environment: ["TL_PASSWORD": Coturn.password])
+        let outcome = try probe(
+            uris(coturn) + ["--user", Coturn.user, "--password-env", "TL_PASSWORD", "--insecure"],
+            environment: ["TL_PASSWORD": Coturn.password])
         expectPassed(outcome, count: 4)
         #expect(!outcome.standardError.contains(Coturn.password))
     }
 
     @Test func sendIndicationsInsteadOfChannels() throws {
         let coturn = try Coturn()
-        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
-                                 "--indications", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": Coturn.password])
+        let outcome = try probe(
+            [
+                "turn:127.0.0.1:\(coturn.udpPort)", "turn:127.0.0.1:\(coturn.udpPort)?transport=tcp",
+                "--indications", "--user", Coturn.user, "--password-env", "TL_PASSWORD",
+            ],
+            environment: ["TL_PASSWORD": Coturn.password])
         #expect(outcome.status == 0, "\(outcome.results)")
         for result in outcome.results {
             #expect(result["passed"] as? Bool == true)
@@ -76,17 +83,21 @@ struct ProbeInteropTests {
 
     @Test func sharedSecretCredentials() throws {
         let coturn = try Coturn(authentication: .sharedSecret)
-        let outcome = try probe(uris(coturn) + ["--user", "load", "--secret-env", "TL_SECRET", "--insecure"],
-                                environment: ["TL_SECRET": Coturn.secret])
+        let outcome = try probe(
+            uris(coturn) + ["--user", "load", "--secret-env", "TL_SECRET", "--insecure"],
+            environment: ["TL_SECRET": Coturn.secret])
         expectPassed(outcome, count: 4)
     }
 
     @Test func trustedThroughCAFile() throws {
         let coturn = try Coturn()
-        let outcome = try probe(["turns:localhost:\(coturn.tlsPort)", "turns:localhost:\(coturn.tlsPort)?transport=udp",
-                                 "--ca-file", coturn.certificate.path,
-                                 "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": Coturn.password])
+        let outcome = try probe(
+            [
+                "turns:localhost:\(coturn.tlsPort)", "turns:localhost:\(coturn.tlsPort)?transport=udp",
+                "--ca-file", coturn.certificate.path,
+                "--user", Coturn.user, "--password-env", "TL_PASSWORD",
+            ],
+            environment: ["TL_PASSWORD": Coturn.password])
         expectPassed(outcome, count: 2)
     }
 
@@ -99,15 +110,18 @@ struct ProbeInteropTests {
 
     @Test func wrongPassword() throws {
         let coturn = try Coturn()
-        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": "not-the-password"])
-        #expect(failure(outcome, at: "allocate").contains("401 Unauthorized after sending credentials: the password or shared secret is wrong"))
+        let outcome = try probe(
+            ["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+            environment: ["TL_PASSWORD": "not-the-password"])
+        #expect(
+            failure(outcome, at: "allocate").contains("401 Unauthorized after sending credentials: the password or shared secret is wrong"))
     }
 
     @Test func refusedLoopbackPeer() throws {
         let coturn = try Coturn(loopbackPeers: false)
-        let outcome = try probe(["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": Coturn.password])
+        let outcome = try probe(
+            ["turn:127.0.0.1:\(coturn.udpPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+            environment: ["TL_PASSWORD": Coturn.password])
         let error = failure(outcome, at: "permission")
         #expect(error.contains("403"))
         #expect(error.contains("the relay refuses peer 127.0.0.1"))
@@ -115,32 +129,44 @@ struct ProbeInteropTests {
 
     @Test func untrustedCertificate() throws {
         let coturn = try Coturn()
-        let outcome = try probe(["turns:127.0.0.1:\(coturn.tlsPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": Coturn.password])
+        let outcome = try probe(
+            ["turns:127.0.0.1:\(coturn.tlsPort)", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+            environment: ["TL_PASSWORD": Coturn.password])
         #expect(failure(outcome, at: "connect") == "TLS: certificate for 127.0.0.1 is not trusted (use --ca-file or --insecure)")
-        let overDTLS = try probe(["turns:127.0.0.1:\(coturn.tlsPort)?transport=udp", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
-                                 environment: ["TL_PASSWORD": Coturn.password])
-        #expect(failure(overDTLS, at: "connect")
-            == "DTLS: certificate for 127.0.0.1 is not trusted: self-signed certificate (use --ca-file or --insecure)")
+        let overDTLS = try probe(
+            ["turns:127.0.0.1:\(coturn.tlsPort)?transport=udp", "--user", Coturn.user, "--password-env", "TL_PASSWORD"],
+            environment: ["TL_PASSWORD": Coturn.password])
+        #expect(
+            failure(overDTLS, at: "connect")
+                == "DTLS: certificate for 127.0.0.1 is not trusted: self-signed certificate (use --ca-file or --insecure)")
     }
 
     /// A TCP or TLS server that closes every connection as soon as it has accepted it (and
     /// shaken hands): each waiting request ends, within the timeout, and the row says why.
     /// Before, a request sent as the close arrived waited forever, ignoring --timeout and SIGINT.
-    @Test(arguments: [("turn:127.0.0.1:%d?transport=tcp", "connection closed by the server after it accepted it"),
-                      ("turns:127.0.0.1:%d", "connection closed by the server after the handshake")])
+    @Test(arguments: [
+        ("turn:127.0.0.1:%d?transport=tcp", "connection closed by the server after it accepted it"),
+        ("turns:127.0.0.1:%d", "connection closed by the server after the handshake"),
+    ])
     func serverClosingEveryConnection(_ uriFormat: String, _ reason: String) async throws {
         let certificate = try ThrowawayCertificate()
         let port = try Coturn.freePort()
-        let server = try RelayInteropTests.spawn("/usr/bin/python3", ["-c", Self.closingServer, "\(port)", certificate.certificate,
-                                                                      certificate.key, uriFormat.hasPrefix("turns") ? "tls" : "tcp"])
+        let server = try RelayInteropTests.spawn(
+            "/usr/bin/python3",
+            [
+                "-c", Self.closingServer, "\(port)", certificate.certificate,
+                certificate.key, uriFormat.hasPrefix("turns") ? "tls" : "tcp",
+            ])
         defer { RelayInteropTests.kill(server) }
         try await Self.waitUntilListening(port)
         // The race hit 4 tries in 10.
         for _ in 0..<6 {
-            let outcome = try await TestProcess.run(productsDirectory.appendingPathComponent("turnload"), [
-                "probe", String(format: uriFormat, port), "--insecure", "--timeout", "3", "--user", "u", "--password-env", "TL_PASSWORD",
-            ], environment: ["TL_PASSWORD": "p"], limit: .seconds(30))
+            let outcome = try await TestProcess.run(
+                productsDirectory.appendingPathComponent("turnload"),
+                [
+                    "probe", String(format: uriFormat, port), "--insecure", "--timeout", "3", "--user", "u", "--password-env",
+                    "TL_PASSWORD",
+                ], environment: ["TL_PASSWORD": "p"], limit: .seconds(30))
             #expect(outcome.status == 1, "\(outcome.output)\n\(outcome.errors)")
             #expect(outcome.output.contains(reason), "\(outcome.output)")
             #expect(!outcome.output.contains("I/O on closed channel"), "\(outcome.output)")
@@ -181,9 +207,11 @@ struct ProbeInteropTests {
         let coturn = try Coturn()
         let clock = ContinuousClock()
         let started = clock.now
-        let outcome = try await TestProcess.run(productsDirectory.appendingPathComponent("turnload"), [
-            "probe", "turn:127.0.0.1:\(coturn.udpPort)", "--packets", "1000", "--user", Coturn.user, "--password-env", "TL_PASSWORD",
-        ], environment: ["TL_PASSWORD": Coturn.password], limit: .seconds(40), interruptAfter: .seconds(3))
+        let outcome = try await TestProcess.run(
+            productsDirectory.appendingPathComponent("turnload"),
+            [
+                "probe", "turn:127.0.0.1:\(coturn.udpPort)", "--packets", "1000", "--user", Coturn.user, "--password-env", "TL_PASSWORD",
+            ], environment: ["TL_PASSWORD": Coturn.password], limit: .seconds(40), interruptAfter: .seconds(3))
         #expect(outcome.status == 130, "\(outcome.output)\n\(outcome.errors)")
         #expect(clock.now - started < .seconds(8))
         #expect(outcome.output.contains("INTERRUPTED"), "\(outcome.output)")
@@ -221,8 +249,9 @@ struct ProbeInteropTests {
     @Test func silentPortTimesOut() throws {
         let silent = try LoopbackUDPSocket()
         let started = Date()
-        let outcome = try probe(["turn:127.0.0.1:\(silent.port)", "--user", "u", "--password-env", "TL_PASSWORD", "--timeout", "2"],
-                                environment: ["TL_PASSWORD": "p"])
+        let outcome = try probe(
+            ["turn:127.0.0.1:\(silent.port)", "--user", "u", "--password-env", "TL_PASSWORD", "--timeout", "2"],
+            environment: ["TL_PASSWORD": "p"])
         #expect(failure(outcome, at: "allocate") == "no answer from 127.0.0.1:\(silent.port)/udp after 2.0 s (2 retransmissions)")
         #expect(Date().timeIntervalSince(started) < 15, "the probe must not hang past its timeouts")
     }
@@ -231,8 +260,9 @@ struct ProbeInteropTests {
     /// of 10 s of retransmissions per step.
     @Test func closedPortIsUnreachable() throws {
         let port = try Coturn.freePort()
-        let outcome = try probe(["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD"],
-                                environment: ["TL_PASSWORD": "p"])
+        let outcome = try probe(
+            ["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD"],
+            environment: ["TL_PASSWORD": "p"])
         let reason = "nothing listens on 127.0.0.1:\(port)/udp (ICMP port unreachable): is the relay running, is the port right?"
         #expect(failure(outcome, at: "binding") == reason)
         #expect(failure(outcome, at: "allocate") == reason)
@@ -241,4 +271,3 @@ struct ProbeInteropTests {
         #expect(milliseconds.count == 2 && milliseconds.allSatisfy { $0 < 5000 }, "no retransmissions after ICMP: \(milliseconds)")
     }
 }
-

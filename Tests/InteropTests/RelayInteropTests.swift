@@ -1,9 +1,9 @@
 import Foundation
 import NIOPosix
-import Testing
-import TestSupport
 import TURNProtocol
 import TURNRelay
+import TestSupport
+import Testing
 
 /// Other people's TURN clients against our relay, on loopback: coturn's turnutils_uclient over
 /// UDP, TCP, TLS and DTLS (echoed by turnutils_peer), and aioice's client (PyPI).
@@ -26,8 +26,10 @@ struct RelayInteropTests {
         let address = { (port: Int) in TransportAddress(ip: .loopbackV4, port: UInt16(port)) }
         let relay = try await RelayServer.start(
             configuration: configuration,
-            listeners: [RelayListener(.udp, address(plain)), RelayListener(.tcp, address(plain)),
-                        RelayListener(.tls, address(secure)), RelayListener(.dtls, address(secure))],
+            listeners: [
+                RelayListener(.udp, address(plain)), RelayListener(.tcp, address(plain)),
+                RelayListener(.tls, address(secure)), RelayListener(.dtls, address(secure)),
+            ],
             identity: RelayIdentity(certificateFile: certificate.certificate, keyFile: certificate.key),
             relayIP: .loopbackV4, group: MultiThreadedEventLoopGroup.singleton)
         return (relay, plain, secure)
@@ -50,22 +52,30 @@ struct RelayInteropTests {
         // dropped at its full receive queue: the relay (a debug build), uclient (one thread that
         // decrypts 50 DTLS sessions) or the peer. That loss is the machine's, not the relay's logic.
         let legacy = try LegacyOpenSSLConfiguration()
-        let (client, machineDrops) = try await measureAgain(attempts: 3, {
-            let before = udpReceiveBufferErrors()
-            let run = try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/turnutils_uclient"), [
-                "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
-                "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
-            ] + flags + ["127.0.0.1"], environment: ["OPENSSL_CONF": legacy.path], limit: .seconds(90))
-            return (run, udpReceiveBufferErrors() - before)
-        }, while: { run, machineDrops in
-            machineDrops > 0 || (run.status != 0 && (run.output + run.errors).contains("channel bind: error 400"))
-        })
+        let (client, machineDrops) = try await measureAgain(
+            attempts: 3,
+            {
+                let before = udpReceiveBufferErrors()
+                let run = try await TestProcess.run(
+                    URL(fileURLWithPath: "/usr/bin/turnutils_uclient"),
+                    [
+                        "-c", "-m", "50", "-n", "500", "-l", "120", "-z", "20", "-e", "127.0.0.1", "-r", "\(peerPort)",
+                        "-u", "alice", "-w", Self.password, "-p", "\(flags.contains("-S") ? secure : plain)",
+                    ] + flags + ["127.0.0.1"], environment: ["OPENSSL_CONF": legacy.path], limit: .seconds(90))
+                return (run, udpReceiveBufferErrors() - before)
+            },
+            while: { run, machineDrops in
+                machineDrops > 0 || (run.status != 0 && (run.output + run.errors).contains("channel bind: error 400"))
+            })
         let output = client.output + client.errors
         let summary = output.split(separator: "\n").filter { $0.contains("tot_send_msgs") || $0.contains("Total lost packets") }
         // Where a loss was, if anywhere: the relay's own drops by reason.
         let counters = await relay.counters
-        let evidence = summary + ["kernel receive-queue drops on this machine during the last run: \(machineDrops)",
-                                  "relay counters: \(counters)"]
+        let evidence =
+            summary + [
+                "kernel receive-queue drops on this machine during the last run: \(machineDrops)",
+                "relay counters: \(counters)",
+            ]
         #expect(client.status == 0, "uclient over \(transport) failed:\n\(output.suffix(2000))")
         #expect(output.contains("tot_send_msgs=25000, tot_recv_msgs=25000"), "\(evidence)")
         #expect(output.contains("Total lost packets 0 (0.000000%)"), "\(evidence)")
@@ -81,9 +91,11 @@ struct RelayInteropTests {
         for allowed in [false, true] {
             let (relay, _, secure) = try await startRelay(certificate, legacyTLS: allowed)
             // Security level 0: OpenSSL 3 offers these versions nowhere else.
-            let client = try await TestProcess.run(URL(fileURLWithPath: "/usr/bin/openssl"), [
-                "s_client", "-connect", "127.0.0.1:\(secure)", flag, "-cipher", "DEFAULT:@SECLEVEL=0",
-            ], limit: .seconds(20))
+            let client = try await TestProcess.run(
+                URL(fileURLWithPath: "/usr/bin/openssl"),
+                [
+                    "s_client", "-connect", "127.0.0.1:\(secure)", flag, "-cipher", "DEFAULT:@SECLEVEL=0",
+                ], limit: .seconds(20))
             let output = client.output + client.errors
             let negotiated = output.contains("Protocol  : \(protocolName)\n") && !output.contains("Cipher is (NONE)")
             #expect(negotiated == allowed, "allowed \(allowed):\n\(output.suffix(1500))")
@@ -102,8 +114,9 @@ struct RelayInteropTests {
         let certificate = try ThrowawayCertificate()
         let (relay, plain, _) = try await startRelay(certificate)
         let script = Self.packageRoot.appendingPathComponent("Tests/InteropTests/aioice_relay.py").path
-        let client = try await TestProcess.run(URL(fileURLWithPath: python), [script, "127.0.0.1:\(plain)", "alice", "1000"],
-                                               environment: ["TURN_PASSWORD": Self.password], limit: .seconds(30))
+        let client = try await TestProcess.run(
+            URL(fileURLWithPath: python), [script, "127.0.0.1:\(plain)", "alice", "1000"],
+            environment: ["TURN_PASSWORD": Self.password], limit: .seconds(30))
         let output = client.output + client.errors
         #expect(client.status == 0, "\(output)")
         #expect(output.contains("\"sent\": 1000, \"received\": 1000"), "\(output)")
@@ -144,15 +157,15 @@ final class LegacyOpenSSLConfiguration {
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("openssl-legacy-\(UUID().uuidString).cnf").path
         try """
-            openssl_conf = default_conf
-            [default_conf]
-            ssl_conf = ssl_sect
-            [ssl_sect]
-            system_default = system_default_sect
-            [system_default_sect]
-            CipherString = DEFAULT@SECLEVEL=0
+        openssl_conf = default_conf
+        [default_conf]
+        ssl_conf = ssl_sect
+        [ssl_sect]
+        system_default = system_default_sect
+        [system_default_sect]
+        CipherString = DEFAULT@SECLEVEL=0
 
-            """.write(toFile: path, atomically: true, encoding: .utf8)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
     }
 
     deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -6,8 +6,10 @@ import RunModel
 import Testing
 
 /// Runs `clients` for `duration` against `target` on a thread of its own.
-func runLoad(_ target: LoadTarget, clients: Int, duration: Duration, drain: Duration = .seconds(1),
-             timeout: Duration = .seconds(10), during: @escaping @Sendable () async throws -> Void = {}) async throws -> LoadOutcome {
+func runLoad(
+    _ target: LoadTarget, clients: Int, duration: Duration, drain: Duration = .seconds(1),
+    timeout: Duration = .seconds(10), during: @escaping @Sendable () async throws -> Void = {}
+) async throws -> LoadOutcome {
     var configuration = LoadConfiguration()
     configuration.clients = clients
     configuration.duration = duration

@@ -1,5 +1,6 @@
-@testable import LoadEngine
 import Testing
+
+@testable import LoadEngine
 
 @Suite("pacing and bookkeeping")
 struct PacingTests {

@@ -1,8 +1,9 @@
 import Foundation
-@testable import LoadEngine
-import Testing
 import TURNClient
 import TURNProtocol
+import Testing
+
+@testable import LoadEngine
 
 @Suite("why a client did not get going")
 struct SetupFailureTests {

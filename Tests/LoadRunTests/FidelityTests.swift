@@ -1,7 +1,7 @@
 import Measurement
 import Reporting
-import Testing
 import TestSupport
+import Testing
 
 /// turnload measures what its relay injects: the tolerances, over 20,000 packets or
 /// more each way (100 clients × 50 packets/s × 5 s).
@@ -11,9 +11,10 @@ struct FidelityTests {
 
     /// Measured again while the harness says it fell behind: its figures are then its own.
     func run(impair: String?, topology: String = "echo") async throws -> RunResult {
-        let run = try await measureAgain({
-            try await LoadRun.start(Self.load + ["--topology", topology] + (impair.map { ["--relay-impair", $0] } ?? []))
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        let run = try await measureAgain(
+            {
+                try await LoadRun.start(Self.load + ["--topology", topology] + (impair.map { ["--relay-impair", $0] } ?? []))
+            }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         return try #require(run.result, "no result.json:\n\(run.outcome.errors)")
     }
@@ -21,9 +22,10 @@ struct FidelityTests {
     @Test func noImpairmentNoLossNoReorderAt200Clients() async throws {
         // Measured again while the harness says it fell behind, or while the in-process relay,
         // sharing this busy machine, fell behind and the kernel dropped at its sockets.
-        let run = try await measureAgain({
-            try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
+        let run = try await measureAgain(
+            {
+                try await LoadRun.start(["--clients", "200", "--ramp", "400", "--duration", "5s"])
+            }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
         let result = try #require(run.result, "\(run.outcome.errors)")
         let relay = try #require(result.embeddedRelay)
         let toPeer = result.outcome.towardPeer
@@ -96,10 +98,13 @@ struct FidelityTests {
     /// Measured again while the harness, or the in-process relay beside it, fell behind: a
     /// relay starved of CPU relays less than its bucket allows.
     @Test func capacityHoldsTheRelayedRate() async throws {
-        let run = try await measureAgain({
-            try await LoadRun.start(["--clients", "100", "--ramp", "1000", "--duration", "8s", "--topology", "sink",
-                                     "--relay-max-pps", "2000", "--drain", "500ms"])
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
+        let run = try await measureAgain(
+            {
+                try await LoadRun.start([
+                    "--clients", "100", "--ramp", "1000", "--duration", "8s", "--topology", "sink",
+                    "--relay-max-pps", "2000", "--drain", "500ms",
+                ])
+            }, while: { $0.result?.outcome.healthSummary.verdict != .healthy || ($0.result?.embeddedRelay?.droppedReceiveQueue ?? 0) > 0 })
         let result = try #require(run.result, "\(run.outcome.errors)")
         let relay = try #require(result.embeddedRelay)
         let rate = Double(relay.packetsToPeers) / result.outcome.sendingSeconds

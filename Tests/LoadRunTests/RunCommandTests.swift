@@ -10,9 +10,10 @@ struct RunCommandTests {
     /// Pairs: each client's stream crosses two allocations to its partner; sink: one way.
     @Test(arguments: ["pair", "sink"])
     func topology(_ name: String) async throws {
-        let run = try await measureAgain({
-            try await LoadRun.start(["--topology", name, "--clients", "40", "--duration", "3s"])
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        let run = try await measureAgain(
+            {
+                try await LoadRun.start(["--topology", name, "--clients", "40", "--duration", "3s"])
+            }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.result)
         let outbound = result.outcome.towardPeer
@@ -27,9 +28,10 @@ struct RunCommandTests {
     /// (an allocation without IPv6 would be refused a channel to it, 443).
     @Test(.enabled(if: ipv6LoopbackWorks(), "::1 cannot be bound here"), arguments: ["ipv6", "both"])
     func relayFamily(_ family: String) async throws {
-        let run = try await measureAgain({
-            try await LoadRun.start(["--relay-family", family, "--clients", "10", "--duration", "2s"])
-        }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
+        let run = try await measureAgain(
+            {
+                try await LoadRun.start(["--relay-family", family, "--clients", "10", "--duration", "2s"])
+            }, while: { $0.result?.outcome.healthSummary.verdict != .healthy })
         #expect(run.outcome.status == 0, "\(run.outcome.errors)")
         let result = try #require(run.result)
         #expect(result.outcome.clients.allocated == 10, "\(result.outcome.clients.failureExamples)")
@@ -61,8 +63,9 @@ struct RunCommandTests {
 
     /// An --out that cannot be made fails before the load starts, naming it and why (exit 74).
     @Test func unwritableOutputFailsFirst() async throws {
-        let outcome = try await TurnloadBinary().run(["run", "--clients", "2", "--duration", "1s", "--out", "/proc/turnload-x"],
-                                                     limit: .seconds(20))
+        let outcome = try await TurnloadBinary().run(
+            ["run", "--clients", "2", "--duration", "1s", "--out", "/proc/turnload-x"],
+            limit: .seconds(20))
         #expect(outcome.status == 74, "\(outcome.errors)")
         #expect(outcome.errors.contains("cannot write /proc/turnload-x: No such file or directory"), "\(outcome.errors)")
         #expect(!outcome.errors.contains("allocated"), "the load started: \(outcome.errors)")
@@ -74,10 +77,12 @@ struct RunCommandTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try TurnloadBinary()
-        let outcome = try await TestProcess.run(URL(fileURLWithPath: "/bin/bash"), [
-            "-c", "ulimit -f 4; exec \"$0\" \"$@\"", binary.url.path,
-            "run", "--clients", "4", "--duration", "1s", "--gate", "--out", folder.path,
-        ], limit: .seconds(60))
+        let outcome = try await TestProcess.run(
+            URL(fileURLWithPath: "/bin/bash"),
+            [
+                "-c", "ulimit -f 4; exec \"$0\" \"$@\"", binary.url.path,
+                "run", "--clients", "4", "--duration", "1s", "--gate", "--out", folder.path,
+            ], limit: .seconds(60))
         #expect(outcome.status == 74, "\(outcome.output)\n\(outcome.errors)")
         #expect(outcome.errors.contains("cannot write \(folder.path)/result.json: File too large"), "\(outcome.errors)")
         #expect(outcome.output.contains("results: NOT WRITTEN"), "\(outcome.output)")
@@ -87,14 +92,16 @@ struct RunCommandTests {
     /// Every Allocate refused (a wrong password): the run failed, and says why, rather than
     /// calling itself complete with no client.
     @Test func everyAllocationRefused() async throws {
-        let relay = try await TurnloadRelay(credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
-                                            environment: ["TURN_PASSWORD": "right"])
+        let relay = try await TurnloadRelay(
+            credentials: ["--user", "alice", "--password-env", "TURN_PASSWORD"],
+            environment: ["TURN_PASSWORD": "right"])
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let outcome = try await TurnloadBinary().run([
-            "run", "--target", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env", "TURN_PASSWORD",
-            "--clients", "2", "--duration", "1s", "--out", folder.path,
-        ], environment: ["TURN_PASSWORD": "wrong"], limit: .seconds(60))
+        let outcome = try await TurnloadBinary().run(
+            [
+                "run", "--target", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env", "TURN_PASSWORD",
+                "--clients", "2", "--duration", "1s", "--out", folder.path,
+            ], environment: ["TURN_PASSWORD": "wrong"], limit: .seconds(60))
         #expect(outcome.status == 1, "\(outcome.output)\n\(outcome.errors)")
         #expect(outcome.output.contains("endpoint-failed, 0/2 clients allocated"), "\(outcome.output)")
         #expect(outcome.output.contains("401"), "\(outcome.output)")
@@ -131,4 +138,3 @@ struct RunCommandTests {
         #expect(!outcome.errors.contains("Fatal error") && !outcome.errors.contains("Stack dump"))
     }
 }
-

@@ -1,8 +1,8 @@
 import Foundation
 import Measurement
 import Reporting
-import Testing
 import TestSupport
+import Testing
 
 /// `turnload saturate` against its own relay with a capacity placed by `--relay-max-pps`.
 @Suite("saturate and gate", .serialized)
@@ -62,9 +62,10 @@ struct SaturateCommandTests {
     /// Ctrl-C mid-search: exit 130, and the steps so far are in `saturation.json`, marked. (A
     /// search that a harness-bound step ended before the Ctrl-C is tried again.)
     @Test func interruptedSearchKeepsItsSteps() async throws {
-        let search = try await SaturateCommand.run([
-            "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s", "--drain", "1s",
-        ], interruptAfter: .seconds(8))
+        let search = try await SaturateCommand.run(
+            [
+                "--start", "10", "--step", "10", "--max-clients", "100", "--step-duration", "2s", "--drain", "1s",
+            ], interruptAfter: .seconds(8))
         let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 130, "\(outcome.errors)")
@@ -81,9 +82,10 @@ struct SaturateCommandTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         let binary = try TurnloadBinary()
         let lossy = folder.appendingPathComponent("lossy").path
-        let impaired = try await measureAgain({
-            try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%", "--gate"])
-        }, while: { $0.status == 2 })
+        let impaired = try await measureAgain(
+            {
+                try await binary.run(["run", "--out", lossy, "--clients", "20", "--duration", "3s", "--relay-impair", "loss=5%", "--gate"])
+            }, while: { $0.status == 2 })
         #expect(impaired.status == 1, "\(impaired.errors)")
         let junit = try String(contentsOfFile: "\(lossy)/junit.xml", encoding: .utf8)
         #expect(junit.contains(#"<testcase classname="turnload.threshold" name="loss &lt; 0.5%">"#))
@@ -91,13 +93,16 @@ struct SaturateCommandTests {
         #expect(FileManager.default.fileExists(atPath: "\(lossy)/gate.md"))
         #expect(impaired.output.contains("turnload gate: FAIL"))
 
-        let loose = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--junit", folder.appendingPathComponent("j.xml").path])
+        let loose = try await binary.run([
+            "gate", lossy, "--threshold", "loss < 20%", "--junit", folder.appendingPathComponent("j.xml").path,
+        ])
         #expect(loose.status == 0, "\(loose.output)\(loose.errors)")
 
         let clean = folder.appendingPathComponent("clean").path
-        let baseline = try await measureAgain({
-            try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
-        }, while: { $0.status == 2 })
+        let baseline = try await measureAgain(
+            {
+                try await binary.run(["run", "--out", clean, "--clients", "20", "--duration", "3s", "--gate"])
+            }, while: { $0.status == 2 })
         #expect(baseline.status == 0, "\(baseline.output)\(baseline.errors)")
         let regressed = try await binary.run(["gate", lossy, "--threshold", "loss < 20%", "--baseline", clean])
         #expect(regressed.status == 1)

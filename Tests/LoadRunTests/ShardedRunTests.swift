@@ -1,7 +1,7 @@
 import Foundation
-import RunModel
 import Measurement
 import Reporting
+import RunModel
 import TestSupport
 import Testing
 
@@ -18,9 +18,13 @@ struct ShardedRunTests {
     @Test func threeShardsMergeIntoTheSumOfTheirParts() async throws {
         let binary = try TurnloadBinary()
         let port = try LoopbackUDPSocket().port
-        let relay = try RunningProcess(binary.url, ["relay", "--listen", "127.0.0.1:\(port)", "--user", "alice",
-                                                    "--password-env", "TL_SHARD_PASSWORD", "--allow-loopback-peers"],
-                                       environment: Self.environment)
+        let relay = try RunningProcess(
+            binary.url,
+            [
+                "relay", "--listen", "127.0.0.1:\(port)", "--user", "alice",
+                "--password-env", "TL_SHARD_PASSWORD", "--allow-loopback-peers",
+            ],
+            environment: Self.environment)
         try await relay.waitForErrors(containing: "relay listening on")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-shards-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -31,11 +35,16 @@ struct ShardedRunTests {
         let outcomes = try await withThrowingTaskGroup(of: (Int, TestProcess.Outcome).self) { group in
             for index in 1...3 {
                 group.addTask {
-                    (index, try await binary.run(
-                        ["run", "--target", "turn:127.0.0.1:\(port)", "--user", "alice", "--password-env", "TL_SHARD_PASSWORD",
-                         "--clients", "30", "--duration", "3s", "--drain", "1s", "--shard", "\(index)/3", "--start-at", startText,
-                         "--out", shardFolders[index - 1]],
-                        environment: Self.environment, limit: .seconds(60)))
+                    (
+                        index,
+                        try await binary.run(
+                            [
+                                "run", "--target", "turn:127.0.0.1:\(port)", "--user", "alice", "--password-env", "TL_SHARD_PASSWORD",
+                                "--clients", "30", "--duration", "3s", "--drain", "1s", "--shard", "\(index)/3", "--start-at", startText,
+                                "--out", shardFolders[index - 1],
+                            ],
+                            environment: Self.environment, limit: .seconds(60))
+                    )
                 }
             }
             return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
@@ -106,8 +115,9 @@ struct ShardedRunTests {
         let missing = try await binary.run(["merge", shardFolders[0], shardFolders[1]])
         #expect(missing.status == 64 && missing.errors.contains("shard 3/3 missing"), "\(missing.errors)")
         let twice = try await binary.run(["merge"] + shardFolders + [shardFolders[0]])
-        #expect(twice.status == 64 && twice.errors.contains("shard 1/3 is there twice (\(shardFolders[0]), \(shardFolders[0]))"),
-                "\(twice.errors)")
+        #expect(
+            twice.status == 64 && twice.errors.contains("shard 1/3 is there twice (\(shardFolders[0]), \(shardFolders[0]))"),
+            "\(twice.errors)")
     }
 
     @Test(arguments: [

@@ -9,11 +9,12 @@ struct CliffFinderTests {
         let offered = Double(clients) * 100
         let delivered = Double(min(clients, capacity)) * 100
         let loss = 100 * (offered - delivered) / offered
-        return LoadFigures(clients: clients, allocated: clients, allocationSuccessPercent: 100, lossPercent: loss, playoutLossPercent: loss,
-                           jitterP99Milliseconds: 2, delayP99Milliseconds: 3, rttP99Milliseconds: 6, meanMOS: loss > 1 ? 2.5 : 4.4,
-                           mos10thPercentile: loss > 1 ? 2.2 : 4.4, offeredPacketsPerSecond: offered, deliveredPacketsPerSecond: delivered,
-                           deliveredWireBitsPerSecond: delivered * 944, harnessSaturated: harnessSaturated,
-                           harnessReasons: harnessSaturated ? ["send lateness p99 9 ms exceeds 5 ms"] : [])
+        return LoadFigures(
+            clients: clients, allocated: clients, allocationSuccessPercent: 100, lossPercent: loss, playoutLossPercent: loss,
+            jitterP99Milliseconds: 2, delayP99Milliseconds: 3, rttP99Milliseconds: 6, meanMOS: loss > 1 ? 2.5 : 4.4,
+            mos10thPercentile: loss > 1 ? 2.2 : 4.4, offeredPacketsPerSecond: offered, deliveredPacketsPerSecond: delivered,
+            deliveredWireBitsPerSecond: delivered * 944, harnessSaturated: harnessSaturated,
+            harnessReasons: harnessSaturated ? ["send lateness p99 9 ms exceeds 5 ms"] : [])
     }
 
     @Test func cleanCapacityCliffAndKneeOfACappedEndpoint() throws {

@@ -25,8 +25,9 @@ struct CostProjectionTests {
 
     @Test func instancesSizedByTheCleanCapacity() throws {
         let selfHosted = PriceOption(name: "vm", pricing: .instances(dollarsPerHour: 0.1, callsPerInstance: nil, egressDollarsPerGB: 0))
-        let projection = CostProjection(volume: volume, options: [selfHosted], minutesPerMonth: 1_000_000, peakCalls: 2_500,
-                                        cleanCapacity: 1_000)
+        let projection = CostProjection(
+            volume: volume, options: [selfHosted], minutesPerMonth: 1_000_000, peakCalls: 2_500,
+            cleanCapacity: 1_000)
         #expect(try #require(projection.lines[0].monthlyDollars) == 3 * 0.1 * 730)
         #expect(projection.lines[0].detail.contains("3 instance(s) of 1000 calls (the measured clean capacity)"))
         let unknown = CostProjection(volume: volume, options: [selfHosted], minutesPerMonth: 1_000_000, cleanCapacity: nil)

@@ -6,7 +6,7 @@ import Testing
 @Suite("DirectionMetrics")
 struct DirectionMetricsTests {
     static let payloadBytes = 80
-    static let wireBytes = 80 + 4 + 8 + 20  // ChannelData + UDP + IPv4 headers
+    static let wireBytes = 80 + 4 + 8 + 20 // ChannelData + UDP + IPv4 headers
 
     /// One stream's worth of metrics: `sent` packets, some lost and delayed per the seed.
     static func stream(seed: UInt64, sent: Int = 1000) -> DirectionMetrics {
@@ -52,7 +52,7 @@ struct DirectionMetricsTests {
     @Test func summaryFiguresAndRates() {
         var metrics = DirectionMetrics()
         var script = StreamScript()
-        script.deliver((0..<1000).filter { $0 % 100 >= 2 } + [502])  // 20 lost in runs of 2, one duplicate
+        script.deliver((0..<1000).filter { $0 % 100 >= 2 } + [502]) // 20 lost in runs of 2, one duplicate
         metrics.addSent(packets: 1000, payloadBytes: 1000 * Self.payloadBytes, wireBytes: 1000 * Self.wireBytes)
         for arrival in script.arrivals {
             metrics.record(arrival, payloadBytes: Self.payloadBytes, wireBytes: Self.wireBytes)

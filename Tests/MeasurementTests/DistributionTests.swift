@@ -26,12 +26,13 @@ struct DistributionTests {
         #expect(distribution.max == sorted.last)
         #expect(distribution.mean == Double(values.reduce(0, +)) / 20_000)
         for perMille in [500, 900, 990, 999] {
-            let rank = (perMille * 20_000 + 999) / 1000  // the smallest rank with perMille ‰ at or below it
+            let rank = (perMille * 20_000 + 999) / 1000 // the smallest rank with perMille ‰ at or below it
             let exact = sorted[rank - 1]
             let percentile = Double(perMille) / 10
             let measured = distribution.percentile(percentile)
-            #expect(measured >= exact && Double(measured - exact) <= Double(exact) * 0.001 + 512,
-                    "p\(percentile): \(measured) vs \(exact)")
+            #expect(
+                measured >= exact && Double(measured - exact) <= Double(exact) * 0.001 + 512,
+                "p\(percentile): \(measured) vs \(exact)")
         }
     }
 
@@ -45,7 +46,7 @@ struct DistributionTests {
     @Test func outOfRangeValuesAreKeptNotDropped() {
         var distribution = Distribution()
         distribution.record(-5)
-        distribution.record(90_000_000_000)  // 90 s, above the 60 s histogram range
+        distribution.record(90_000_000_000) // 90 s, above the 60 s histogram range
         #expect(distribution.count == 2)
         #expect(distribution.min == 0)
         #expect(distribution.max == 90_000_000_000)

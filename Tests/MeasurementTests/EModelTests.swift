@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Measurement
 
 @Suite("E-model (ITU-T G.107)")
@@ -33,7 +34,7 @@ struct EModelTests {
     func delayPoints(mouthToEar: Double, expectedR: Double) {
         let (r, _) = Self.bare.rating(oneWayDelayMilliseconds: mouthToEar, lossPercent: 0)
         #expect(abs(r - expectedR) < 0.5)
-        #expect(abs(r - expectedR) < 0.06)  // and in fact to the rounding of the hand computation
+        #expect(abs(r - expectedR) < 0.06) // and in fact to the rounding of the hand computation
     }
 
     @Test(arguments: [

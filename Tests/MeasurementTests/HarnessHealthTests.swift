@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Measurement
 
 @Suite("HarnessHealth")
@@ -22,37 +23,45 @@ struct HarnessHealthTests {
         var health = HarnessHealth()
         for _ in 0..<98 { health.recordSend(lateness: 1_000_000) }
         for _ in 0..<2 { health.recordSend(lateness: 7_100_000) }
-        #expect(health.verdict(frameInterval: Self.frame) == .saturated(reasons: [
-            "send lateness p99 7.1 ms exceeds 5 ms (a quarter of the 20 ms frame interval)",
-        ]))
+        #expect(
+            health.verdict(frameInterval: Self.frame)
+                == .saturated(reasons: [
+                    "send lateness p99 7.1 ms exceeds 5 ms (a quarter of the 20 ms frame interval)"
+                ]))
     }
 
     @Test func missedTimersSaturateAboveOnePerMille() {
-        var health = Self.healthy()  // 10 000 sends
-        health.recordMissedTimers(10)  // 10 of 10 000 = 0.1 %, the limit itself
+        var health = Self.healthy() // 10 000 sends
+        health.recordMissedTimers(10) // 10 of 10 000 = 0.1 %, the limit itself
         #expect(health.verdict(frameInterval: Self.frame) == .healthy)
-        health.recordMissedTimers()  // 11 of 10 000 = 0.11 %
-        #expect(health.verdict(frameInterval: Self.frame) == .saturated(reasons: [
-            "11 of 10000 sends (0.11%) left more than one frame interval late, above the 0.1% limit",
-        ]))
+        health.recordMissedTimers() // 11 of 10 000 = 0.11 %
+        #expect(
+            health.verdict(frameInterval: Self.frame)
+                == .saturated(reasons: [
+                    "11 of 10000 sends (0.11%) left more than one frame interval late, above the 0.1% limit"
+                ]))
     }
 
     @Test func anyReceiveQueueDropSaturates() {
         var health = Self.healthy()
         health.addReceiveQueueDrops(1)
-        #expect(health.verdict(frameInterval: Self.frame) == .saturated(reasons: [
-            "the kernel dropped 1 received datagrams from the harness's full socket receive queues",
-        ]))
+        #expect(
+            health.verdict(frameInterval: Self.frame)
+                == .saturated(reasons: [
+                    "the kernel dropped 1 received datagrams from the harness's full socket receive queues"
+                ]))
     }
 
     @Test func busyCPUSaturatesAbove90Percent() {
         var health = Self.healthy()
-        health.recordCPU(used: 17_000_000_000, over: 10_000_000_000, coresAvailable: 2)  // 85 %
+        health.recordCPU(used: 17_000_000_000, over: 10_000_000_000, coresAvailable: 2) // 85 %
         #expect(health.verdict(frameInterval: Self.frame) == .healthy)
-        health.recordCPU(used: 19_000_000_000, over: 10_000_000_000, coresAvailable: 2)  // 95 %
-        #expect(health.verdict(frameInterval: Self.frame) == .saturated(reasons: [
-            "CPU use 1.9 of 2 cores (95%) exceeds 90% of the cores available",
-        ]))
+        health.recordCPU(used: 19_000_000_000, over: 10_000_000_000, coresAvailable: 2) // 95 %
+        #expect(
+            health.verdict(frameInterval: Self.frame)
+                == .saturated(reasons: [
+                    "CPU use 1.9 of 2 cores (95%) exceeds 90% of the cores available"
+                ]))
     }
 
     @Test func everyReasonIsReported() {

@@ -1,10 +1,11 @@
 import Testing
+
 @testable import Measurement
 
 @Suite("RFC 3550 interarrival jitter")
 struct JitterTests {
     @Test func constantTransitHasNoJitter() {
-        var script = StreamScript(firstTimestamp: UInt32.max - 5 * 960)  // crosses the timestamp wrap too
+        var script = StreamScript(firstTimestamp: UInt32.max - 5 * 960) // crosses the timestamp wrap too
         script.deliver(0..<200)
         #expect(script.receiver.jitter == 0)
         #expect(script.finish(sent: 200).jitter == 0)

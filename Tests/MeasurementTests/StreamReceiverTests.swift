@@ -45,7 +45,7 @@ struct StreamReceiverTests {
     @Test func duplicatesAreCountedAndNotReceivedTwice() {
         var script = StreamScript()
         script.deliver((0..<300).flatMap { $0 % 10 == 3 ? [$0, $0] : [$0] })
-        script.deliver([5, 150])  // late copies, still inside the window
+        script.deliver([5, 150]) // late copies, still inside the window
         let totals = script.finish(sent: 300)
         #expect(totals.received == 300)
         #expect(totals.duplicated == 32)
@@ -67,7 +67,7 @@ struct StreamReceiverTests {
 
     @Test func sequenceWrapAt65535() {
         var script = StreamScript(firstSequence: 65_000)
-        let lostAcrossWrap = [535, 536]  // sequence numbers 65535 and 0
+        let lostAcrossWrap = [535, 536] // sequence numbers 65535 and 0
         // 1 (index 537) arrives before 65534 (index 534): reordering across the wrap.
         var order = (0..<2000).filter { !lostAcrossWrap.contains($0) }
         let early = order.firstIndex(of: 537)!
@@ -87,7 +87,7 @@ struct StreamReceiverTests {
     @Test func tailLossIsOnlyVisibleWithTheSentCount() {
         var script = StreamScript()
         script.deliver(0..<970)
-        #expect(script.receiver.lostSoFar == 0)  // RFC 3550 A.3 cannot see it
+        #expect(script.receiver.lostSoFar == 0) // RFC 3550 A.3 cannot see it
         let totals = script.finish(sent: 1000)
         #expect(totals.lost == 30)
         #expect(totals.lossBursts.table == [30: 1])

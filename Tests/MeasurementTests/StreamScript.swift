@@ -21,12 +21,13 @@ struct StreamScript {
     mutating func deliver(_ indices: some Sequence<Int>, transit: (Int) -> Int64 = { _ in 30_000_000 }) {
         for index in indices {
             let sent = Int64(index) * Self.frame
-            arrivals.append(receiver.receive(
-                sequence: firstSequence &+ UInt16(truncatingIfNeeded: index),
-                rtpTimestamp: firstTimestamp &+ UInt32(truncatingIfNeeded: index) &* Self.ticksPerFrame,
-                arrival: sent + transit(index),
-                sentAt: sent
-            ))
+            arrivals.append(
+                receiver.receive(
+                    sequence: firstSequence &+ UInt16(truncatingIfNeeded: index),
+                    rtpTimestamp: firstTimestamp &+ UInt32(truncatingIfNeeded: index) &* Self.ticksPerFrame,
+                    arrival: sent + transit(index),
+                    sentAt: sent
+                ))
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Measurement
 
 @Suite("TimeSeries")
@@ -18,7 +19,8 @@ struct TimeSeriesTests {
         try shardA.add(SecondSample(second: 0, sent: 50, received: 50, activeClients: 1))
         var shardB = TimeSeries()
         try shardB.add(SecondSample(second: 2, sent: 100, received: 100, lost: 0, activeClients: 2))
-        try shardB.add(SecondSample(second: 1, sent: 100, received: 97, lost: 3, delay: Self.distribution(delaysB), activeClients: 2, errors: 1))
+        try shardB.add(
+            SecondSample(second: 1, sent: 100, received: 97, lost: 3, delay: Self.distribution(delaysB), activeClients: 2, errors: 1))
 
         var merged = shardA
         try merged.merge(shardB)
@@ -34,16 +36,20 @@ struct TimeSeriesTests {
 
     @Test func csvHasAHeaderAndOneRowPerSecond() throws {
         var series = TimeSeries()
-        try series.add(SecondSample(
-            second: 0, sent: 50, received: 49, lost: 1, bytesSent: 5600, bytesReceived: 5488,
-            delay: Self.distribution(Array(repeating: 20, count: 99) + [30]),
-            rtt: Self.distribution(Array(repeating: 41, count: 100)),
-            activeClients: 1, errors: 0))
+        try series.add(
+            SecondSample(
+                second: 0, sent: 50, received: 49, lost: 1, bytesSent: 5600, bytesReceived: 5488,
+                delay: Self.distribution(Array(repeating: 20, count: 99) + [30]),
+                rtt: Self.distribution(Array(repeating: 41, count: 100)),
+                activeClients: 1, errors: 0))
         try series.add(SecondSample(second: 1, sent: 50, activeClients: 1, errors: 2))
 
         let lines = try series.csv().split(separator: "\n", omittingEmptySubsequences: false)
-        #expect(lines.count == 4 && lines[3].isEmpty)  // header, two rows, final newline
-        #expect(lines[0] == "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors")
+        #expect(lines.count == 4 && lines[3].isEmpty) // header, two rows, final newline
+        #expect(
+            lines[0]
+                == "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
+        )
 
         let cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         #expect(Array(cells[0...5]) == ["0", "50", "49", "1", "5600", "5488"])

@@ -13,12 +13,16 @@ struct FECProbe {
     init(_ library: OpusPacketLibrary) {
         let frameSamples = Int32(library.settings.samplesPerFrame)
         var status = OPUS_OK
-        let reference = opus_decoder_create(48_000, 1, &status)!, recovering = opus_decoder_create(48_000, 1, &status)!
+        let reference = opus_decoder_create(48_000, 1, &status)!
+        let recovering = opus_decoder_create(48_000, 1, &status)!
         let concealing = opus_decoder_create(48_000, 1, &status)!
         defer { [reference, recovering, concealing].forEach { opus_decoder_destroy($0) } }
         var original = [Int16](repeating: 0, count: Int(frameSamples))
-        var recovered = original, concealed = original
-        var signal = 0.0, recoveredError = 0.0, concealedError = 0.0
+        var recovered = original
+        var concealed = original
+        var signal = 0.0
+        var recoveredError = 0.0
+        var concealedError = 0.0
         for index in 0..<library.count {
             library.withPayload(index) { decode(reference, $0, into: &original, frameSamples) }
             let lost = index % 4 == 2 && index + 1 < library.count && !library.isSilent(index) && !library.isSilent(index + 1)
@@ -43,8 +47,10 @@ struct FECProbe {
     }
 }
 
-private func decode(_ decoder: OpaquePointer, _ payload: UnsafeRawBufferPointer, into pcm: inout [Int16],
-                    _ frameSamples: Int32, fec: Bool = false) {
+private func decode(
+    _ decoder: OpaquePointer, _ payload: UnsafeRawBufferPointer, into pcm: inout [Int16],
+    _ frameSamples: Int32, fec: Bool = false
+) {
     let bytes = payload.bindMemory(to: UInt8.self)
     let count = opus_decode(decoder, bytes.baseAddress, Int32(bytes.count), &pcm, frameSamples, fec ? 1 : 0)
     precondition(count == frameSamples, "opus_decode returned \(count)")

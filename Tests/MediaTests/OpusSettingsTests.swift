@@ -11,15 +11,17 @@ struct OpusSettingsTests {
         #expect(throws: MediaError.invalidFrameMilliseconds(milliseconds)) {
             try OpusSettings(frameMilliseconds: milliseconds).validated()
         }
-        #expect(MediaError.invalidFrameMilliseconds(milliseconds).description
-            == "--frame-ms must be 10, 20, 40 or 60 (got \(milliseconds))")
+        #expect(
+            MediaError.invalidFrameMilliseconds(milliseconds).description
+                == "--frame-ms must be 10, 20, 40 or 60 (got \(milliseconds))")
     }
 
     @Test(arguments: [-1, 0, 5_999, 510_001])
     func rejectsBitratesOutsideOpusRange(bitrate: Int) {
         #expect(throws: MediaError.invalidBitrate(bitrate)) { try OpusSettings(bitrate: bitrate).validated() }
-        #expect(MediaError.invalidBitrate(bitrate).description
-            == "--bitrate must be between 6k and 510k bits/s (got \(bitrate))")
+        #expect(
+            MediaError.invalidBitrate(bitrate).description
+                == "--bitrate must be between 6k and 510k bits/s (got \(bitrate))")
     }
 
     @Test func acceptsTheEdgesOfTheRanges() throws {
@@ -37,15 +39,19 @@ struct OpusSettingsTests {
     }
 
     @Test func defaultsAreWhatWebRTCSends() {
-        #expect(OpusSettings() == OpusSettings(bitrate: 32_000, frameMilliseconds: 20, variableBitrate: true,
-                                               discontinuousTransmission: false, forwardErrorCorrection: false))
+        #expect(
+            OpusSettings()
+                == OpusSettings(
+                    bitrate: 32_000, frameMilliseconds: 20, variableBitrate: true,
+                    discontinuousTransmission: false, forwardErrorCorrection: false))
     }
 
     @Test func decodingFillsMissingKeysWithDefaults() throws {
         let partial = try JSONDecoder().decode(OpusSettings.self, from: Data(#"{"bitrate": 24000, "forwardErrorCorrection": true}"#.utf8))
         #expect(partial == OpusSettings(bitrate: 24_000, forwardErrorCorrection: true))
-        let full = OpusSettings(bitrate: 64_000, frameMilliseconds: 60, variableBitrate: false,
-                                discontinuousTransmission: true, forwardErrorCorrection: true)
+        let full = OpusSettings(
+            bitrate: 64_000, frameMilliseconds: 60, variableBitrate: false,
+            discontinuousTransmission: true, forwardErrorCorrection: true)
         #expect(try JSONDecoder().decode(OpusSettings.self, from: JSONEncoder().encode(full)) == full)
     }
 

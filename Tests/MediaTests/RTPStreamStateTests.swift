@@ -1,7 +1,8 @@
-@testable import Media
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
+
+@testable import Media
 
 @Suite("RTP stream state")
 struct RTPStreamStateTests {

@@ -23,8 +23,12 @@ struct SpeechSignalTests {
     static let recording = record(seed: 1)
 
     @Test func sameSeedSameSamples() {
-        var first = SpeechSignal(seed: 42), second = SpeechSignal(seed: 42), other = SpeechSignal(seed: 43)
-        var a = [Int16](repeating: 0, count: 48_000), b = a, c = a
+        var first = SpeechSignal(seed: 42)
+        var second = SpeechSignal(seed: 42)
+        var other = SpeechSignal(seed: 43)
+        var a = [Int16](repeating: 0, count: 48_000)
+        var b = a
+        var c = a
         _ = first.fill(&a)
         _ = second.fill(&b)
         _ = other.fill(&c)
@@ -36,10 +40,12 @@ struct SpeechSignalTests {
     @Test func talksAndPausesInConversationalTurns() {
         let activities = Self.recording.activities
         #expect(activities.first == .talkSpurtStart)
-        var talkRuns: [Int] = [], pauseRuns: [Int] = []
+        var talkRuns: [Int] = []
+        var pauseRuns: [Int] = []
         var start = 0
         for index in 1...activities.count {
-            let ended = index == activities.count || (activities[index] == .pause) != (activities[start] == .pause)
+            let ended =
+                index == activities.count || (activities[index] == .pause) != (activities[start] == .pause)
                 || activities[index] == .talkSpurtStart
             guard ended else { continue }
             // The last run is cut short by the end of the recording.

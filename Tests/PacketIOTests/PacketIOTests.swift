@@ -34,7 +34,10 @@ struct PacketIOTests {
         defer { peer.close() }
         let port = try #require(peer.localPort)
         let (first, second) = (try Self.connected(to: port), try Self.connected(to: port))
-        defer { first.close(); second.close() }
+        defer {
+            first.close()
+            second.close()
+        }
         #expect([UInt8]([1, 2, 3]).withUnsafeBytes { first.send($0) })
         #expect([UInt8]([4, 5]).withUnsafeBytes { second.send($0) })
         usleep(50_000)
@@ -53,13 +56,20 @@ struct PacketIOTests {
     @Test func outboxSendsHeaderAndPayloadToEachDestination() throws {
         let sender = try UDPSocket.bound(to: Self.loopback)
         let (first, second) = (try UDPSocket.bound(to: Self.loopback), try UDPSocket.bound(to: Self.loopback))
-        defer { sender.close(); first.close(); second.close() }
+        defer {
+            sender.close()
+            first.close()
+            second.close()
+        }
         let outbox = DatagramOutbox()
         for (receiver, payload) in [(first, [UInt8]([9, 8])), (second, [7])] {
             let address = try SocketAddress(ipAddress: "127.0.0.1", port: try #require(receiver.localPort))
             let queued = payload.withUnsafeBytes { bytes in
-                address.withSockAddr { outbox.add(header: 0x4001_0002, headerLength: 4, payload: bytes, to: $0,
-                                                  length: socklen_t($1), flushingTo: sender.descriptor) }
+                address.withSockAddr {
+                    outbox.add(
+                        header: 0x4001_0002, headerLength: 4, payload: bytes, to: $0,
+                        length: socklen_t($1), flushingTo: sender.descriptor)
+                }
             }
             #expect(queued)
         }
@@ -70,16 +80,20 @@ struct PacketIOTests {
         #expect(Self.receive(second) == [0x40, 0x01, 0x00, 0x02, 7])
         let oversized = [UInt8](repeating: 0, count: 2048)
         let refused = oversized.withUnsafeBytes { bytes in
-            Self.loopback.withSockAddr { outbox.add(header: 0, headerLength: 4, payload: bytes, to: $0, length: socklen_t($1),
-                                                    flushingTo: sender.descriptor) }
+            Self.loopback.withSockAddr {
+                outbox.add(
+                    header: 0, headerLength: 4, payload: bytes, to: $0, length: socklen_t($1),
+                    flushingTo: sender.descriptor)
+            }
         }
         #expect(!refused, "2052 bytes do not fit a 2048-byte datagram buffer")
         let batch = DatagramBatch()
-        #expect([UInt8]([1]).withUnsafeBytes { bytes in
-            try! SocketAddress(ipAddress: "127.0.0.1", port: first.localPort!).withSockAddr {
-                sendto(sender.descriptor, bytes.baseAddress, bytes.count, 0, $0, socklen_t($1)) == 1
-            }
-        })
+        #expect(
+            [UInt8]([1]).withUnsafeBytes { bytes in
+                try! SocketAddress(ipAddress: "127.0.0.1", port: first.localPort!).withSockAddr {
+                    sendto(sender.descriptor, bytes.baseAddress, bytes.count, 0, $0, socklen_t($1)) == 1
+                }
+            })
         usleep(50_000)
         #expect(try batch.receive(from: first.descriptor).get() == 1)
         let source = batch.source(0).withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee }
@@ -102,7 +116,9 @@ struct PacketIOTests {
         let read = PacketLoop.now()
         let arrival = try #require(batch.arrival(0))
         // Usually 20 ms before the read; under load the kernel may process loopback's queue late.
-        #expect(arrival >= before - 100_000 && arrival <= read, "arrival \(arrival - before) ns after the send, read \(read - arrival) ns later")
+        #expect(
+            arrival >= before - 100_000 && arrival <= read, "arrival \(arrival - before) ns after the send, read \(read - arrival) ns later"
+        )
 
         let unstamped = try UDPSocket.bound(to: Self.loopback)
         defer { unstamped.close() }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reporting
 
 @Suite("charts")
@@ -21,10 +22,12 @@ struct ChartTests {
     }
 
     @Test func drawsEverySeriesWithItsLegendAndPoints() {
-        let chart = LineChart(title: "Loss against load", x: ChartAxis("offered load (calls)"), y: ChartAxis("loss (%)"), series: [
-            ChartSeries("coturn", points: [ChartPoint(100, 0), ChartPoint(200, 0.1), ChartPoint(300, 2)], color: 0),
-            ChartSeries("relay", points: [ChartPoint(100, 0), ChartPoint(200, 0.3)], color: 1, dashed: true),
-        ])
+        let chart = LineChart(
+            title: "Loss against load", x: ChartAxis("offered load (calls)"), y: ChartAxis("loss (%)"),
+            series: [
+                ChartSeries("coturn", points: [ChartPoint(100, 0), ChartPoint(200, 0.1), ChartPoint(300, 2)], color: 0),
+                ChartSeries("relay", points: [ChartPoint(100, 0), ChartPoint(200, 0.3)], color: 1, dashed: true),
+            ])
         let svg = chart.svg(id: "c1")
         #expect(svg.hasPrefix("<svg class=\"chart\""))
         #expect(svg.contains("<title id=\"c1-title\">Loss against load</title>"))
@@ -39,9 +42,11 @@ struct ChartTests {
     }
 
     @Test func escapesEveryText() {
-        let chart = LineChart(title: "a <b> & \"c\"", x: ChartAxis("x's"), y: ChartAxis("<y>"), series: [
-            ChartSeries("</svg><script>alert(1)</script>", points: [ChartPoint(0, 1)], color: 0),
-        ], markers: [ChartMarker(x: 0, label: "<m>", tone: .bad)], limit: ChartLimit(y: 1, label: "a&b"))
+        let chart = LineChart(
+            title: "a <b> & \"c\"", x: ChartAxis("x's"), y: ChartAxis("<y>"),
+            series: [
+                ChartSeries("</svg><script>alert(1)</script>", points: [ChartPoint(0, 1)], color: 0)
+            ], markers: [ChartMarker(x: 0, label: "<m>", tone: .bad)], limit: ChartLimit(y: 1, label: "a&b"))
         let svg = chart.svg(id: "c")
         #expect(!svg.contains("<script>") && !svg.contains("<b>") && !svg.contains("<m>") && !svg.contains("<y>"))
         #expect(svg.contains("a &lt;b&gt; &amp; &quot;c&quot;"))
@@ -51,11 +56,14 @@ struct ChartTests {
     }
 
     @Test func marksLoadsAndDrawsTheLimit() {
-        let chart = LineChart(title: "Loss", x: ChartAxis("calls"), y: ChartAxis("loss (%)"),
-                              series: [ChartSeries("loss", points: [ChartPoint(100, 0), ChartPoint(800, 0.4), ChartPoint(900, 3)], color: 0)],
-                              markers: [ChartMarker(x: 600, label: "clean capacity 600", tone: .good),
-                                        ChartMarker(x: 800, label: "cliff 800", tone: .bad)],
-                              limit: ChartLimit(y: 0.5, label: "limit: loss < 0.5%"))
+        let chart = LineChart(
+            title: "Loss", x: ChartAxis("calls"), y: ChartAxis("loss (%)"),
+            series: [ChartSeries("loss", points: [ChartPoint(100, 0), ChartPoint(800, 0.4), ChartPoint(900, 3)], color: 0)],
+            markers: [
+                ChartMarker(x: 600, label: "clean capacity 600", tone: .good),
+                ChartMarker(x: 800, label: "cliff 800", tone: .bad),
+            ],
+            limit: ChartLimit(y: 0.5, label: "limit: loss < 0.5%"))
         let svg = chart.svg(id: "c")
         #expect(count("<line class=\"marker\"", in: svg) == 2)
         #expect(svg.contains(">clean capacity 600</text>") && svg.contains(">cliff 800</text>"))
@@ -65,9 +73,10 @@ struct ChartTests {
     }
 
     @Test func namesALimitFarAboveTheDataInsteadOfFlatteningThem() {
-        let chart = LineChart(title: "RTT", x: ChartAxis("calls"), y: ChartAxis("ms"),
-                              series: [ChartSeries("rtt", points: [ChartPoint(1, 2), ChartPoint(2, 3)], color: 0)],
-                              limit: ChartLimit(y: 150, label: "limit: rtt-p99 < 150 ms"))
+        let chart = LineChart(
+            title: "RTT", x: ChartAxis("calls"), y: ChartAxis("ms"),
+            series: [ChartSeries("rtt", points: [ChartPoint(1, 2), ChartPoint(2, 3)], color: 0)],
+            limit: ChartLimit(y: 150, label: "limit: rtt-p99 < 150 ms"))
         let svg = chart.svg(id: "c")
         #expect(!svg.contains("<line class=\"limit\""))
         #expect(svg.contains("limit: rtt-p99 &lt; 150 ms (above the chart)"))
@@ -75,8 +84,9 @@ struct ChartTests {
     }
 
     @Test func percentilesSpreadByTheirNines() {
-        let chart = LineChart(title: "RTT distribution", x: ChartAxis("percentile", scale: .nines), y: ChartAxis("ms"),
-                              series: [ChartSeries("rtt", points: [ChartPoint(0, 1), ChartPoint(90, 2), ChartPoint(99, 3), ChartPoint(99.9, 4)], color: 0)])
+        let chart = LineChart(
+            title: "RTT distribution", x: ChartAxis("percentile", scale: .nines), y: ChartAxis("ms"),
+            series: [ChartSeries("rtt", points: [ChartPoint(0, 1), ChartPoint(90, 2), ChartPoint(99, 3), ChartPoint(99.9, 4)], color: 0)])
         let svg = chart.svg(id: "c")
         for label in ["0%", "90%", "99%", "99.9%", "99.99%"] { #expect(svg.contains(">\(label)</text>")) }
         // 0 → 90 → 99 → 99.9 are equally far apart along x.
@@ -86,7 +96,8 @@ struct ChartTests {
     }
 
     @Test func saysWhenThereIsNothingToDraw() {
-        let svg = LineChart(title: "RTT", x: ChartAxis("s"), y: ChartAxis("ms"), series: [ChartSeries("rtt", points: [], color: 0)]).svg(id: "c")
+        let svg = LineChart(title: "RTT", x: ChartAxis("s"), y: ChartAxis("ms"), series: [ChartSeries("rtt", points: [], color: 0)]).svg(
+            id: "c")
         #expect(svg.contains(">no data</text>"))
         #expect(!svg.contains("class=\"series\""))
     }

@@ -1,7 +1,8 @@
 import Foundation
 import Measurement
-import Testing
 import TestSupport
+import Testing
+
 @testable import Reporting
 
 /// The HTML reports opened in headless Chromium, as a person would open them: each page must
@@ -43,7 +44,8 @@ struct ChromiumRenderTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try ReportWriter.writeRun(try Fixtures.echoRun(), to: path("run"))
         let page = try String(contentsOfFile: path("run/report.html"), encoding: .utf8)
-        try Data(page.replacingOccurrences(of: "</body>", with: "<script>notAFunction()</script></body>").utf8).write(to: folder.appendingPathComponent("error.html"))
+        try Data(page.replacingOccurrences(of: "</body>", with: "<script>notAFunction()</script></body>").utf8).write(
+            to: folder.appendingPathComponent("error.html"))
         try Data(page.replacingOccurrences(of: "svg.chart{display:block;", with: "svg.chart{display:none;").utf8)
             .write(to: folder.appendingPathComponent("hidden.html"))
         #expect(body(try await dumpDOM("error.html")).contains("data-script-error=\"1\""))
@@ -60,10 +62,12 @@ struct ChromiumRenderTests {
 
     func dumpDOM(_ page: String) async throws -> String {
         let chromium = try #require(Self.chromium, "chromium is missing: apt-get install chromium (make test does)")
-        let outcome = try await TestProcess.run(URL(fileURLWithPath: chromium), [
-            "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(path("profile"))", "--dump-dom",
-            folder.appendingPathComponent(page).absoluteString,
-        ], limit: .seconds(60))
+        let outcome = try await TestProcess.run(
+            URL(fileURLWithPath: chromium),
+            [
+                "--headless", "--no-sandbox", "--disable-gpu", "--user-data-dir=\(path("profile"))", "--dump-dom",
+                folder.appendingPathComponent(page).absoluteString,
+            ], limit: .seconds(60))
         try #require(outcome.status == 0, "chromium failed: \(outcome.errors.suffix(500))")
         return outcome.output
     }

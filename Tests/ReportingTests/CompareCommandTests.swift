@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
+
 @testable import Reporting
 
 /// `turnload compare` as a user runs it: results written by `run`, the table on standard
@@ -15,7 +16,8 @@ struct CompareCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         for (index, loss) in [0.0, 0.05, 0.1, 2, 2.1, 2.2].enumerated() {
             let target = index < 3 ? "turn:a.example.com" : "turn:b.example.com"
-            try ResultWriter.write(try Fixtures.run(loss: loss, target: target), to: path("ab/\(index < 3 ? "a" : "b")-round\(index % 3 + 1)"))
+            try ResultWriter.write(
+                try Fixtures.run(loss: loss, target: target), to: path("ab/\(index < 3 ? "a" : "b")-round\(index % 3 + 1)"))
         }
         let outcome = try await TurnloadBinary().run(["compare", path("ab"), "--out", path("out"), "--minutes-per-month", "2000000"])
         #expect(outcome.status == 0, "\(outcome.errors)")
@@ -25,7 +27,9 @@ struct CompareCommandTests {
         #expect(!outcome.output.contains("cannot tell a difference from noise"))
         let html = try String(contentsOfFile: path("out/compare.html"), encoding: .utf8)
         #expect(html.contains("<svg class=\"chart\""))
-        #expect(try String(contentsOfFile: path("out/compare.md"), encoding: .utf8).hasPrefix("# turnload compare: turn:a.example.com vs turn:b.example.com"))
+        #expect(
+            try String(contentsOfFile: path("out/compare.md"), encoding: .utf8).hasPrefix(
+                "# turnload compare: turn:a.example.com vs turn:b.example.com"))
     }
 
     @Test func refusesWhatItCannotCompare() async throws {

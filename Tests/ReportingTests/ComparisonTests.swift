@@ -1,7 +1,8 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 import Testing
+
 @testable import Reporting
 
 @Suite("comparison")
@@ -53,7 +54,8 @@ struct ComparisonTests {
         let comparison = try Comparison(try runs(a, losses: [0]) + runs(b, losses: [0, 0]))
         let warning = try #require(comparison.warnings.first { $0.contains("noise") })
         #expect(warning.contains("\(a) has 1 run, \(b) has 2 runs"))
-        #expect(warning.contains("one run cannot tell a difference from noise: repeat with `turnload run --repeat 3 --target A --target B`"))
+        #expect(
+            warning.contains("one run cannot tell a difference from noise: repeat with `turnload run --repeat 3 --target A --target B`"))
         let markdown = ComparisonReport.document(comparison).markdown
         #expect(markdown.contains("too few runs to tell a difference from noise"))
     }
@@ -90,10 +92,11 @@ struct ComparisonTests {
     @Test func comparesSaturationCapacitiesAndTheFiguresAtASharedLoad() throws {
         let first = try Fixtures.saturation(target: a)
         let second = try Fixtures.saturation(target: b, shift: 1, loads: [100, 200, 300, 400, 500, 600])
-        let comparison = try Comparison([
-            LoadedResult(path: "/r/a/saturation.json", content: .saturation(first.0, steps: first.steps)),
-            LoadedResult(path: "/r/b/saturation.json", content: .saturation(second.0, steps: second.steps)),
-        ], minutesPerMonth: 1_000_000)
+        let comparison = try Comparison(
+            [
+                LoadedResult(path: "/r/a/saturation.json", content: .saturation(first.0, steps: first.steps)),
+                LoadedResult(path: "/r/b/saturation.json", content: .saturation(second.0, steps: second.steps)),
+            ], minutesPerMonth: 1_000_000)
         #expect(comparison.kind == .saturations)
         #expect(comparison.sharedLoad == 500)
         #expect(comparison.rows.prefix(3).map(\.figure) == [.cleanCapacity, .cliff, .knee])
@@ -111,7 +114,8 @@ struct ComparisonTests {
     @Test func refusesToMixRunsAndSaturations() throws {
         let saturation = try Fixtures.saturation()
         #expect(throws: ComparisonError.self) {
-            try Comparison(try runs(a, losses: [0]) + [LoadedResult(path: "/s/saturation.json", content: .saturation(saturation.0, steps: []))])
+            try Comparison(
+                try runs(a, losses: [0]) + [LoadedResult(path: "/s/saturation.json", content: .saturation(saturation.0, steps: []))])
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Reporting
 
 @Suite("reading results back")
@@ -30,7 +31,10 @@ struct LoadedResultTests {
         // One step's folder is missing: the others still load.
         for step in steps.dropLast() { try write(step, to: "sat/step-\(step.configuration.clients)") }
         let loaded = try #require(try LoadedResult.load(folder.path).first)
-        guard case let .saturation(read, readSteps) = loaded.content else { Issue.record("not read as a saturation"); return }
+        guard case let .saturation(read, readSteps) = loaded.content else {
+            Issue.record("not read as a saturation")
+            return
+        }
         #expect(read.finding == saturation.finding)
         #expect(readSteps.map(\.configuration.clients) == [100, 200, 300, 400])
     }
@@ -63,13 +67,19 @@ struct LoadedResultTests {
     /// buckets, loss bursts of one length twice, or their lost packets) trapped the loader.
     /// Such a file is refused with a message, as a negative count is.
     @Test(arguments: [
-        (#""rtt":{"buckets":[[352768,1],[359936,1]"#,
-         #""rtt":{"buckets":[[352768,18446744073709551615],[359936,2]"#, "histogram"),
-        (#""late":0,"lossBursts":[],"lost":0"#,
-         #""late":0,"lossBursts":[{"length":1,"count":9223372036854775807},{"length":1,"count":9223372036854775807}],"lost":0"#,
-         "loss bursts"),
-        (#""late":0,"lossBursts":[],"lost":0"#,
-         #""late":0,"lossBursts":[{"length":3,"count":9223372036854775807}],"lost":0"#, "loss bursts"),
+        (
+            #""rtt":{"buckets":[[352768,1],[359936,1]"#,
+            #""rtt":{"buckets":[[352768,18446744073709551615],[359936,2]"#, "histogram"
+        ),
+        (
+            #""late":0,"lossBursts":[],"lost":0"#,
+            #""late":0,"lossBursts":[{"length":1,"count":9223372036854775807},{"length":1,"count":9223372036854775807}],"lost":0"#,
+            "loss bursts"
+        ),
+        (
+            #""late":0,"lossBursts":[],"lost":0"#,
+            #""late":0,"lossBursts":[{"length":3,"count":9223372036854775807}],"lost":0"#, "loss bursts"
+        ),
     ])
     func countsPastIntegersAreNotAResult(original: String, edited: String, problem: String) throws {
         defer { try? FileManager.default.removeItem(at: root) }

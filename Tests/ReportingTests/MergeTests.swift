@@ -1,7 +1,7 @@
 import Foundation
-import RunModel
 import Measurement
 import Reporting
+import RunModel
 import Testing
 
 /// `RunResult.merged`: the shards of a run, merged, are the run; anything else is refused.
@@ -75,8 +75,10 @@ struct MergeTests {
     }
 
     @Test func theWorstStatusWins() throws {
-        var parts = try [ScriptedRun.result(0..<10, shard: "1/3"), ScriptedRun.result(10..<20, shard: "2/3"),
-                         ScriptedRun.result(20..<30, shard: "3/3")]
+        var parts = try [
+            ScriptedRun.result(0..<10, shard: "1/3"), ScriptedRun.result(10..<20, shard: "2/3"),
+            ScriptedRun.result(20..<30, shard: "3/3"),
+        ]
         parts[2].outcome.status = .interrupted
         #expect(try RunResult.merged(parts).outcome.status == .interrupted)
         parts[0].outcome.status = .endpointFailed

@@ -1,7 +1,8 @@
 import Foundation
-import RunModel
 import Measurement
+import RunModel
 import Testing
+
 @testable import Reporting
 
 @Suite("reports")
@@ -26,8 +27,10 @@ struct ReportTests {
         let html = document.html
         #expect(html.contains("<header class=\"fail\">"))
         #expect(html.contains("<td class=\"fail\">✗</td>") && html.contains("<td class=\"pass\">✓</td>"))
-        for title in ["Packets per second", "Loss per second, end to end", "One-way delay per second", "RTT per second", "Jitter per second",
-                      "Active clients", "One-way delay distribution", "RTT distribution"] {
+        for title in [
+            "Packets per second", "Loss per second, end to end", "One-way delay per second", "RTT per second", "Jitter per second",
+            "Active clients", "One-way delay distribution", "RTT distribution",
+        ] {
             #expect(html.contains("<title id=\"chart-") && html.contains(">\(title)</title>"), "missing plot \(title)")
         }
         #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 8)
@@ -42,7 +45,9 @@ struct ReportTests {
         let document = RunReport.document(result)
         #expect(document.tone == .fail)
         let markdown = document.markdown
-        #expect(markdown.contains("> **HARNESS SATURATED: these figures measure turnload, not the endpoint**\n> - send lateness p99 9 ms exceeds 5 ms"))
+        #expect(
+            markdown.contains(
+                "> **HARNESS SATURATED: these figures measure turnload, not the endpoint**\n> - send lateness p99 9 ms exceeds 5 ms"))
         #expect(markdown.contains("Partial results: the run was interrupted"))
         #expect(document.html.contains("<div class=\"alert fail\" role=\"alert\"><strong>HARNESS SATURATED"))
 
@@ -53,7 +58,8 @@ struct ReportTests {
 
     @Test func runReportProjectsTheCost() throws {
         let result = try Fixtures.echoRun()
-        let cost = CostProjection(volume: TrafficVolume(result), options: PriceOption.defaults, minutesPerMonth: 1_000_000, cleanCapacity: 600)
+        let cost = CostProjection(
+            volume: TrafficVolume(result), options: PriceOption.defaults, minutesPerMonth: 1_000_000, cleanCapacity: 600)
         let markdown = RunReport.document(result, cost: cost).markdown
         #expect(markdown.contains("## Cost projection"))
         #expect(markdown.contains("per million call-minutes"))
@@ -79,7 +85,9 @@ struct ReportTests {
         #expect(stepRows.last?.contains("✗") == true)
 
         let html = document.html
-        for title in ["Loss against load", "Jitter p99 against load", "RTT p99 against load", "Throughput against load", "MOS against load"] {
+        for title in [
+            "Loss against load", "Jitter p99 against load", "RTT p99 against load", "Throughput against load", "MOS against load",
+        ] {
             #expect(html.contains(">\(title)</title>"))
         }
         #expect(html.components(separatedBy: ">clean capacity 300</text>").count - 1 == 5)
@@ -92,8 +100,9 @@ struct ReportTests {
 
     @Test func saturationReportSaysWhenTheHarnessWasTheLimit() throws {
         var (saturation, _) = try Fixtures.saturation()
-        saturation.finding = SaturationFinding(cleanCapacity: 200, cliff: nil, knee: 300, harnessBoundAt: 300,
-                                               harnessReasons: ["CPU use 0.95 of 1 cores (95%) exceeds 90% of the cores available"])
+        saturation.finding = SaturationFinding(
+            cleanCapacity: 200, cliff: nil, knee: 300, harnessBoundAt: 300,
+            harnessReasons: ["CPU use 0.95 of 1 cores (95%) exceeds 90% of the cores available"])
         saturation.status = .interrupted
         let document = SaturationReport.document(saturation)
         let markdown = document.markdown
@@ -108,8 +117,9 @@ struct ReportTests {
     @Test func saturationReportShowsTheHold() throws {
         var (saturation, _) = try Fixtures.saturation()
         let held = saturation.steps[1]
-        saturation.hold = SaturationHold(clients: 240, targetBytes: 90e9, bytes: 91.2e9, folder: "hold", status: .complete,
-                                         figures: held.figures, checks: held.checks)
+        saturation.hold = SaturationHold(
+            clients: 240, targetBytes: 90e9, bytes: 91.2e9, folder: "hold", status: .complete,
+            figures: held.figures, checks: held.checks)
         let markdown = SaturationReport.document(saturation).markdown
         #expect(markdown.contains("## Hold at 240 calls"))
         #expect(markdown.contains("91.2 GB of the 90 GB asked for"))

@@ -12,21 +12,26 @@ enum ScriptedRun {
     static let target = "turn:127.0.0.1:3478"
     static let start = Date(timeIntervalSince1970: 1_795_532_400)
     /// A second of 32 kbit/s Opus in 20 ms packets, as the packet library measures it.
-    static let media = MediaFacts(packets: 50, meanPayloadBytes: 80, maxPayloadBytes: 96, sentPacketFraction: 1,
-                                  payloadBitsPerSecond: 32_000)
+    static let media = MediaFacts(
+        packets: 50, meanPayloadBytes: 80, maxPayloadBytes: 96, sentPacketFraction: 1,
+        payloadBitsPerSecond: 32_000)
 
     static var configuration: RunConfiguration {
-        RunConfiguration(clients: clients, durationSeconds: 30, rampPerSecond: 100, topology: .echo, transport: "udp",
-                         media: OpusSettings(), jitterBufferMilliseconds: 60, drainSeconds: 2, threads: 1, embeddedRelay: false,
-                         relayImpairment: nil, relayMaxPps: nil, seed: 1)
+        RunConfiguration(
+            clients: clients, durationSeconds: 30, rampPerSecond: 100, topology: .echo, transport: "udp",
+            media: OpusSettings(), jitterBufferMilliseconds: 60, drainSeconds: 2, threads: 1, embeddedRelay: false,
+            relayImpairment: nil, relayMaxPps: nil, seed: 1)
     }
 
     /// The run of `range`'s clients, as the shard `shard` (nil: the whole run in one process).
-    static func result(_ range: Range<Int>, shard: String? = nil, startedLater: TimeInterval = 0,
-                       configuration: RunConfiguration = configuration) throws -> RunResult {
-        RunResult(turnloadVersion: "test", target: target, startedAt: start.addingTimeInterval(startedLater), configuration: configuration,
-                  media: media, outcome: outcome(range), shard: try shard.map { try ShardAssignment(parsing: $0) },
-                  scheduledStart: start)
+    static func result(
+        _ range: Range<Int>, shard: String? = nil, startedLater: TimeInterval = 0,
+        configuration: RunConfiguration = configuration
+    ) throws -> RunResult {
+        RunResult(
+            turnloadVersion: "test", target: target, startedAt: start.addingTimeInterval(startedLater), configuration: configuration,
+            media: media, outcome: outcome(range), shard: try shard.map { try ShardAssignment(parsing: $0) },
+            scheduledStart: start)
     }
 
     static func outcome(_ range: Range<Int>) -> LoadOutcome {
@@ -89,8 +94,9 @@ enum ScriptedRun {
         let quality = CallQuality(rating: &calls, model: model, delay: towardPeer.oneWayDelay)
         return LoadOutcome(
             status: .complete, endpointSoftware: "turnload relay",
-            clients: ClientFigures(requested: range.count, allocationLatency: latency, failures: failures,
-                                   failureExamples: failures.mapValues { _ in "an example" }),
+            clients: ClientFigures(
+                requested: range.count, allocationLatency: latency, failures: failures,
+                failureExamples: failures.mapValues { _ in "an example" }),
             sendingSeconds: Double(seconds) + Double(range.lowerBound) / 100, towardPeer: towardPeer, towardClient: towardClient,
             rtt: rtt, quality: quality, health: health, healthSummary: health.summary(frameInterval: 20_000_000),
             series: perSecond.map(\.sample), calls: calls)
@@ -99,8 +105,9 @@ enum ScriptedRun {
     private static func totals(sent: Int, lost: Int, jitter: Int64) -> StreamTotals {
         var bursts = LossBursts()
         if lost > 0 { bursts.record(length: 1, count: lost) }
-        return StreamTotals(sent: sent, received: sent - lost, duplicated: 0, reordered: 0, late: 0, stale: 0, lost: lost,
-                            lossBursts: bursts, jitter: jitter)
+        return StreamTotals(
+            sent: sent, received: sent - lost, duplicated: 0, reordered: 0, late: 0, stale: 0, lost: lost,
+            lossBursts: bursts, jitter: jitter)
     }
 
     /// One second's figures as the engine gathers them, before they become a `SecondSample`.
@@ -118,8 +125,9 @@ enum ScriptedRun {
         var errors = 0
 
         var sample: SecondSample {
-            SecondSample(second: second, sent: sent, received: received, lost: lost, bytesSent: bytesSent, bytesReceived: bytesReceived,
-                         delay: delay, rtt: rtt, jitter: jitter, activeClients: activeClients, errors: errors)
+            SecondSample(
+                second: second, sent: sent, received: received, lost: lost, bytesSent: bytesSent, bytesReceived: bytesReceived,
+                delay: delay, rtt: rtt, jitter: jitter, activeClients: activeClients, errors: errors)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenario
 
 @Suite("nearest key")

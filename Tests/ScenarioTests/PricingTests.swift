@@ -1,5 +1,6 @@
 import Measurement
 import Testing
+
 @testable import Scenario
 
 /// `pricing:`, the price table costs are projected under.
@@ -23,12 +24,14 @@ struct PricingTests {
                 per-hour: 0.2
             """
         let scenario = try Scenario(yaml: yaml, path: "s.yaml")
-        #expect(scenario.prices == [
-            PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
-            PriceOption(name: "both-ways", pricing: .traffic(dollarsPerGB: 0.08, freeGB: 0, billed: .both)),
-            PriceOption(name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: 800, egressDollarsPerGB: 0.09)),
-            PriceOption(name: "own-vm", pricing: .instances(dollarsPerHour: 0.2, callsPerInstance: nil, egressDollarsPerGB: 0)),
-        ])
+        #expect(
+            scenario.prices == [
+                PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
+                PriceOption(name: "both-ways", pricing: .traffic(dollarsPerGB: 0.08, freeGB: 0, billed: .both)),
+                PriceOption(
+                    name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: 800, egressDollarsPerGB: 0.09)),
+                PriceOption(name: "own-vm", pricing: .instances(dollarsPerHour: 0.2, callsPerInstance: nil, egressDollarsPerGB: 0)),
+            ])
         // Prices are no option of any command.
         #expect(try scenario.arguments(for: "saturate", catalog: TestCatalog.catalog).isEmpty)
     }
@@ -39,7 +42,10 @@ struct PricingTests {
         ("pricing:\n  - name: a", "s.yaml:2:5: price option `a` needs per-gb (a provider billing traffic) or per-hour"),
         ("pricing:\n  - per-gb: 0.05", "s.yaml:2:5: a price option needs a `name`"),
         ("pricing:\n  - name: a\n    per-gb: 0.05\n    billed: egress", "s.yaml:4:13: `billed` is one of from-relay, to-relay, both"),
-        ("pricing:\n  - name: a\n    per-hour: 1\n    free-gb: 10", "s.yaml:4:14: `free-gb` prices traffic (with per-gb), but `a` runs instances"),
+        (
+            "pricing:\n  - name: a\n    per-hour: 1\n    free-gb: 10",
+            "s.yaml:4:14: `free-gb` prices traffic (with per-gb), but `a` runs instances"
+        ),
         ("pricing:\n  - name: a\n    per-gb: 0.05\n    calls-per-instance: 10", "s.yaml:4:25: `calls-per-instance` prices instances"),
         ("pricing:\n  - name: a\n    per-gb: -1", "s.yaml:3:13: `per-gb` must be a number at least 0, such as 0.05"),
         ("pricing:\n  - name: a\n    per-gb: $0.05", "s.yaml:3:13: `per-gb` must be a number at least 0"),

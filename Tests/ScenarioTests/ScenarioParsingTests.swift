@@ -1,5 +1,6 @@
 import Measurement
 import Testing
+
 @testable import Scenario
 
 /// What a scenario file holds, and the line-numbered errors for what it must not.
@@ -22,10 +23,11 @@ struct ScenarioParsingTests {
         let scenario = try Scenario(yaml: yaml, path: "s.yaml")
         #expect(scenario.name == "smoke" && scenario.description == "a small load" && scenario.command == "run")
         let options = try scenario.options(for: "run", catalog: TestCatalog.catalog)
-        #expect(options.flatMap(\.arguments) == [
-            "--clients=300", "--duration=30s", "--dtx", "--target=turn:a.example:3478",
-            "--target=turns:b.example:443?transport=tcp", "--relay-impair=loss=1%,delay=20ms",
-        ])
+        #expect(
+            options.flatMap(\.arguments) == [
+                "--clients=300", "--duration=30s", "--dtx", "--target=turn:a.example:3478",
+                "--target=turns:b.example:443?transport=tcp", "--relay-impair=loss=1%,delay=20ms",
+            ])
         #expect(options.map(\.position.line) == [4, 5, 6, 9, 10, 11])
     }
 
@@ -62,15 +64,19 @@ struct ScenarioParsingTests {
     /// The message names where secrets go, and never repeats the value.
     @Test(arguments: ["password", "secret", "credential"])
     func secretsAreRefused(_ key: String) {
-        TestCatalog.expectError("clients: 10\n\(key): hunter2", "s.yaml:2:1: a scenario never holds a secret, only where to find it: "
-            + "password-env or password-file for a password, secret-env or secret-file for a TURN REST shared secret")
+        TestCatalog.expectError(
+            "clients: 10\n\(key): hunter2",
+            "s.yaml:2:1: a scenario never holds a secret, only where to find it: "
+                + "password-env or password-file for a password, secret-env or secret-file for a TURN REST shared secret")
     }
 
     @Test func aScenarioForAnotherCommandSaysWhichToUse() {
-        TestCatalog.expectError("command: saturate\nclients: 10",
-                                "s.yaml:1:10: this scenario is for `turnload saturate`: run it with `turnload saturate --scenario s.yaml`")
-        TestCatalog.expectError("command: saturat",
-                                "s.yaml:1:10: `saturat` is not a command that takes a scenario; did you mean `saturate`? these do: run, saturate")
+        TestCatalog.expectError(
+            "command: saturate\nclients: 10",
+            "s.yaml:1:10: this scenario is for `turnload saturate`: run it with `turnload saturate --scenario s.yaml`")
+        TestCatalog.expectError(
+            "command: saturat",
+            "s.yaml:1:10: `saturat` is not a command that takes a scenario; did you mean `saturate`? these do: run, saturate")
     }
 
     @Test func theUsersRepeatableOptionsReplaceTheScenarios() throws {
@@ -78,8 +84,9 @@ struct ScenarioParsingTests {
         #expect(try TestCatalog.arguments(yaml, given: ["--target", "turn:c.example"]).get() == ["--clients=5"])
         #expect(try TestCatalog.arguments(yaml, given: ["--target=turn:c.example"]).get() == ["--clients=5"])
         // Single-value options stay: the user's, given after them, win as the last value.
-        #expect(try TestCatalog.arguments(yaml, given: ["--clients", "9"]).get()
-            == ["--target=turn:a.example", "--target=turn:b.example", "--clients=5"])
+        #expect(
+            try TestCatalog.arguments(yaml, given: ["--clients", "9"]).get()
+                == ["--target=turn:a.example", "--target=turn:b.example", "--clients=5"])
         #expect(try TestCatalog.arguments(yaml, given: ["--", "--target"]).get().count == 3)
     }
     /// Found by fuzzing: a "billion laughs" file, each anchor a list of two aliases of the one
@@ -89,8 +96,12 @@ struct ScenarioParsingTests {
         var yaml = "l0: &l0 [lol, lol]\n"
         for level in 1...40 { yaml += "l\(level): &l\(level) [*l\(level - 1), *l\(level - 1)]\n" }
         yaml += "? *l40\n: boom\n"
-        #expect(throws: ScenarioError(path: "s.yaml", position: nil, message:
-            "the scenario uses 81 YAML aliases (`*name`), more than the 16 a scenario may use: write the values out")) {
+        #expect(
+            throws: ScenarioError(
+                path: "s.yaml", position: nil,
+                message:
+                    "the scenario uses 81 YAML aliases (`*name`), more than the 16 a scenario may use: write the values out")
+        ) {
             try Scenario(yaml: yaml, path: "s.yaml")
         }
         let huge = "name: big\n" + String(repeating: "# a comment line of no consequence\n", count: 8000)

@@ -1,6 +1,7 @@
 import Foundation
 import Measurement
 import Testing
+
 @testable import Scenario
 
 /// The scenarios in `scenarios/` load, and quarterly-saturation (for `saturate`) translates
@@ -18,29 +19,37 @@ struct ShippedScenarioTests {
 
     @Test func everyShippedScenarioIsTested() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".yaml") }
-        #expect(Set(files) == ["quick-probe.yaml", "ci-gate.yaml", "quarterly-saturation.yaml", "fallback-paths.yaml",
-                               "credential-rotation.yaml"])
+        #expect(
+            Set(files) == [
+                "quick-probe.yaml", "ci-gate.yaml", "quarterly-saturation.yaml", "fallback-paths.yaml",
+                "credential-rotation.yaml",
+            ])
     }
 
     @Test func quarterlySaturationStepsHoldsAndPrices() throws {
         let scenario = try Scenario.load(path: Self.folder.appendingPathComponent("quarterly-saturation.yaml").path)
         let arguments = try scenario.arguments(for: "saturate", catalog: TestCatalog.catalog)
-        #expect(arguments == [
-            "--target=turn:relay.example.com:3478", "--user=alice", "--password-env=TURN_PASSWORD",
-            "--start=100", "--ramp=10", "--step=100", "--step-duration=30s", "--max-clients=3000",
-            "--hold-at=80%", "--hold-volume=90GB", "--minutes-per-month=1000000",
-            "--threshold=loss < 0.5%", "--threshold=jitter-p99 < 30ms", "--threshold=rtt-p99 < 150ms",
-            "--threshold=allocation-success >= 99.9%", "--threshold=mos >= 4.0",
-        ])
+        #expect(
+            arguments == [
+                "--target=turn:relay.example.com:3478", "--user=alice", "--password-env=TURN_PASSWORD",
+                "--start=100", "--ramp=10", "--step=100", "--step-duration=30s", "--max-clients=3000",
+                "--hold-at=80%", "--hold-volume=90GB", "--minutes-per-month=1000000",
+                "--threshold=loss < 0.5%", "--threshold=jitter-p99 < 30ms", "--threshold=rtt-p99 < 150ms",
+                "--threshold=allocation-success >= 99.9%", "--threshold=mos >= 4.0",
+            ])
         #expect(scenario.thresholds == Threshold.defaults)
-        #expect(scenario.prices == [
-            PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
-            PriceOption(name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
-        ])
+        #expect(
+            scenario.prices == [
+                PriceOption(name: "hosted", pricing: .traffic(dollarsPerGB: 0.05, freeGB: 1000, billed: .fromRelay)),
+                PriceOption(
+                    name: "self-hosted", pricing: .instances(dollarsPerHour: 0.096, callsPerInstance: nil, egressDollarsPerGB: 0.09)),
+            ])
     }
 
     @Test func aMissingFileIsAnError() {
-        #expect(throws: ScenarioError(path: "/nonexistent.yaml", position: nil, message: "cannot read the scenario (missing or unreadable)")) {
+        #expect(
+            throws: ScenarioError(path: "/nonexistent.yaml", position: nil, message: "cannot read the scenario (missing or unreadable)")
+        ) {
             try Scenario.load(path: "/nonexistent.yaml")
         }
     }

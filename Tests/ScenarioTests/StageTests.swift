@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Scenario
 
 /// k6-style stages: what each command makes of them, and what neither accepts.
@@ -18,10 +19,12 @@ struct StageTests {
 
     @Test func saturateStartsAtTheRampAndSteps() throws {
         let yaml = "stages:\n  - ramp to 100 over 10s\n  - step +100 every 30s until 3000"
-        #expect(try TestCatalog.arguments(yaml, for: "saturate").get()
-            == ["--start=100", "--ramp=10", "--step=100", "--step-duration=30s", "--max-clients=3000"])
-        #expect(try TestCatalog.arguments("stages: ['step  +50   every 1m until 400']", for: "saturate").get()
-            == ["--step=50", "--step-duration=1m", "--max-clients=400"])
+        #expect(
+            try TestCatalog.arguments(yaml, for: "saturate").get()
+                == ["--start=100", "--ramp=10", "--step=100", "--step-duration=30s", "--max-clients=3000"])
+        #expect(
+            try TestCatalog.arguments("stages: ['step  +50   every 1m until 400']", for: "saturate").get()
+                == ["--step=50", "--step-duration=1m", "--max-clients=400"])
     }
 
     @Test(arguments: [
@@ -36,7 +39,10 @@ struct StageTests {
         ("stages:\n  - hold 30s\n  - hold 1m", "run", "s.yaml:3:5: stages go in this order"),
         ("stages: ramp to 10 over 1s", "run", "s.yaml:1:9: `stages` is a list, one stage a line"),
         ("stages:\n  - {ramp: 10}", "run", "s.yaml:2:5: each item of `stages` is one value, not a mapping"),
-        ("stages:\n  - ramp to 10 over 1s\nclients: 20", "run", "s.yaml:3:1: `clients` is also set by `stages` on line 2: give it in one place"),
+        (
+            "stages:\n  - ramp to 10 over 1s\nclients: 20", "run",
+            "s.yaml:3:1: `clients` is also set by `stages` on line 2: give it in one place"
+        ),
         ("duration: 1m\nstages:\n  - hold 30s", "run", "s.yaml:1:1: `duration` is also set by `stages` on line 3"),
     ])
     func stageErrorsSayWhereAndWhat(_ yaml: String, _ command: String, _ message: String) {
@@ -46,8 +52,11 @@ struct StageTests {
     /// A stage that sets an option the command lacks says so rather than passing it on.
     @Test func aStageNeedsItsOptions() {
         let catalog = OptionCatalog(commands: ["run": [TestCatalog.value("clients")]])
-        #expect(throws: ScenarioError(path: "s.yaml", position: .init(line: 1, column: 10),
-                                      message: "this stage sets --ramp, which `turnload run` does not take")) {
+        #expect(
+            throws: ScenarioError(
+                path: "s.yaml", position: .init(line: 1, column: 10),
+                message: "this stage sets --ramp, which `turnload run` does not take")
+        ) {
             try Scenario(yaml: "stages: [ramp to 10 over 1s]", path: "s.yaml").arguments(for: "run", catalog: catalog)
         }
     }

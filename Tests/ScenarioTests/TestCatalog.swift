@@ -12,10 +12,11 @@ enum TestCatalog {
         value("secret-file"), value("credential-ttl"), value("clients"), value("duration"), value("ramp"), value("topology"),
         value("bitrate"), flag("vbr"), flag("cbr"), flag("dtx"), value("drain"), value("relay-impair"), value("out"),
     ]
-    static let saturate = run + [
-        value("start"), value("step"), value("step-duration"), value("max-clients"), flag("past-cliff"), value("hold-at"),
-        value("hold-volume"), value("minutes-per-month"), value("peak-calls"), repeatable("threshold"),
-    ]
+    static let saturate =
+        run + [
+            value("start"), value("step"), value("step-duration"), value("max-clients"), flag("past-cliff"), value("hold-at"),
+            value("hold-volume"), value("minutes-per-month"), value("peak-calls"), repeatable("threshold"),
+        ]
     static let catalog = OptionCatalog(commands: ["run": run, "saturate": saturate])
 
     /// The scenario's arguments for `command`, or the error's text.
@@ -26,8 +27,10 @@ enum TestCatalog {
     }
 
     /// Expects `yaml` to fail for `command` with a message that starts with `message` (where, then what).
-    static func expectError(_ yaml: String, _ message: String, for command: String = "run",
-                            sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectError(
+        _ yaml: String, _ message: String, for command: String = "run",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         guard case let .failure(error) = arguments(yaml, for: command) else {
             Issue.record("no error for \(yaml)", sourceLocation: sourceLocation)
             return
@@ -39,7 +42,8 @@ enum TestCatalog {
 extension Scenario {
     /// The command-line arguments of the options for `command` in the test catalog.
     func arguments(for command: String, catalog: OptionCatalog = TestCatalog.catalog, overriddenBy given: [String] = [])
-        throws(ScenarioError) -> [String] {
+        throws(ScenarioError) -> [String]
+    {
         try options(for: command, catalog: catalog, overriddenBy: given).flatMap(\.arguments)
     }
 }

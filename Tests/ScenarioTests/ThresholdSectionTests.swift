@@ -1,5 +1,6 @@
 import Measurement
 import Testing
+
 @testable import Scenario
 
 /// `thresholds:` as a map of metric to condition: validated where written, passed on as
@@ -18,15 +19,17 @@ struct ThresholdSectionTests {
 
     @Test func thresholdsAreValidatedAndPassedOnAsWritten() throws {
         let scenario = try Scenario(yaml: yaml, path: "s.yaml")
-        #expect(scenario.thresholds == [
-            Threshold(.loss, .below, 0.5), Threshold(.jitterP99, .below, 30), Threshold(.rttP99, .atMost, 150),
-            Threshold(.allocationSuccess, .atLeast, 99.95), Threshold(.mos, .atLeast, 4),
-        ])
+        #expect(
+            scenario.thresholds == [
+                Threshold(.loss, .below, 0.5), Threshold(.jitterP99, .below, 30), Threshold(.rttP99, .atMost, 150),
+                Threshold(.allocationSuccess, .atLeast, 99.95), Threshold(.mos, .atLeast, 4),
+            ])
         let arguments = try scenario.arguments(for: "saturate", catalog: TestCatalog.catalog)
-        #expect(arguments == [
-            "--threshold=loss < 0.5%", "--threshold=jitter-p99 < 30ms", "--threshold=rtt-p99 <= 0.15s",
-            "--threshold=allocation-success >= 99.95%", "--threshold=mos >= 4.0",
-        ])
+        #expect(
+            arguments == [
+                "--threshold=loss < 0.5%", "--threshold=jitter-p99 < 30ms", "--threshold=rtt-p99 <= 0.15s",
+                "--threshold=allocation-success >= 99.95%", "--threshold=mos >= 4.0",
+            ])
         // What the command will parse is what the scenario said.
         for (argument, threshold) in zip(arguments, scenario.thresholds) {
             #expect(try Threshold(parsing: String(argument.dropFirst("--threshold=".count))) == threshold)

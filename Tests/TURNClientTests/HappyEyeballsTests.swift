@@ -1,8 +1,8 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import Testing
 import TURNClient
 import TURNProtocol
+import Testing
 
 /// RFC 8305's attempt order and timing over scripted attempts: what starts when, who wins,
 /// and what happens to a success that comes too late.
@@ -20,15 +20,19 @@ struct HappyEyeballsTests {
     struct Refused: Error {}
 
     /// Each candidate: how long its attempt takes and whether it succeeds.
-    func race(_ script: [(name: String, milliseconds: Int, succeeds: Bool)], delay: Duration = .milliseconds(100),
-              log: Log) async throws -> (winner: String, failed: [String]) {
+    func race(
+        _ script: [(name: String, milliseconds: Int, succeeds: Bool)], delay: Duration = .milliseconds(100),
+        log: Log
+    ) async throws -> (winner: String, failed: [String]) {
         let race = try await HappyEyeballs.race(script, delay: delay, named: \.name) { candidate in
             log.started(candidate.name)
             // Deaf to cancellation, as a TCP connect under way is.
             await Task.detached { try? await Task.sleep(for: .milliseconds(candidate.milliseconds)) }.value
             guard candidate.succeeds else { throw Refused() }
             return candidate.name
-        } discard: { log.discarded($0) }
+        } discard: {
+            log.discarded($0)
+        }
         return (race.winner.name, race.failures.attempts.map(\.candidate))
     }
 

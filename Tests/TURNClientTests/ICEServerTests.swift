@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import TURNClient
 import TURNProtocol
+import Testing
 
 @Suite("iceServers JSON")
 struct ICEServerTests {
@@ -30,8 +30,10 @@ struct ICEServerTests {
         #expect(servers[1].uris[0].transport == .dtls)
     }
 
-    @Test(arguments: ["not json", "{}", "[1]", #"[{"username": "u"}]"#, #"[{"urls": "stun:x"}]"#,
-                      #"[{"urls": "turn:[::1"}]"#])
+    @Test(arguments: [
+        "not json", "{}", "[1]", #"[{"username": "u"}]"#, #"[{"urls": "stun:x"}]"#,
+        #"[{"urls": "turn:[::1"}]"#,
+    ])
     func rejects(json: String) {
         #expect(throws: ICEServersError.self) { try ICEServer.parse(json: Data(json.utf8)) }
     }

@@ -1,7 +1,7 @@
 import NIOCore
-import Testing
 import TURNClient
 import TURNProtocol
+import Testing
 
 /// A scripted server: it reads what the session sent and answers as a TURN server would.
 struct ScriptedServer {
@@ -18,29 +18,40 @@ struct ScriptedServer {
     func challenge(_ request: STUNMessage, code: Int = 401, algorithms: [PasswordAlgorithm]? = nil) -> ByteBuffer {
         var attributes: [STUNAttribute] = [.errorCode(STUNErrorCode(code)), .realm(realm), .nonce(nonce)]
         if let algorithms { attributes.append(.passwordAlgorithms(algorithms)) }
-        return STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID,
-                           attributes: attributes).encoded(fingerprint: true)
+        return STUNMessage(
+            request.type.method, .errorResponse, transactionID: request.transactionID,
+            attributes: attributes
+        ).encoded(fingerprint: true)
     }
 
     func error(_ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = []) -> ByteBuffer {
-        STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID,
-                    attributes: [.errorCode(code)] + extra).encoded(fingerprint: true)
+        STUNMessage(
+            request.type.method, .errorResponse, transactionID: request.transactionID,
+            attributes: [.errorCode(code)] + extra
+        ).encoded(fingerprint: true)
     }
 
-    func success(_ request: STUNMessage, _ attributes: [STUNAttribute], username: String = "alice",
-                 algorithm: STUNIntegrityAlgorithm = .hmacSHA1) -> ByteBuffer {
+    func success(
+        _ request: STUNMessage, _ attributes: [STUNAttribute], username: String = "alice",
+        algorithm: STUNIntegrityAlgorithm = .hmacSHA1
+    ) -> ByteBuffer {
         let passwordAlgorithm: PasswordAlgorithm = algorithm == .hmacSHA256 ? .sha256 : .md5
-        return STUNMessage(request.type.method, .successResponse, transactionID: request.transactionID,
-                           attributes: attributes + [.software("scripted")])
-            .encoded(integrity: STUNIntegrity(key: key(username, algorithm: passwordAlgorithm), algorithm: algorithm),
-                     fingerprint: true)
+        return STUNMessage(
+            request.type.method, .successResponse, transactionID: request.transactionID,
+            attributes: attributes + [.software("scripted")]
+        )
+        .encoded(
+            integrity: STUNIntegrity(key: key(username, algorithm: passwordAlgorithm), algorithm: algorithm),
+            fingerprint: true)
     }
 
     func allocated(_ request: STUNMessage, lifetime: UInt32 = 600) -> ByteBuffer {
-        success(request, [
-            .xorAddress(.xorRelayedAddress, relayed, transactionID: request.transactionID),
-            .xorAddress(.xorMappedAddress, mapped, transactionID: request.transactionID), .lifetime(lifetime),
-        ])
+        success(
+            request,
+            [
+                .xorAddress(.xorRelayedAddress, relayed, transactionID: request.transactionID),
+                .xorAddress(.xorMappedAddress, mapped, transactionID: request.transactionID), .lifetime(lifetime),
+            ])
     }
 }
 
@@ -48,7 +59,9 @@ struct ScriptedServer {
 struct TURNSessionTests {
     let server = ScriptedServer()
 
-    func session(reliable: Bool = false, credential: ClientCredential = .staticPassword(username: "alice", password: "wonderland")) -> TURNSession {
+    func session(reliable: Bool = false, credential: ClientCredential = .staticPassword(username: "alice", password: "wonderland"))
+        -> TURNSession
+    {
         TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: reliable))
     }
 
@@ -96,15 +109,24 @@ struct TURNSessionTests {
     @Test func sha256WhenOffered() throws {
         var session = session()
         let (first, _) = try sent(session.allocate(now: .zero))
-        let (second, bytes) = try sent(session.receive(server.challenge(first, algorithms: [.sha256, .md5]),
-                                                       now: .zero, unixTime: 0))
+        let (second, bytes) = try sent(
+            session.receive(
+                server.challenge(first, algorithms: [.sha256, .md5]),
+                now: .zero, unixTime: 0))
         #expect(try second.passwordAlgorithms == [2, 1])
         #expect(try second.passwordAlgorithm == 2)
         try STUNIntegrity(key: server.key("alice", algorithm: .sha256), algorithm: .hmacSHA256).verify(bytes)
-        let events = events(session.receive(server.success(second, [
-            .xorAddress(.xorRelayedAddress, server.relayed, transactionID: second.transactionID),
-        ], algorithm: .hmacSHA256), now: .zero, unixTime: 0))
-        guard case .allocated? = events.first else { Issue.record("\(events)"); return }
+        let events = events(
+            session.receive(
+                server.success(
+                    second,
+                    [
+                        .xorAddress(.xorRelayedAddress, server.relayed, transactionID: second.transactionID)
+                    ], algorithm: .hmacSHA256), now: .zero, unixTime: 0))
+        guard case .allocated? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
     }
 
     @Test func userhashWhenNonceAllowsIt() throws {
@@ -122,7 +144,10 @@ struct TURNSessionTests {
         let (first, _) = try sent(session.allocate(now: .zero))
         let (second, _) = try sent(session.receive(server.challenge(first), now: .zero, unixTime: 0))
         let events = events(session.receive(server.challenge(second), now: .zero, unixTime: 0))
-        guard case .failed(.allocate, .wrongCredentials(let error))? = events.first else { Issue.record("\(events)"); return }
+        guard case .failed(.allocate, .wrongCredentials(let error))? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(error.code == 401)
         #expect("\(TURNClientError.wrongCredentials(error))".contains("the password or shared secret is wrong"))
     }
@@ -137,16 +162,23 @@ struct TURNSessionTests {
         #expect(try third.nonce == "fresh-nonce")
         try STUNIntegrity(key: server.key("alice")).verify(bytes)
         let events = events(session.receive(server.challenge(third, code: 438), now: .zero, unixTime: 0))
-        guard case .failed(.allocate, .staleNonceLoop)? = events.first else { Issue.record("\(events)"); return }
+        guard case .failed(.allocate, .staleNonceLoop)? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
     }
 
     @Test func tryAlternateRedirects() throws {
         var session = session()
         let (first, _) = try sent(session.allocate(now: .zero))
         let alternate = TransportAddress("192.0.2.99:3478")!
-        let events = events(session.receive(
-            server.error(first, .tryAlternate, extra: [.address(.alternateServer, alternate)]), now: .zero, unixTime: 0))
-        guard case .redirected(let address)? = events.first else { Issue.record("\(events)"); return }
+        let events = events(
+            session.receive(
+                server.error(first, .tryAlternate, extra: [.address(.alternateServer, alternate)]), now: .zero, unixTime: 0))
+        guard case .redirected(let address)? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(address == alternate)
     }
 
@@ -157,7 +189,10 @@ struct TURNSessionTests {
         let (second, _) = try sent(session.receive(server.challenge(first), now: .zero, unixTime: 0))
         let reason = "reason \(code) from the server"
         let events = events(session.receive(server.error(second, STUNErrorCode(code, reason: reason)), now: .zero, unixTime: 0))
-        guard case .failed(.allocate, .rejected(let error))? = events.first else { Issue.record("\(events)"); return }
+        guard case .failed(.allocate, .rejected(let error))? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(error == STUNErrorCode(code, reason: reason))
     }
 
@@ -202,14 +237,18 @@ struct TURNSessionTests {
         #expect(try bind.channelNumber == ChannelNumber(rawValue: 0x4000))
         #expect(try bind.address(.xorPeerAddress) == peer)
         let bound = events(session.receive(server.success(bind, []), now: .seconds(1), unixTime: 0))
-        guard case .channelBound(let channel, peer)? = bound.first else { Issue.record("\(bound)"); return }
+        guard case .channelBound(let channel, peer)? = bound.first else {
+            Issue.record("\(bound)")
+            return
+        }
         #expect(session.channel(for: peer) == channel)
 
         // ChannelData from the server is data from the bound peer.
         var frame = ByteBuffer()
         frame.writeChannelData(ChannelData(channel: channel, payload: ByteBuffer(bytes: [1, 2, 3])), padded: false)
         guard case .data(let from, let payload)? = events(session.receive(frame, now: .seconds(2), unixTime: 0)).first else {
-            Issue.record("no data event"); return
+            Issue.record("no data event")
+            return
         }
         #expect(from == peer && payload == ByteBuffer(bytes: [1, 2, 3]))
 
@@ -235,13 +274,17 @@ struct TURNSessionTests {
         let (release, _) = try sent(session.release(now: .seconds(5)))
         #expect(try release.lifetime == 0)
         var tampered = Array(server.success(release, [.lifetime(0)]).readableBytesView)
-        tampered[tampered.count - 20] ^= 1  // inside MESSAGE-INTEGRITY, before FINGERPRINT
+        tampered[tampered.count - 20] ^= 1 // inside MESSAGE-INTEGRITY, before FINGERPRINT
         let failed = events(session.receive(ByteBuffer(bytes: tampered), now: .seconds(5), unixTime: 0))
-        guard case .failed(_, .responseIntegrity)? = failed.first else { Issue.record("\(failed)"); return }
+        guard case .failed(_, .responseIntegrity)? = failed.first else {
+            Issue.record("\(failed)")
+            return
+        }
 
         let (again, _) = try sent(session.release(now: .seconds(6)))
         guard case .released? = events(session.receive(server.success(again, [.lifetime(0)]), now: .seconds(6), unixTime: 0)).first else {
-            Issue.record("not released"); return
+            Issue.record("not released")
+            return
         }
         #expect(session.allocation == nil)
         #expect(session.nextDeadline == nil)
@@ -260,7 +303,8 @@ struct TURNSessionTests {
 
         let (release, _) = try sent(session.release(now: .seconds(2)))
         guard case .released? = events(session.receive(server.success(release, [.lifetime(0)]), now: .seconds(2), unixTime: 0)).first else {
-            Issue.record("not released"); return
+            Issue.record("not released")
+            return
         }
         #expect(session.channel(for: peer) == nil)
         #expect(session.nextDeadline == nil)
@@ -271,7 +315,8 @@ struct TURNSessionTests {
         // Allocated again (the session knows the realm and nonce now), the allocation is refreshed.
         let (again, _) = try sent(session.allocate(now: .seconds(10)))
         guard case .allocated? = events(session.receive(server.allocated(again), now: .seconds(10), unixTime: 0)).first else {
-            Issue.record("not allocated again"); return
+            Issue.record("not allocated again")
+            return
         }
         #expect(session.nextDeadline == .seconds(550))
         let (refresh, _) = try sent(session.advance(to: .seconds(550)))
@@ -292,10 +337,16 @@ struct TURNSessionTests {
         #expect(session.allocation == nil)
 
         let late = events(session.receive(server.success(bind, []), now: .seconds(2), unixTime: 0))
-        guard case .failed(.channelBind, .noAllocation)? = late.first else { Issue.record("\(late)"); return }
+        guard case .failed(.channelBind, .noAllocation)? = late.first else {
+            Issue.record("\(late)")
+            return
+        }
         #expect(session.channel(for: peer) == nil)
         let latePermission = events(session.receive(server.success(permission, []), now: .seconds(2), unixTime: 0))
-        guard case .failed(.createPermission, .noAllocation)? = latePermission.first else { Issue.record("\(latePermission)"); return }
+        guard case .failed(.createPermission, .noAllocation)? = latePermission.first else {
+            Issue.record("\(latePermission)")
+            return
+        }
         #expect(session.nextDeadline == nil)
     }
 
@@ -309,9 +360,12 @@ struct TURNSessionTests {
         let (first, _) = try sent(session.allocate(now: .zero))
         let (second, _) = try sent(session.receive(server.challenge(first), now: .zero, unixTime: 1000))
         #expect(try second.username == "1300:alice")
-        _ = session.receive(server.success(second, [
-            .xorAddress(.xorRelayedAddress, server.relayed, transactionID: second.transactionID),
-        ], username: "1300:alice"), now: .zero, unixTime: 1000)
+        _ = session.receive(
+            server.success(
+                second,
+                [
+                    .xorAddress(.xorRelayedAddress, server.relayed, transactionID: second.transactionID)
+                ], username: "1300:alice"), now: .zero, unixTime: 1000)
         _ = session.release(now: .seconds(1))
 
         // Ten minutes later the old credential has expired: the server says 401, the session
@@ -323,7 +377,10 @@ struct TURNSessionTests {
         let renewedPassword = credential.current(unixTime: 1600).password
         try STUNIntegrity(key: .longTerm(username: "1900:alice", realm: server.realm, password: renewedPassword)).verify(freshBytes)
         let events = events(session.receive(server.challenge(fresh), now: .seconds(600), unixTime: 1600))
-        guard case .failed(.allocate, .wrongCredentials)? = events.first else { Issue.record("\(events)"); return }
+        guard case .failed(.allocate, .wrongCredentials)? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
     }
 
     @Test func restCredentialUsesExpiryUsername() throws {

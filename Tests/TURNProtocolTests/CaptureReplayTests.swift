@@ -1,6 +1,6 @@
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
 
 /// Real coturn 4.6.1 traffic (see Captures/README.md): every message parses to the fields
 /// tshark decoded, verifies with the test credential, and re-encodes to the same bytes.

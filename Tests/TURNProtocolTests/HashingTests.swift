@@ -1,6 +1,7 @@
 import Crypto
 import PropertyBased
 import Testing
+
 @testable import TURNProtocol
 
 @Suite("HMAC and CRC-32")

@@ -1,5 +1,5 @@
-import Testing
 import TURNProtocol
+import Testing
 
 @Suite("address scopes")
 struct IPAddressScopeTests {

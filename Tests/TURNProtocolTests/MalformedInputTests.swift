@@ -1,14 +1,15 @@
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
 
 /// Every way a sender can get the framing wrong ends in a typed error, never a trap.
 @Suite("malformed input")
 struct MalformedInputTests {
     /// A Binding request with one SOFTWARE attribute, as a starting point to break.
     static var valid: [UInt8] {
-        Array(STUNMessage(.binding, .request, attributes: [.software("turnload")]).encoded(fingerprint: true)
-            .readableBytesView)
+        Array(
+            STUNMessage(.binding, .request, attributes: [.software("turnload")]).encoded(fingerprint: true)
+                .readableBytesView)
     }
 
     func parse(_ bytes: [UInt8]) throws(STUNParseError) -> STUNMessage {
@@ -50,7 +51,7 @@ struct MalformedInputTests {
 
     @Test func attributeLongerThanMessage() {
         var bytes = Self.valid
-        bytes[23] = 0xF0  // SOFTWARE's length, now 240 bytes in a message of 20
+        bytes[23] = 0xF0 // SOFTWARE's length, now 240 bytes in a message of 20
         #expect(throws: STUNParseError.attributeOverflow(type: .software, length: 0xF0, remaining: bytes.count - 24)) {
             try parse(bytes)
         }
@@ -74,10 +75,11 @@ struct MalformedInputTests {
 
     @Test func integrityOverModifiedBody() throws {
         let key = STUNKey(bytes: Array("key".utf8))
-        var bytes = Array(STUNMessage(.allocate, .request, attributes: [.lifetime(600), .requestedTransport(.udp)])
-            .encoded(integrity: STUNIntegrity(key: key), fingerprint: true).readableBytesView)
+        var bytes = Array(
+            STUNMessage(.allocate, .request, attributes: [.lifetime(600), .requestedTransport(.udp)])
+                .encoded(integrity: STUNIntegrity(key: key), fingerprint: true).readableBytesView)
         try STUNIntegrity(key: key).verify(ByteBuffer(bytes: bytes))
-        bytes[27] ^= 0x01  // LIFETIME 600 → 601
+        bytes[27] ^= 0x01 // LIFETIME 600 → 601
         #expect(throws: STUNIntegrityError.mismatch(.messageIntegrity)) {
             try STUNIntegrity(key: key).verify(ByteBuffer(bytes: bytes))
         }
@@ -99,8 +101,9 @@ struct MalformedInputTests {
     @Test func malformedAttributeValues() throws {
         let transactionID = TransactionID.random()
         func message(_ type: STUNAttributeType, _ value: [UInt8]) -> STUNMessage {
-            STUNMessage(.allocate, .successResponse, transactionID: transactionID,
-                        attributes: [STUNAttribute(type: type, bytes: value)])
+            STUNMessage(
+                .allocate, .successResponse, transactionID: transactionID,
+                attributes: [STUNAttribute(type: type, bytes: value)])
         }
         #expect(throws: STUNAttributeError.badLength(type: .xorMappedAddress, length: 7, expected: "8 or 20")) {
             try message(.xorMappedAddress, [0, 1, 0, 0, 0, 0, 0]).address(.xorMappedAddress)
@@ -199,11 +202,13 @@ struct MalformedInputTests {
             var bytes: [UInt8]
             if round % 2 == 0 {
                 let attributes = (0..<Int.random(in: 0...4, using: &generator)).map { _ in
-                    STUNAttribute(type: knownTypes.randomElement(using: &generator)!,
-                                  bytes: (0..<Int.random(in: 0...24, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
+                    STUNAttribute(
+                        type: knownTypes.randomElement(using: &generator)!,
+                        bytes: (0..<Int.random(in: 0...24, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) })
                 }
-                bytes = Array(STUNMessage(.allocate, .successResponse, attributes: attributes)
-                    .encoded(fingerprint: true).readableBytesView)
+                bytes = Array(
+                    STUNMessage(.allocate, .successResponse, attributes: attributes)
+                        .encoded(fingerprint: true).readableBytesView)
                 for _ in 0..<Int.random(in: 0...2, using: &generator) {
                     bytes[Int.random(in: 20..<bytes.count, using: &generator)] ^= UInt8.random(in: 1...255, using: &generator)
                 }

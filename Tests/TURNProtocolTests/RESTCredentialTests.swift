@@ -1,5 +1,5 @@
-import Testing
 import TURNProtocol
+import Testing
 
 @Suite("TURN REST credentials")
 struct RESTCredentialTests {

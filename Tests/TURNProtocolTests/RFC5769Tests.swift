@@ -1,6 +1,6 @@
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
 
 /// RFC 5769, every vector in both directions: parse, check integrity and fingerprint, re-encode
 /// byte for byte, and see tampering fail.
@@ -89,7 +89,8 @@ struct RFC5769Tests {
         let bytes = hexBuffer(vector)
         var message = try STUNMessage(datagram: bytes)
         message.attributes.removeAll { $0.type == .messageIntegrity || $0.type == .fingerprint }
-        let key = longTerm
+        let key =
+            longTerm
             ? try STUNKey.longTerm(username: try message.username!, realm: try message.realm!, password: "TheMatrIX")
             : try STUNKey.shortTerm(password: Self.shortTermPassword)
         let encoded = message.encoded(integrity: STUNIntegrity(key: key), fingerprint: fingerprint, padding: padding)

@@ -1,7 +1,7 @@
 import Crypto
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
 
 /// RFC 8489 Appendix B.1 (as corrected by erratum 6268): SHA-256 long-term key, USERHASH,
 /// PASSWORD-ALGORITHM and MESSAGE-INTEGRITY-SHA256.
@@ -24,8 +24,9 @@ struct RFC8489VectorTests {
         #expect(try message.nonce == "obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA")
         #expect(try message.realm == "example.org")
         #expect(try message.passwordAlgorithm == PasswordAlgorithm.sha256.rawValue)
-        let key = try STUNKey.longTerm(username: Self.username, realm: "example.org", password: Self.password,
-                                       algorithm: .sha256)
+        let key = try STUNKey.longTerm(
+            username: Self.username, realm: "example.org", password: Self.password,
+            algorithm: .sha256)
         try STUNIntegrity(key: key, algorithm: .hmacSHA256).verify(bytes)
         #expect(throws: STUNIntegrityError.missing(.messageIntegrity)) {
             try STUNIntegrity(key: key, algorithm: .hmacSHA1).verify(bytes)
@@ -38,14 +39,17 @@ struct RFC8489VectorTests {
 
     @Test func encodesByteForByte() throws {
         let original = try STUNMessage(datagram: hexBuffer(Self.request))
-        let message = STUNMessage(.binding, .request, transactionID: original.transactionID, attributes: [
-            .userhash(try STUNKey.userhash(username: Self.username, realm: "example.org")),
-            .nonce("obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA"),
-            .realm("example.org"),
-            .passwordAlgorithm(.sha256),
-        ])
-        let key = try STUNKey.longTerm(username: Self.username, realm: "example.org", password: Self.password,
-                                       algorithm: .sha256)
+        let message = STUNMessage(
+            .binding, .request, transactionID: original.transactionID,
+            attributes: [
+                .userhash(try STUNKey.userhash(username: Self.username, realm: "example.org")),
+                .nonce("obMatJos2AAACf//499k954d6OL34oL9FSTvy64sA"),
+                .realm("example.org"),
+                .passwordAlgorithm(.sha256),
+            ])
+        let key = try STUNKey.longTerm(
+            username: Self.username, realm: "example.org", password: Self.password,
+            algorithm: .sha256)
         #expect(message.encoded(integrity: STUNIntegrity(key: key, algorithm: .hmacSHA256)).hex == Self.request)
     }
 

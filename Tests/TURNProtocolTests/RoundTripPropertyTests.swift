@@ -1,7 +1,7 @@
 import NIOCore
 import PropertyBased
-import Testing
 import TURNProtocol
+import Testing
 
 /// Whatever is encoded parses back to the same value.
 @Suite("round-trip properties")
@@ -45,8 +45,9 @@ struct RoundTripPropertyTests {
     @Test func xorAddresses() async {
         await propertyCheck(input: Self.transportAddress, Self.transactionID) { address, transactionID in
             for type in [STUNAttributeType.xorMappedAddress, .xorPeerAddress, .xorRelayedAddress] {
-                let message = STUNMessage(.allocate, .successResponse, transactionID: transactionID,
-                                          attributes: [.xorAddress(type, address, transactionID: transactionID)])
+                let message = STUNMessage(
+                    .allocate, .successResponse, transactionID: transactionID,
+                    attributes: [.xorAddress(type, address, transactionID: transactionID)])
                 let parsed = try #require(try? STUNMessage(datagram: message.encoded()))
                 #expect(try parsed.address(type) == address)
             }
@@ -81,8 +82,9 @@ struct RoundTripPropertyTests {
             let (marker, payloadType, sequenceNumber, timestamp, ssrc) = fields
             let headerExtension = elements.isEmpty ? nil : try RTPHeaderExtension.oneByte(elements)
             let packet = RTPPacket(
-                header: RTPHeader(marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber,
-                                  timestamp: timestamp, ssrc: ssrc, csrcs: csrcs, headerExtension: headerExtension),
+                header: RTPHeader(
+                    marker: marker, payloadType: payloadType, sequenceNumber: sequenceNumber,
+                    timestamp: timestamp, ssrc: ssrc, csrcs: csrcs, headerExtension: headerExtension),
                 payload: ByteBuffer(bytes: payload), paddingLength: paddingLength)
             var buffer = ByteBuffer()
             #expect(buffer.writeRTPPacket(packet) == buffer.readableBytes)
@@ -97,8 +99,9 @@ struct RoundTripPropertyTests {
         await propertyCheck(
             input: Gen.uint16(), Gen.uint32(), Gen.uint32().array(of: 0...3), Gen.uint8().array(of: 0...160), Gen.bool
         ) { sequenceNumber, ssrc, csrcs, payload, padded in
-            let header = RTPHeader(marker: sequenceNumber % 2 == 0, payloadType: 111, sequenceNumber: sequenceNumber,
-                                   timestamp: ssrc &* 3, ssrc: ssrc, csrcs: csrcs)
+            let header = RTPHeader(
+                marker: sequenceNumber % 2 == 0, payloadType: 111, sequenceNumber: sequenceNumber,
+                timestamp: ssrc &* 3, ssrc: ssrc, csrcs: csrcs)
             var sent = ByteBuffer()
             let written = payload.withUnsafeBytes {
                 sent.writeChannelDataRTP(channel: .first, header: header, payload: $0, padded: padded)

@@ -1,7 +1,7 @@
 import NIOCore
 import NIOEmbedded
-import Testing
 import TURNProtocol
+import Testing
 
 /// The stream decoder inside a real NIO pipeline: every frame of a read comes out with that
 /// read, not with the next one (NIO stops asking a decoder once its buffer is empty).
@@ -13,8 +13,9 @@ struct StreamDecoderTests {
         var read = ByteBuffer()
         read.writeImmutableBuffer(binding)
         for index in 0..<3 {
-            read.writeChannelData(ChannelData(channel: ChannelNumber(rawValue: 0x4000)!, payload: ByteBuffer(repeating: UInt8(index), count: 5)),
-                                  padded: true)
+            read.writeChannelData(
+                ChannelData(channel: ChannelNumber(rawValue: 0x4000)!, payload: ByteBuffer(repeating: UInt8(index), count: 5)),
+                padded: true)
         }
         read.writeImmutableBuffer(binding.getSlice(at: 0, length: 7)!)
         try channel.writeInbound(read)

@@ -1,5 +1,5 @@
-import Testing
 import TURNProtocol
+import Testing
 
 @Suite("turn: and turns: URIs (RFC 7065)")
 struct TURNURITests {

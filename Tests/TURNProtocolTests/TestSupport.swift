@@ -1,6 +1,7 @@
 import Foundation
 import NIOCore
 import TURNProtocol
+import Testing
 
 /// Bytes from hex text in a test, where bad hex is the test's own bug.
 func hexBuffer(_ text: String) -> ByteBuffer {
@@ -17,5 +18,3 @@ func capture(_ name: String) throws -> ByteBuffer {
 extension ByteBuffer {
     var hex: String { hexString(readableBytesView) }
 }
-
-import Testing

@@ -1,6 +1,6 @@
 import NIOCore
-import Testing
 import TURNProtocol
+import Testing
 
 @Suite("wire formats")
 struct WireFormatTests {
@@ -32,16 +32,18 @@ struct WireFormatTests {
 
     @Test func turnAttributes() throws {
         let transactionID = TransactionID.random()
-        let message = STUNMessage(.allocate, .request, transactionID: transactionID, attributes: [
-            .requestedTransport(.udp), .lifetime(3600), .requestedAddressFamily(.ipv6),
-            .additionalAddressFamily(.ipv6), .evenPort(reserveNext: true), .dontFragment,
-            .reservationToken(0x0102_0304_0506_0708), .channelNumber(ChannelNumber(rawValue: 0x4001)!),
-            .addressErrorCode(AddressErrorCode(family: .ipv6, error: .addressFamilyNotSupported)),
-            .icmp(ICMPReport(type: 3, code: 1, errorData: 1400)),
-            .unknownAttributes([STUNAttributeType(rawValue: 0x0031), .evenPort]),
-            .passwordAlgorithms([.sha256, .md5]), .data(ByteBuffer(bytes: [1, 2, 3])),
-            .text(.alternateDomain, "relay.example"), .address(.alternateServer, TransportAddress("192.0.2.7:3478")!),
-        ])
+        let message = STUNMessage(
+            .allocate, .request, transactionID: transactionID,
+            attributes: [
+                .requestedTransport(.udp), .lifetime(3600), .requestedAddressFamily(.ipv6),
+                .additionalAddressFamily(.ipv6), .evenPort(reserveNext: true), .dontFragment,
+                .reservationToken(0x0102_0304_0506_0708), .channelNumber(ChannelNumber(rawValue: 0x4001)!),
+                .addressErrorCode(AddressErrorCode(family: .ipv6, error: .addressFamilyNotSupported)),
+                .icmp(ICMPReport(type: 3, code: 1, errorData: 1400)),
+                .unknownAttributes([STUNAttributeType(rawValue: 0x0031), .evenPort]),
+                .passwordAlgorithms([.sha256, .md5]), .data(ByteBuffer(bytes: [1, 2, 3])),
+                .text(.alternateDomain, "relay.example"), .address(.alternateServer, TransportAddress("192.0.2.7:3478")!),
+            ])
         let parsed = try STUNMessage(datagram: message.encoded(fingerprint: true))
         #expect(try parsed.requestedTransport == 17)
         #expect(try parsed.lifetime == 3600)
@@ -82,8 +84,9 @@ struct WireFormatTests {
     @Test func turnDatagramsByTheirFirstTwoBits() {
         for channel: UInt16 in [0x4000, 0x4FFF, 0x5843, 0x7FFF] {
             var datagram = ByteBuffer()
-            datagram.writeChannelData(ChannelData(channel: ChannelNumber(rawValue: channel)!, payload: ByteBuffer(bytes: [1, 2, 3])),
-                                      padded: false)
+            datagram.writeChannelData(
+                ChannelData(channel: ChannelNumber(rawValue: channel)!, payload: ByteBuffer(bytes: [1, 2, 3])),
+                padded: false)
             guard case .channelData(let data) = TURNFrame(datagram: datagram) else {
                 Issue.record("0x\(String(channel, radix: 16)) not ChannelData")
                 continue

@@ -1,5 +1,5 @@
-import Testing
 import TURNRelay
+import Testing
 
 @Suite("impairment and capacity")
 struct ImpairmentTests {

@@ -2,10 +2,10 @@ import Foundation
 import NIOCore
 import NIOPosix
 import PacketIO
-import Testing
 import TURNClient
 import TURNProtocol
 import TURNRelay
+import Testing
 
 /// A client's allocation driven by a packet loop rather than a NIO pipeline, against our relay.
 @Suite("packet-loop connection")
@@ -33,8 +33,9 @@ struct PacketLoopConnectionTests {
 
     func start(to server: SocketAddress, timeout: Duration = .seconds(3)) async throws -> (PacketLoop, PacketLoopConnection) {
         let loop = try PacketLoop(name: "test-connection")
-        let configuration = TURNSessionConfiguration(credential: .staticPassword(username: "alice", password: "wonderland"),
-                                                     reliable: false, requestTimeout: timeout)
+        let configuration = TURNSessionConfiguration(
+            credential: .staticPassword(username: "alice", password: "wonderland"),
+            reliable: false, requestTimeout: timeout)
         let connection = try PacketLoopConnection(to: server, configuration: configuration, on: loop)
         let driver = Driver(connection)
         try await loop.submit {
@@ -48,8 +49,9 @@ struct PacketLoopConnectionTests {
     @Test func allocatesBindsAndReleases() async throws {
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
-        let relay = try await RelayServer.start(configuration: configuration, listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                                                relayIP: .loopbackV4, group: MultiThreadedEventLoopGroup.singleton)
+        let relay = try await RelayServer.start(
+            configuration: configuration, listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            relayIP: .loopbackV4, group: MultiThreadedEventLoopGroup.singleton)
         let (loop, connection) = try await start(to: try #require(relay.localAddress))
         let allocation = try await connection.allocate()
         #expect(allocation.relayed.ip == IPAddress.loopbackV4)

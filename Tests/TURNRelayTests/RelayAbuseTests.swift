@@ -1,8 +1,8 @@
 import NIOCore
-import Testing
 import TURNClient
 import TURNProtocol
 import TURNRelay
+import Testing
 
 /// The relay core against clients taking more than their share: replayed requests, floods
 /// from many ports of one address, and REST users minting usernames.
@@ -16,10 +16,14 @@ struct RelayAbuseTests {
     /// nonce, which is useless without the password.
     @Test func replayedAllocateFromAnotherAddressGetsStaleNonce() throws {
         var exchange = Exchange(relay: Self.configuration, credential: RelayCoreTests.alice)
-        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("no allocation")
+            return
+        }
         let signed = try #require(exchange.sent.last)
         let original = try STUNMessage(datagram: signed).nonce
-        let replayers = (1...4).map { RelayClient(transport: .udp, address: TransportAddress(ip: exchange.client.address.ip, port: 40_000 + $0)) }
+        let replayers =
+            (1...4).map { RelayClient(transport: .udp, address: TransportAddress(ip: exchange.client.address.ip, port: 40_000 + $0)) }
             + [RelayClient(transport: .tcp, address: exchange.client.address)]
         for replayer in replayers {
             let bytes = exchange.relay.handle(signed, from: replayer, now: .seconds(1), unixTime: exchange.unixTime) { _ in
@@ -38,7 +42,10 @@ struct RelayAbuseTests {
         var exchange = Exchange(relay: Self.configuration, credential: RelayCoreTests.alice)
         exchange.rebindAfter = 1
         let events = exchange.run { $0.allocate(now: $1) }
-        guard case .allocated? = events.first else { Issue.record("\(events)"); return }
+        guard case .allocated? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
         #expect(exchange.sent.count == 3, "challenge, 438, retry")
     }
 
@@ -72,8 +79,11 @@ struct RelayAbuseTests {
         var relay = RelayCore(configuration: Self.configuration)
         let binding = STUNMessage(.binding, .request).encoded()
         let answered = (0..<2 * Self.configuration.maximumUnauthenticatedPerAddressPerSecond).filter { index in
-            let source = RelayClient(transport: .udp, address: TransportAddress(ip: IPAddress("198.51.100.66")!,
-                                                                               port: UInt16(10_000 + index % 1000)))
+            let source = RelayClient(
+                transport: .udp,
+                address: TransportAddress(
+                    ip: IPAddress("198.51.100.66")!,
+                    port: UInt16(10_000 + index % 1000)))
             return relay.handle(binding, from: source, now: .zero, unixTime: 0) { _ in nil } != nil
         }
         #expect(answered.count == Self.configuration.maximumUnauthenticatedPerAddressPerSecond)
@@ -87,8 +97,9 @@ struct RelayAbuseTests {
         var relay = RelayCore(configuration: Self.configuration)
         var outcomes: [TURNClientError?] = []
         for index in 0..<8 {
-            var exchange = Exchange(relay: Self.configuration,
-                                    credential: .sharedSecret(secret: Array("north-wind".utf8), user: "load", ttl: Int64(300 + index)))
+            var exchange = Exchange(
+                relay: Self.configuration,
+                credential: .sharedSecret(secret: Array("north-wind".utf8), user: "load", ttl: Int64(300 + index)))
             exchange.relay = relay
             exchange.client.address.port = UInt16(41_000 + index)
             outcomes.append(failure(exchange.run { $0.allocate(now: $1) }))

@@ -1,8 +1,8 @@
 import NIOCore
-import Testing
 import TURNClient
 import TURNProtocol
 import TURNRelay
+import Testing
 
 /// Our own client's state machine against the relay core, in memory: every request the
 /// session sends goes through `RelayCore.handle`, every reply back into the session.
@@ -20,11 +20,15 @@ struct Exchange {
     var rebindAfter: Int?
 
     /// Relayed addresses come from 203.0.113.1 and 2001:db8::1; the session asks for `relayFamily`.
-    init(relay: RelayConfiguration, credential: ClientCredential, relayFamilies: Set<AddressFamily> = [.ipv4],
-         relayFamily: RelayFamily = .ipv4) {
+    init(
+        relay: RelayConfiguration, credential: ClientCredential, relayFamilies: Set<AddressFamily> = [.ipv4],
+        relayFamily: RelayFamily = .ipv4
+    ) {
         self.relay = RelayCore(configuration: relay, relayFamilies: relayFamilies)
-        session = TURNSession(configuration: TURNSessionConfiguration(credential: credential, reliable: false,
-                                                                      relayFamily: relayFamily))
+        session = TURNSession(
+            configuration: TURNSessionConfiguration(
+                credential: credential, reliable: false,
+                relayFamily: relayFamily))
     }
 
     /// Runs a session call to its end and returns the session's events.
@@ -62,8 +66,9 @@ func failure(_ events: [TURNSessionEvent]) -> TURNClientError? {
 @Suite("relay core")
 struct RelayCoreTests {
     static let configuration: RelayConfiguration = {
-        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"],
-                                               sharedSecret: Array("north-wind".utf8))
+        var configuration = RelayConfiguration(
+            realm: "relay.test", users: ["alice": "wonderland"],
+            sharedSecret: Array("north-wind".utf8))
         configuration.maximumAllocationsPerUser = 2
         return configuration
     }()
@@ -73,17 +78,22 @@ struct RelayCoreTests {
     @Test func fullLifecycle() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         let allocated = exchange.run { $0.allocate(now: $1) }
-        guard case .allocated(let allocation)? = allocated.first else { Issue.record("\(allocated)"); return }
+        guard case .allocated(let allocation)? = allocated.first else {
+            Issue.record("\(allocated)")
+            return
+        }
         #expect(allocation.relayed == TransportAddress("203.0.113.1:50001"))
         #expect(allocation.mapped == exchange.client.address)
         #expect(allocation.lifetime == 600)
         #expect(allocation.software == "turnload relay")
 
         guard case .permissionCreated? = exchange.run({ $0.createPermission(for: publicPeer, now: $1) }).first else {
-            Issue.record("no permission"); return
+            Issue.record("no permission")
+            return
         }
         guard case .channelBound(let channel, publicPeer)? = exchange.run({ $0.bindChannel(to: publicPeer, now: $1) }).first else {
-            Issue.record("no channel"); return
+            Issue.record("no channel")
+            return
         }
         let state = try #require(exchange.relay.allocations[exchange.client])
         #expect(state.channels[channel]?.peer == publicPeer)
@@ -91,28 +101,42 @@ struct RelayCoreTests {
         #expect(!state.permits(publicPeer.ip, now: .seconds(301)))
 
         guard case .refreshed(lifetime: 600)? = exchange.run({ $0.refresh(lifetime: 600, now: $1) }).first else {
-            Issue.record("no refresh"); return
+            Issue.record("no refresh")
+            return
         }
-        guard case .released? = exchange.run({ $0.release(now: $1) }).first else { Issue.record("no release"); return }
+        guard case .released? = exchange.run({ $0.release(now: $1) }).first else {
+            Issue.record("no release")
+            return
+        }
         #expect(exchange.relay.allocations.isEmpty)
     }
 
     @Test func restCredentials() {
         let fresh = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "load", ttl: 300)
         var exchange = Exchange(relay: Self.configuration, credential: fresh)
-        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("REST allocation failed"); return }
+        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("REST allocation failed")
+            return
+        }
 
         // A username whose expiry has passed is refused, whatever its password.
-        var late = Exchange(relay: Self.configuration, credential: .staticPassword(
-            username: "1700000000:load", password: fresh.current(unixTime: 1_699_999_700).password))
+        var late = Exchange(
+            relay: Self.configuration,
+            credential: .staticPassword(
+                username: "1700000000:load", password: fresh.current(unixTime: 1_699_999_700).password))
         #expect(failure(late.run { $0.allocate(now: $1) }).map { "\($0)" }?.hasPrefix("401") == true)
     }
 
     @Test func wrongPasswordAndUnknownUser() {
-        for credential in [ClientCredential.staticPassword(username: "alice", password: "nope"),
-                           .staticPassword(username: "mallory", password: "wonderland")] {
+        for credential in [
+            ClientCredential.staticPassword(username: "alice", password: "nope"),
+            .staticPassword(username: "mallory", password: "wonderland"),
+        ] {
             var exchange = Exchange(relay: Self.configuration, credential: credential)
-            guard case .wrongCredentials? = failure(exchange.run { $0.allocate(now: $1) }) else { Issue.record("accepted \(credential)"); return }
+            guard case .wrongCredentials? = failure(exchange.run { $0.allocate(now: $1) }) else {
+                Issue.record("accepted \(credential)")
+                return
+            }
             #expect(exchange.relay.allocations.isEmpty)
         }
     }
@@ -121,21 +145,29 @@ struct RelayCoreTests {
         var configuration = Self.configuration
         configuration.nonceLifetime = .seconds(10)
         var exchange = Exchange(relay: configuration, credential: Self.alice)
-        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        guard case .allocated? = exchange.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("no allocation")
+            return
+        }
         exchange.unixTime += 60
         exchange.now = .seconds(60)
         // The session's nonce is a minute old: 438, then the retry with the fresh one succeeds.
-        guard case .refreshed? = exchange.run({ $0.refresh(lifetime: 600, now: $1) }).first else { Issue.record("no refresh"); return }
+        guard case .refreshed? = exchange.run({ $0.refresh(lifetime: 600, now: $1) }).first else {
+            Issue.record("no refresh")
+            return
+        }
     }
 
     @Test func peerPolicy() {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice)
         _ = exchange.run { $0.allocate(now: $1) }
         // The same hosts by other names too: IPv4-mapped, IPv4-compatible, NAT64 and 6to4 forms.
-        for peer in ["10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7",
-                     "[::ffff:127.0.0.1]:8", "[::ffff:10.0.0.1]:8", "[::10.0.0.1]:8", "[64:ff9b::a00:1]:8", "[64:ff9b::7f00:1]:8",
-                     "[2002:a00:1::1]:8", "[2002:7f00:1::1]:8", "255.255.255.255:9", "0.1.2.3:9", "240.0.0.1:9",
-                     "198.18.0.1:9", "192.0.2.1:9", "[2001:db8::1]:9"] {
+        for peer in [
+            "10.0.0.5:1", "127.0.0.1:2", "169.254.0.1:3", "224.0.0.9:4", "0.0.0.0:5", "[fd00::1]:6", "[::1]:7",
+            "[::ffff:127.0.0.1]:8", "[::ffff:10.0.0.1]:8", "[::10.0.0.1]:8", "[64:ff9b::a00:1]:8", "[64:ff9b::7f00:1]:8",
+            "[2002:a00:1::1]:8", "[2002:7f00:1::1]:8", "255.255.255.255:9", "0.1.2.3:9", "240.0.0.1:9",
+            "198.18.0.1:9", "192.0.2.1:9", "[2001:db8::1]:9",
+        ] {
             let error = failure(exchange.run { $0.createPermission(for: TransportAddress(peer)!, now: $1) })
             #expect(error == .rejected(STUNErrorCode(403)), "\(peer)")
         }
@@ -144,11 +176,13 @@ struct RelayCoreTests {
         var loopback = Exchange(relay: configuration, credential: Self.alice)
         _ = loopback.run { $0.allocate(now: $1) }
         #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("127.0.0.1:9")!, now: $1) }) == nil)
-        #expect(failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
+        #expect(
+            failure(loopback.run { $0.createPermission(for: TransportAddress("10.0.0.5:9")!, now: $1) }) == .rejected(STUNErrorCode(403)))
         var ipv6 = Exchange(relay: configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .ipv6)
         _ = ipv6.run { $0.allocate(now: $1) }
-        #expect(failure(ipv6.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
-                "6to4 of a public address is public")
+        #expect(
+            failure(ipv6.run { $0.createPermission(for: TransportAddress("[2002:808:808::1]:9")!, now: $1) }) == nil,
+            "6to4 of a public address is public")
     }
 
     @Test func quotasAndCapacity() {
@@ -192,9 +226,12 @@ struct RelayCoreTests {
         #expect(routed.relayed == allocation.relayed && routed.peer == publicPeer && routed.payload == payload)
         let inbound = try #require(exchange.relay.deliver(payload, from: publicPeer, to: allocation.relayed, now: .seconds(1)))
         #expect(inbound.client == exchange.client)
-        guard case .data(publicPeer, payload)? = exchange.session.receive(inbound.bytes, now: .seconds(1), unixTime: 0)
-            .compactMap({ if case .event(let event) = $0 { event } else { nil } }).first else {
-            Issue.record("the session did not take the ChannelData"); return
+        guard
+            case .data(publicPeer, payload)? = exchange.session.receive(inbound.bytes, now: .seconds(1), unixTime: 0)
+                .compactMap({ if case .event(let event) = $0 { event } else { nil } }).first
+        else {
+            Issue.record("the session did not take the ChannelData")
+            return
         }
 
         // A permitted peer without a channel: Send and Data indications.
@@ -237,8 +274,10 @@ struct RelayCoreTests {
         #expect(relay.handle(request, from: other, now: .zero, unixTime: 0) { _ in nil } != nil)
         #expect(relay.handle(request, from: client, now: .seconds(1), unixTime: 1) { _ in nil } != nil, "a new second, a new allowance")
         #expect(relay.allocations.isEmpty)
-        let odd = STUNMessage(.allocate, .request, attributes: [STUNAttribute(type: STUNAttributeType(rawValue: 0x0031), bytes: [1, 2, 3, 4])])
-        let reply = try STUNMessage(datagram: try #require(relay.handle(odd.encoded(), from: client, now: .seconds(2), unixTime: 2) { _ in nil }))
+        let odd = STUNMessage(
+            .allocate, .request, attributes: [STUNAttribute(type: STUNAttributeType(rawValue: 0x0031), bytes: [1, 2, 3, 4])])
+        let reply = try STUNMessage(
+            datagram: try #require(relay.handle(odd.encoded(), from: client, now: .seconds(2), unixTime: 2) { _ in nil }))
         #expect(try reply.errorCode?.code == 420)
         #expect(try reply.unknownAttributes == [STUNAttributeType(rawValue: 0x0031)])
         #expect(relay.handle(ByteBuffer(bytes: [1, 2, 3]), from: client, now: .zero, unixTime: 0) { _ in nil } == nil)

@@ -1,7 +1,7 @@
 import Foundation
 import RunModel
-import Testing
 import TURNRelay
+import Testing
 
 @Suite("relay counters")
 struct RelayCountersTests {

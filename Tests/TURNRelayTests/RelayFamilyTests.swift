@@ -1,9 +1,9 @@
 import NIOCore
 import NIOPosix
-import Testing
 import TURNClient
 import TURNProtocol
 import TURNRelay
+import Testing
 
 /// Requests signed by hand against the relay core, for what our client's session does not
 /// send (ADDITIONAL-ADDRESS-FAMILY, both family attributes, any transaction ID twice).
@@ -26,12 +26,16 @@ struct SignedClient {
     /// The reply's bytes; the first call fetches a nonce with an unsigned request.
     mutating func send(_ method: STUNMethod, _ attributes: [STUNAttribute], transactionID: TransactionID = .random()) throws -> ByteBuffer {
         if nonce == nil {
-            let challenge = try #require(relay.handle(STUNMessage(method, .request).encoded(), from: client, now: .zero,
-                                                      unixTime: 0) { _ in nil })
+            let challenge = try #require(
+                relay.handle(
+                    STUNMessage(method, .request).encoded(), from: client, now: .zero,
+                    unixTime: 0
+                ) { _ in nil })
             nonce = try STUNMessage(datagram: challenge).nonce
         }
-        let request = STUNMessage(method, .request, transactionID: transactionID,
-                                  attributes: attributes + [.username("alice"), .realm(realm), .nonce(try #require(nonce))])
+        let request = STUNMessage(
+            method, .request, transactionID: transactionID,
+            attributes: attributes + [.username("alice"), .realm(realm), .nonce(try #require(nonce))])
         let exhausted = self.exhausted
         var port = nextPort
         let reply = relay.handle(request.encoded(integrity: key, fingerprint: true), from: client, now: .zero, unixTime: 0) { family in
@@ -58,7 +62,10 @@ struct RelayFamilyTests {
     @Test func ipv4ClientGetsAnIPv6RelayedAddress() throws {
         var exchange = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .ipv6)
         #expect(exchange.client.address.ip.family == .ipv4)
-        guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        guard case .allocated(let allocation)? = exchange.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("no allocation")
+            return
+        }
         #expect(allocation.relayed == TransportAddress("[2001:db8::1]:50001"))
         #expect(exchange.relay.allocations[exchange.client]?.relayedAddresses == [allocation.relayed])
     }
@@ -67,13 +74,19 @@ struct RelayFamilyTests {
     /// one it got and the server's reason for the other.
     @Test func sessionReadsADualAllocationWholeOrPartial() throws {
         var dual = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4, .ipv6], relayFamily: .both)
-        guard case .allocated(let both)? = dual.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        guard case .allocated(let both)? = dual.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("no allocation")
+            return
+        }
         #expect(both.relayedAddresses == [TransportAddress("203.0.113.1:50001")!, TransportAddress("[2001:db8::1]:50002")!])
         #expect(both.relayed(for: .ipv6) == TransportAddress("[2001:db8::1]:50002"))
         #expect(both.refusedFamily == nil)
 
         var partial = Exchange(relay: Self.configuration, credential: Self.alice, relayFamilies: [.ipv4], relayFamily: .both)
-        guard case .allocated(let one)? = partial.run({ $0.allocate(now: $1) }).first else { Issue.record("no allocation"); return }
+        guard case .allocated(let one)? = partial.run({ $0.allocate(now: $1) }).first else {
+            Issue.record("no allocation")
+            return
+        }
         #expect(one.relayedAddresses == [TransportAddress("203.0.113.1:50001")!])
         #expect(one.relayed(for: .ipv6) == nil)
         #expect(one.refusedFamily == AddressErrorCode(family: .ipv6, error: STUNErrorCode(440)))
@@ -94,8 +107,9 @@ struct RelayFamilyTests {
         let first = try client.send(.allocate, [.requestedTransport(.udp), .additionalAddressFamily(.ipv6)], transactionID: id)
         let reply = try STUNMessage(datagram: first)
         #expect(reply.type == STUNMessageType(.allocate, .successResponse))
-        #expect((try reply.addresses(.xorRelayedAddress))
-            == [TransportAddress("203.0.113.1:50001")!, TransportAddress("[2001:db8::1]:50002")!])
+        #expect(
+            (try reply.addresses(.xorRelayedAddress))
+                == [TransportAddress("203.0.113.1:50001")!, TransportAddress("[2001:db8::1]:50002")!])
         #expect(try reply.addressErrorCode == nil)
         let again = try client.send(.allocate, [.requestedTransport(.udp), .additionalAddressFamily(.ipv6)], transactionID: id)
         #expect(again == first, "a retransmitted Allocate is answered alike, without opening more sockets")
@@ -118,9 +132,11 @@ struct RelayFamilyTests {
     }
 
     @Test func bothFamilyAttributesOrAnIPv4AdditionalFamilyAreBadRequests() throws {
-        for attributes: [STUNAttribute] in [[.requestedAddressFamily(.ipv6), .additionalAddressFamily(.ipv6)],
-                                            [.requestedAddressFamily(.ipv4), .additionalAddressFamily(.ipv6)],
-                                            [.additionalAddressFamily(.ipv4)]] {
+        for attributes: [STUNAttribute] in [
+            [.requestedAddressFamily(.ipv6), .additionalAddressFamily(.ipv6)],
+            [.requestedAddressFamily(.ipv4), .additionalAddressFamily(.ipv6)],
+            [.additionalAddressFamily(.ipv4)],
+        ] {
             var client = try SignedClient(Self.configuration, relayFamilies: [.ipv4, .ipv6])
             #expect(try client.allocate(attributes).errorCode?.code == 400, "\(attributes.map(\.type))")
             #expect(client.relay.allocations.isEmpty)
@@ -149,25 +165,35 @@ struct RelayFamilyTests {
         var client = try SignedClient(Self.configuration, relayFamilies: [.ipv4, .ipv6])
         let relayed = try client.allocate([.additionalAddressFamily(.ipv6)]).addresses(.xorRelayedAddress)
         let (relayedV4, relayedV6) = (relayed[0], relayed[1])
-        let permission = try STUNMessage(datagram: client.send(.createPermission, [
-            .xorAddress(.xorPeerAddress, peerV4, transactionID: .random()),
-        ]))
+        let permission = try STUNMessage(
+            datagram: client.send(
+                .createPermission,
+                [
+                    .xorAddress(.xorPeerAddress, peerV4, transactionID: .random())
+                ]))
         #expect(permission.type == STUNMessageType(.createPermission, .successResponse))
         let channel = ChannelNumber(rawValue: 0x4001)!
         let id = TransactionID.random()
-        let bound = try STUNMessage(datagram: client.send(.channelBind, [
-            .channelNumber(channel), .xorAddress(.xorPeerAddress, peerV6, transactionID: id),
-        ], transactionID: id))
+        let bound = try STUNMessage(
+            datagram: client.send(
+                .channelBind,
+                [
+                    .channelNumber(channel), .xorAddress(.xorPeerAddress, peerV6, transactionID: id),
+                ], transactionID: id))
         #expect(bound.type == STUNMessageType(.channelBind, .successResponse))
 
         let payload = ByteBuffer(bytes: [0x80, 111, 0, 1])
         let sendID = TransactionID.random()
-        let send = STUNMessage(.send, .indication, transactionID: sendID,
-                               attributes: [.xorAddress(.xorPeerAddress, peerV4, transactionID: sendID), .data(payload)]).encoded()
+        let send = STUNMessage(
+            .send, .indication, transactionID: sendID,
+            attributes: [.xorAddress(.xorPeerAddress, peerV4, transactionID: sendID), .data(payload)]
+        ).encoded()
         let toV4 = try #require(client.relay.route(.stun(send), from: client.client, now: .seconds(1)))
         #expect(toV4.relayed == relayedV4 && toV4.peer == peerV4)
-        let toV6 = try #require(client.relay.route(.channelData(ChannelData(channel: channel, payload: payload)),
-                                                   from: client.client, now: .seconds(1)))
+        let toV6 = try #require(
+            client.relay.route(
+                .channelData(ChannelData(channel: channel, payload: payload)),
+                from: client.client, now: .seconds(1)))
         #expect(toV6.relayed == relayedV6 && toV6.peer == peerV6)
         #expect(client.relay.deliver(payload, from: peerV4, to: relayedV4, now: .seconds(1))?.client == client.client)
         #expect(client.relay.deliver(payload, from: peerV6, to: relayedV6, now: .seconds(1))?.client == client.client)
@@ -198,15 +224,17 @@ struct RelayServerFamilyTests {
         let group = MultiThreadedEventLoopGroup.singleton
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
-        let relay = try await RelayServer.start(configuration: configuration,
-                                                listeners: [RelayListener(.udp, TransportAddress(ip: .loopbackV4, port: 0))],
-                                                relayIPs: [.loopbackV4, .loopbackV6], group: group)
+        let relay = try await RelayServer.start(
+            configuration: configuration,
+            listeners: [RelayListener(.udp, TransportAddress(ip: .loopbackV4, port: 0))],
+            relayIPs: [.loopbackV4, .loopbackV6], group: group)
         #expect(relay.relayFamilies == [.ipv4, .ipv6])
         let server = try #require(relay.localAddress)
         let session = TURNSessionConfiguration(credential: RelayFamilyTests.alice, reliable: false, relayFamily: .ipv6)
-        let client = try await TURNClientConnection.connect(to: server, hostname: "127.0.0.1", transport: .udp,
-                                                            configuration: session, tls: TLSOptions(), group: group,
-                                                            timeout: .seconds(5))
+        let client = try await TURNClientConnection.connect(
+            to: server, hostname: "127.0.0.1", transport: .udp,
+            configuration: session, tls: TLSOptions(), group: group,
+            timeout: .seconds(5))
         let peer = try await EchoPeer.start(host: "::1", group: group)
         let allocation = try await client.allocate()
         #expect(allocation.relayed.ip == .loopbackV6)
@@ -248,10 +276,14 @@ struct RelayServerFamilyTests {
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         let listeners = [TURNTransport.udp, .tcp].flatMap { transport in
-            [RelayListener(transport, TransportAddress(ip: .loopbackV4, port: 0)), RelayListener(transport, TransportAddress(ip: .loopbackV6, port: 0))]
+            [
+                RelayListener(transport, TransportAddress(ip: .loopbackV4, port: 0)),
+                RelayListener(transport, TransportAddress(ip: .loopbackV6, port: 0)),
+            ]
         }
-        let relay = try await RelayServer.start(configuration: configuration, listeners: listeners,
-                                                relayIPs: [.loopbackV4, .loopbackV6], group: group)
+        let relay = try await RelayServer.start(
+            configuration: configuration, listeners: listeners,
+            relayIPs: [.loopbackV4, .loopbackV6], group: group)
         for transport in [TURNTransport.udp, .tcp] {
             for (host, family) in [("127.0.0.1", AddressFamily.ipv4), ("[::1]", .ipv6)] {
                 let port = try #require(relay.localAddress(transport, family: family)?.port)

@@ -2,10 +2,11 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import Testing
-import TestSupport
 import TURNClient
 import TURNProtocol
+import TestSupport
+import Testing
+
 @testable import TURNRelay
 
 /// The relay's limits, seen from outside: relayed port range, bandwidth per allocation,
@@ -19,8 +20,9 @@ struct RelayLimitsTests {
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         configure(&configuration)
         let any = TransportAddress(ip: .loopbackV4, port: 0)
-        return try await RelayServer.start(configuration: configuration, listeners: [RelayListener(TURNTransport.udp, any), RelayListener(TURNTransport.tcp, any)],
-                                           relayIP: .loopbackV4, group: group, logger: logger ?? Logger(label: "test"))
+        return try await RelayServer.start(
+            configuration: configuration, listeners: [RelayListener(TURNTransport.udp, any), RelayListener(TURNTransport.tcp, any)],
+            relayIP: .loopbackV4, group: group, logger: logger ?? Logger(label: "test"))
     }
 
     /// Ports below the kernel's ephemeral range, so that nothing else holds them.

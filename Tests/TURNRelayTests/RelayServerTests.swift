@@ -1,10 +1,10 @@
 import NIOCore
 import NIOPosix
-import Testing
 import TURNClient
-import TestSupport
 import TURNProtocol
 import TURNRelay
+import TestSupport
+import Testing
 
 /// The relay on loopback, probed by our own client end to end.
 @Suite("relay server")
@@ -16,17 +16,21 @@ struct RelayServerTests {
     func startRelay(_ configure: (inout RelayConfiguration) throws -> Void = { _ in }) async throws -> (RelayServer, TURNURI) {
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         try configure(&configuration)
-        let relay = try await RelayServer.start(configuration: configuration,
-                                                listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
-                                                relayIP: .loopbackV4, group: group)
+        let relay = try await RelayServer.start(
+            configuration: configuration,
+            listen: SocketAddress(ipAddress: "127.0.0.1", port: 0),
+            relayIP: .loopbackV4, group: group)
         return (relay, try TURNURI("turn:127.0.0.1:\(try #require(relay.localAddress?.port))"))
     }
 
     /// A relay listening on every transport, with a throw-away certificate for TLS and DTLS.
-    func startRelayOnEveryTransport(_ certificate: ThrowawayCertificate,
-                                    _ configure: (inout RelayConfiguration) -> Void = { _ in }) async throws -> RelayServer {
-        var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"],
-                                               sharedSecret: Array("north-wind".utf8))
+    func startRelayOnEveryTransport(
+        _ certificate: ThrowawayCertificate,
+        _ configure: (inout RelayConfiguration) -> Void = { _ in }
+    ) async throws -> RelayServer {
+        var configuration = RelayConfiguration(
+            realm: "relay.test", users: ["alice": "wonderland"],
+            sharedSecret: Array("north-wind".utf8))
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         configure(&configuration)
         let any = TransportAddress(ip: .loopbackV4, port: 0)
@@ -71,8 +75,9 @@ struct RelayServerTests {
         #expect(result.passed, "\(result)")
         #expect(result.software == "turnload relay")
         #expect(result.echo?.received == 20)
-        let indications = TURNProbe(credential: alice, tls: TLSOptions(), peer: nil, packets: 5, timeout: .seconds(5),
-                                    indications: true)
+        let indications = TURNProbe(
+            credential: alice, tls: TLSOptions(), peer: nil, packets: 5, timeout: .seconds(5),
+            indications: true)
         #expect(await indications.run(uri, group: group).passed)
         #expect(await relay.allocationCount == 0, "the probe releases what it allocated")
         let counters = await relay.counters

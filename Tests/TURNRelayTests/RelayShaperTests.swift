@@ -1,7 +1,8 @@
 import RunModel
-import Testing
-@testable import TURNRelay
 import TURNProtocol
+import Testing
+
+@testable import TURNRelay
 
 /// The shaper's decisions, packet by packet, with no I/O: what the relay's loops carry out.
 @Suite("relay shaper")
@@ -92,8 +93,9 @@ struct ChannelRoutesTests {
     let channel = ChannelNumber(rawValue: 0x4001)!
 
     func allocation(expiry: Duration, binding: Duration, permission: Duration) -> RelayAllocation {
-        var allocation = RelayAllocation(username: "alice", relayedAddresses: [relayed], addressError: nil,
-                                         transactionID: TransactionID.random(), expiry: expiry, lifetime: 600)
+        var allocation = RelayAllocation(
+            username: "alice", relayedAddresses: [relayed], addressError: nil,
+            transactionID: TransactionID.random(), expiry: expiry, lifetime: 600)
         allocation.channels[channel] = RelayAllocation.Binding(peer: peer, expiry: binding)
         allocation.channelsByPeer[peer] = channel
         allocation.permissions[peer.ip] = permission

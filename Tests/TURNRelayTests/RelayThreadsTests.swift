@@ -1,9 +1,10 @@
 import NIOCore
 import NIOPosix
-import Testing
-import TestSupport
 import TURNClient
 import TURNProtocol
+import TestSupport
+import Testing
+
 @testable import TURNRelay
 
 /// The relay on several loops: the kernel spreads clients over them, and the relay's limits
@@ -12,14 +13,16 @@ import TURNProtocol
 struct RelayThreadsTests {
     let group = MultiThreadedEventLoopGroup.singleton
 
-    func startRelay(threads: Int, port: UInt16 = 0, _ configure: (inout RelayConfiguration) -> Void = { _ in }) async throws -> RelayServer {
+    func startRelay(threads: Int, port: UInt16 = 0, _ configure: (inout RelayConfiguration) -> Void = { _ in }) async throws -> RelayServer
+    {
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         configure(&configuration)
         let address = TransportAddress(ip: .loopbackV4, port: port)
-        return try await RelayServer.start(configuration: configuration,
-                                           listeners: [RelayListener(.udp, address), RelayListener(.tcp, address)],
-                                           relayIP: .loopbackV4, threads: threads, group: group)
+        return try await RelayServer.start(
+            configuration: configuration,
+            listeners: [RelayListener(.udp, address), RelayListener(.tcp, address)],
+            relayIP: .loopbackV4, threads: threads, group: group)
     }
 
     /// Twenty UDP clients and four TCP clients each allocate, bind a channel and send one

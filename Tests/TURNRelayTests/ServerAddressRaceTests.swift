@@ -1,11 +1,11 @@
 import Logging
 import NIOCore
 import NIOPosix
-import Testing
-import TestSupport
 import TURNClient
 import TURNProtocol
 import TURNRelay
+import TestSupport
+import Testing
 
 /// A name with several addresses, as a client meets it: the relay on one of them, nothing or
 /// a silent socket on the others (RFC 8305 over real sockets on loopback).
@@ -17,18 +17,21 @@ struct ServerAddressRaceTests {
         var configuration = RelayConfiguration(realm: "relay.test", users: ["alice": "wonderland"])
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         let any = TransportAddress(ip: .loopbackV4, port: 0)
-        return try await RelayServer.start(configuration: configuration,
-                                           listeners: [RelayListener(TURNTransport.udp, any), RelayListener(TURNTransport.tcp, any)],
-                                           relayIP: .loopbackV4, group: group, logger: Logger(label: "test"))
+        return try await RelayServer.start(
+            configuration: configuration,
+            listeners: [RelayListener(TURNTransport.udp, any), RelayListener(TURNTransport.tcp, any)],
+            relayIP: .loopbackV4, group: group, logger: Logger(label: "test"))
     }
 
     func connect(toFirstOf servers: [SocketAddress], _ transport: TURNTransport = .udp) async throws
-        -> (connection: TURNClientConnection, failed: [String]) {
+        -> (connection: TURNClientConnection, failed: [String])
+    {
         try await TURNClientConnection.connect(
             toFirstOf: servers, hostname: "relay.test", transport: transport,
             configuration: { _ in
-                TURNSessionConfiguration(credential: .staticPassword(username: "alice", password: "wonderland"),
-                                         reliable: transport.isStream, requestTimeout: .seconds(3))
+                TURNSessionConfiguration(
+                    credential: .staticPassword(username: "alice", password: "wonderland"),
+                    reliable: transport.isStream, requestTimeout: .seconds(3))
             },
             tls: TLSOptions(), group: group, timeout: .seconds(3))
     }

@@ -50,7 +50,8 @@ public final class RunningProcess: @unchecked Sendable {
         let start = ContinuousClock.now
         while !errors.contains(text) {
             guard process.isRunning, ContinuousClock.now - start < limit else {
-                throw TestProcessError(description: "\(process.executableURL?.lastPathComponent ?? "program") never said \"\(text)\":\n\(errors)")
+                throw TestProcessError(
+                    description: "\(process.executableURL?.lastPathComponent ?? "program") never said \"\(text)\":\n\(errors)")
             }
             try await Task.sleep(for: .milliseconds(50))
         }

@@ -11,8 +11,10 @@ public enum TestProcess {
 
     /// Runs `executable` until it exits; SIGINT after `interruptAfter`; SIGKILL and an error
     /// after `limit`.
-    public static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-                           limit: Duration = .seconds(120), interruptAfter: Duration? = nil) async throws -> Outcome {
+    public static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
+        limit: Duration = .seconds(120), interruptAfter: Duration? = nil
+    ) async throws -> Outcome {
         let process = try RunningProcess(executable, arguments, environment: environment)
         try await process.waitUntilExit(limit: limit, interruptAfter: interruptAfter)
         return Outcome(status: process.status, output: process.output, errors: process.errors)

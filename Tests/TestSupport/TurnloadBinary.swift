@@ -13,8 +13,10 @@ public struct TurnloadBinary: Sendable {
         }
     }
 
-    public func run(_ arguments: [String], environment: [String: String] = [:], limit: Duration = .seconds(120),
-                    interruptAfter: Duration? = nil) async throws -> TestProcess.Outcome {
+    public func run(
+        _ arguments: [String], environment: [String: String] = [:], limit: Duration = .seconds(120),
+        interruptAfter: Duration? = nil
+    ) async throws -> TestProcess.Outcome {
         try await TestProcess.run(url, arguments, environment: environment, limit: limit, interruptAfter: interruptAfter)
     }
 }
