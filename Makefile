@@ -9,7 +9,7 @@ PIP_PACKAGES := aioice==0.13.0 kubernetes-validate==1.37.0
 FUZZ_SECONDS ?= 60
 SHELL := /bin/bash
 
-.PHONY: run test deps build release fuzz bench clean
+.PHONY: run test lint deps build release fuzz bench clean
 
 deps:
 	@scripts/install-deps.sh $(APT_PACKAGES)
@@ -29,10 +29,14 @@ build: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) build -c release --product turnload
 
+# The layout .swift-format describes; `swift format --in-place --recursive Sources Tests Package.swift` applies it.
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
+
 # Serially: the suites measure loss, delay and timing on a 2-core machine, and a suite that
 # floods the relay beside them would turn the harness's own saturation into their result.
 # A failing run ends with its failures gathered, so a log's tail says what broke.
-test: build
+test: lint build
 	@set -o pipefail; $(SWIFT) test --skip-build --no-parallel 2>&1 | tee .build/test.log || \
 		{ echo; echo "── what failed ──"; grep -E '✘|recorded an issue|error:' .build/test.log | tail -60; exit 1; }
 
