@@ -4,7 +4,7 @@ import Glibc
 
 /// CPU seconds, to tell how much of the machine the harness itself used.
 enum CPUTime {
-    /// The calling thread's: run on a shard's event loop, it is that shard's cost alone, apart
+    /// The calling thread's: run on a thread's event loop, it is that thread's cost alone, apart
     /// from an in-process relay on other threads.
     static func currentThread() -> Double {
         var spec = timespec()

@@ -19,17 +19,17 @@ struct ClientSetup: Sendable {
         let allocateNanoseconds: Int64
     }
 
-    /// Connects on `shard`'s threads: over plain UDP a socket its packet loop reads, else a
+    /// Connects on `thread`'s loops: over plain UDP a socket its packet loop reads, else a
     /// NIO channel on its event loop.
-    func allocate(on shard: Shard) async throws(SetupFailure) -> Allocated {
+    func allocate(on thread: ClientThread) async throws(SetupFailure) -> Allocated {
         let configuration = TURNSessionConfiguration(
             credential: target.credential, reliable: target.uri.transport.isStream,
             relayFamily: relayFamily, requestTimeout: timeout)
         let connection: LoadConnection
         do {
-            if let packetLoop = shard.packetLoop {
+            if let packetLoop = thread.packetLoop {
                 let socket = try PacketLoopConnection(to: server, configuration: configuration, on: packetLoop)
-                do { try await shard.onThread { try shard.register(socket) } } catch {
+                do { try await thread.onThread { try thread.register(socket) } } catch {
                     socket.socket.close()
                     throw error
                 }
@@ -38,7 +38,7 @@ struct ClientSetup: Sendable {
                 connection = .nio(
                     try await TURNClientConnection.connect(
                         to: server, hostname: target.uri.host, transport: target.uri.transport, configuration: configuration,
-                        tls: target.tls, group: shard.eventLoop, timeout: TimeAmount(timeout)))
+                        tls: target.tls, group: thread.eventLoop, timeout: TimeAmount(timeout)))
             }
         } catch {
             throw SetupFailure(reason: "connect", detail: "\(error)")

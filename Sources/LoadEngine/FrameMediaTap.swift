@@ -5,7 +5,7 @@ import TURNProtocol
 /// on this client's channel are its media; anything else goes on to the session.
 final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = TURNFrame
-    /// Weak: a connection may outlive its run (closed while the shard is gone).
+    /// Weak: a connection may outlive its run (closed while the thread is gone).
     private weak var client: SimulatedClient?
 
     init(_ client: SimulatedClient) {

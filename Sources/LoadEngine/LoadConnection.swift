@@ -1,6 +1,6 @@
 import TURNClient
 
-/// A simulated client's connection to the endpoint: over plain UDP a socket on its shard's
+/// A simulated client's connection to the endpoint: over plain UDP a socket on its thread's
 /// packet loop, read and written there with no pipeline; over TCP, TLS and DTLS a NIO channel.
 enum LoadConnection: Sendable {
     case packetLoop(PacketLoopConnection)

@@ -47,25 +47,25 @@ public final class LoadEngine: Sendable {
             }
         }
         defer { for loop in packetLoops { loop.shutdown() } }
-        let shards = loops.enumerated().map { index, loop in
-            Shard(
+        let threads = loops.enumerated().map { index, loop in
+            ClientThread(
                 eventLoop: loop, packetLoop: packetLoops.isEmpty ? nil : packetLoops[index], topology: configuration.topology,
                 interval: configuration.media.frameInterval,
                 clientOverhead: WireOverhead(transport: target.uri.transport, ipv6: ipv6), peerOverhead: .peerLeg(ipv6: peerIPv6))
         }
-        for shard in shards { try await shard.attach() }
+        for thread in threads { try await thread.attach() }
         if let host = peerHost {
-            for shard in shards {
-                do { try await shard.openPeer(host: host) } catch {
-                    for opened in shards { await opened.close() }
+            for thread in threads {
+                do { try await thread.openPeer(host: host) } catch {
+                    for opened in threads { await opened.close() }
                     throw LoadError("cannot open the peer socket on \(host): \(error)")
                 }
             }
         }
-        let run = RunState(shards: shards)
+        let run = RunState(threads: threads)
         let started = monotonicNanoseconds()
         let cpuAtStart = await run.threadCPU()
-        for shard in shards { try await shard.onThread { shard.startPacing(at: started) } }
+        for thread in threads { try await thread.onThread { thread.startPacing(at: started) } }
 
         let setup = ClientSetup(
             target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
@@ -107,7 +107,7 @@ public final class LoadEngine: Sendable {
         }
         ramp.cancel()
         await run.stop()
-        for shard in shards { try? await shard.onThread { shard.stopPacing() } }
+        for thread in threads { try? await thread.onThread { thread.stopPacing() } }
         let sendingEnded = monotonicNanoseconds()
         let cpuAtSendingEnd = await run.threadCPU()
         // The drain waits for packets still in flight; a stop during it cuts it short and
@@ -129,11 +129,11 @@ public final class LoadEngine: Sendable {
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
         outcome.serverAddress = server.displayText
         outcome.unansweredAddresses = unanswered.isEmpty ? nil : unanswered
-        // The shards' threads alone: an in-process relay's CPU is not the harness's.
-        outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: shards.count)
+        // The client threads alone: an in-process relay's CPU is not the harness's.
+        outcome.health.recordCPU(used: Int64(cpu * 1e9), over: monotonicNanoseconds() - started, coresAvailable: threads.count)
         var ports = Set<Int>()
-        for shard in shards {
-            guard let (counted, nioPorts) = try? await shard.onThread({ shard.receiveQueueDrops() }) else { continue }
+        for thread in threads {
+            guard let (counted, nioPorts) = try? await thread.onThread({ thread.receiveQueueDrops() }) else { continue }
             outcome.health.addReceiveQueueDrops(counted)
             ports.formUnion(nioPorts)
         }
@@ -150,7 +150,7 @@ public final class LoadEngine: Sendable {
         await run.release(timeout: .seconds(2))
         // Setups still under way at the stop close what they opened themselves.
         await ramp.value
-        for shard in shards { await shard.close() }
+        for thread in threads { await thread.close() }
         return outcome
     }
 
@@ -215,11 +215,11 @@ public final class LoadEngine: Sendable {
                 let wait = due - monotonicNanoseconds()
                 if wait > 0 { try? await Task.sleep(for: .nanoseconds(wait)) }
                 if Task.isCancelled { break }
-                let shard = run.shard(for: first / group)
+                let thread = run.thread(for: first / group)
                 let streams = (first..<min(first + group, share.upperBound)).map {
                     RTPStreamState.seeded(client: $0, seed: configuration.seed, libraryCount: library.count)
                 }
-                tasks.addTask { await self.start(first, streams, on: shard, setup, into: run) }
+                tasks.addTask { await self.start(first, streams, on: thread, setup, into: run) }
             }
             await tasks.waitForAll()
         }
@@ -228,13 +228,13 @@ public final class LoadEngine: Sendable {
 
     /// Allocates, binds the channel each client sends on and joins the clients to the pacing.
     private func start(
-        _ first: Int, _ streams: [RTPStreamState], on shard: Shard, _ setup: ClientSetup,
+        _ first: Int, _ streams: [RTPStreamState], on thread: ClientThread, _ setup: ClientSetup,
         into run: RunState
     ) async {
         var allocated: [ClientSetup.Allocated] = []
         for _ in streams {
             do {
-                let client = try await setup.allocate(on: shard)
+                let client = try await setup.allocate(on: thread)
                 allocated.append(client)
                 await run.allocated(client.allocateNanoseconds, software: client.allocation.software)
             } catch {
@@ -248,7 +248,7 @@ public final class LoadEngine: Sendable {
         let destinations =
             configuration.topology == .pair
             ? [allocated[1].allocation.relayed, allocated[0].allocation.relayed]
-            : [shard.peerAddress!]
+            : [thread.peerAddress!]
         var clients: [SimulatedClient] = []
         for (offset, client) in allocated.enumerated() {
             let channel: ChannelNumber
@@ -261,7 +261,7 @@ public final class LoadEngine: Sendable {
             let simulated = SimulatedClient(
                 index: index, connection: client.connection, channelNumber: channel,
                 phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
-                library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, shard: shard)
+                library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, thread: thread)
             clients.append(simulated)
         }
         if clients.count == 2 {
@@ -273,7 +273,7 @@ public final class LoadEngine: Sendable {
             return
         }
         for client in clients { try? await client.insertTap() }
-        try? await shard.onThread { [clients] in for client in clients { shard.add(client) } }
+        try? await thread.onThread { [clients] in for client in clients { thread.add(client) } }
     }
 
     /// Phases spread evenly over the frame interval however many clients there are: the

@@ -6,9 +6,9 @@ import RunModel
 import TURNClient
 
 /// The run's bookkeeping off the hot path: which clients are up, how allocations went, and the
-/// shards' figures gathered once a second and at the end.
+/// threads' figures gathered once a second and at the end.
 actor RunState {
-    let shards: [Shard]
+    let threads: [ClientThread]
     private var clients: [SimulatedClient] = []
     private var allocationLatency = Distribution()
     private var failures: [String: Int] = [:]
@@ -19,11 +19,11 @@ actor RunState {
     private var totalErrors = 0
     private var errorsReported = 0
 
-    init(shards: [Shard]) {
-        self.shards = shards
+    init(threads: [ClientThread]) {
+        self.threads = threads
     }
 
-    nonisolated func shard(for index: Int) -> Shard { shards[index % shards.count] }
+    nonisolated func thread(for index: Int) -> ClientThread { threads[index % threads.count] }
 
     func allocated(_ nanoseconds: Int64, software: String?) {
         allocationLatency.record(nanoseconds)
@@ -47,36 +47,36 @@ actor RunState {
 
     func markRampDone() { rampDone = true }
 
-    /// CPU seconds of the shards' threads so far.
+    /// CPU seconds of the client threads so far.
     func threadCPU() async -> Double {
         var total = 0.0
-        for shard in shards { total += (try? await shard.onThread { CPUTime.currentThread() }) ?? 0 }
+        for thread in threads { total += (try? await thread.onThread { CPUTime.currentThread() }) ?? 0 }
         return total
     }
 
-    /// The second that just ended, from every shard; `lost` is the run's so far (see
-    /// `Shard.lostSoFar`).
+    /// The second that just ended, from every thread; `lost` is the run's so far (see
+    /// `ClientThread.lostSoFar`).
     func second(index: Int) async -> SecondSample {
-        var tally = ShardTally()
+        var tally = ThreadTally()
         var jitter = Distribution()
         var closed = 0
         var lost = 0
-        for shard in shards {
+        for thread in threads {
             guard
-                let (second, shardClosed, shardJitter, shardLost) = try? await shard.onThread({
-                    (shard.takeSecond(), shard.closedClients, shard.currentJitter(), shard.lostSoFar())
+                let (second, threadClosed, threadJitter, threadLost) = try? await thread.onThread({
+                    (thread.takeSecond(), thread.closedClients, thread.currentJitter(), thread.lostSoFar())
                 })
             else { continue }
             tally.merge(second)
-            closed += shardClosed
-            jitter.merge(shardJitter)
-            lost += shardLost
+            closed += threadClosed
+            jitter.merge(threadJitter)
+            lost += threadLost
         }
         var delay = tally.towardPeer.oneWayDelay
         delay.merge(tally.towardClient.oneWayDelay)
         // The calls' packets: what clients sent, and what reached the end of its way (back at
         // the client in echo, at the far end otherwise).
-        let echo = shards.first?.topology == .echo
+        let echo = threads.first?.topology == .echo
         let sent = tally.towardPeer.sent
         let received = (echo ? tally.towardClient : tally.towardPeer).oneWayDelay.count
         let sample = SecondSample(
@@ -94,14 +94,14 @@ actor RunState {
         status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
         series: [SecondSample]
     ) async -> LoadOutcome {
-        var tally = ShardTally()
+        var tally = ThreadTally()
         var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
-        for shard in shards {
+        for thread in threads {
             guard
-                let (shardTally, shardStreams) = try? await shard.onThread({
+                let (threadTally, threadStreams) = try? await thread.onThread({
                     (
-                        shard.runTally,
-                        shard.clients.map { client in
+                        thread.runTally,
+                        thread.clients.map { client in
                             (
                                 client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
                                 // From the client's first sequence number: the echo carries the way out's
@@ -112,8 +112,8 @@ actor RunState {
                     )
                 })
             else { continue }
-            tally.merge(shardTally)
-            streams += shardStreams
+            tally.merge(threadTally)
+            streams += threadStreams
         }
         let echo = configuration.topology == .echo
         for stream in streams {

@@ -5,14 +5,14 @@ import PacketIO
 import TURNClient
 import TURNProtocol
 
-/// One simulated call's media, on its shard's thread (and only there, hence the unchecked
+/// One simulated call's media, on its client thread (and only there, hence the unchecked
 /// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. Over
-/// plain UDP the shard reads its socket; otherwise a tap in its connection's pipeline
+/// plain UDP the thread reads its socket; otherwise a tap in its connection's pipeline
 /// (`FrameMediaTap`) hands it media before the TURN session sees it.
 final class SimulatedClient: @unchecked Sendable {
     let index: Int
     let connection: LoadConnection
-    /// The socket the shard's packet loop reads and writes, over plain UDP.
+    /// The socket the thread's packet loop reads and writes, over plain UDP.
     let socket: UDPSocket?
     let channelNumber: ChannelNumber
     /// When in each frame interval this client sends, in nanoseconds after the interval starts.
@@ -20,8 +20,8 @@ final class SimulatedClient: @unchecked Sendable {
     /// Streams pad ChannelData to 4 bytes; datagrams (UDP, DTLS) do not.
     private let padded: Bool
     private let library: OpusPacketLibrary
-    /// The shard owns its clients and outlives them: no reference counting per packet.
-    private unowned(unsafe) let shard: Shard
+    /// The thread owns its clients and outlives them: no reference counting per packet.
+    private unowned(unsafe) let thread: ClientThread
     /// Where media leaves over TCP, TLS and DTLS: in front of the session, behind the codec.
     var link: ChannelHandlerContext?
     private var outgoing: ByteBuffer
@@ -49,7 +49,7 @@ final class SimulatedClient: @unchecked Sendable {
 
     init(
         index: Int, connection: LoadConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
-        jitterBuffer: Int64, shard: Shard
+        jitterBuffer: Int64, thread: ClientThread
     ) {
         self.index = index
         self.connection = connection
@@ -59,7 +59,7 @@ final class SimulatedClient: @unchecked Sendable {
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
         self.library = library
-        self.shard = shard
+        self.thread = thread
         padded = if case .nio(let nio) = connection { nio.transport.isStream } else { false }
         outgoing = ByteBufferAllocator().buffer(capacity: 1500)
         towardPeer = StreamReceiver(jitterBuffer: jitterBuffer)
@@ -67,7 +67,7 @@ final class SimulatedClient: @unchecked Sendable {
     }
 
     /// Over TCP, TLS and DTLS, puts this client's tap in front of the session, behind the
-    /// decoder. Over plain UDP the shard reads the socket and needs none.
+    /// decoder. Over plain UDP the thread reads the socket and needs none.
     func insertTap() async throws {
         if case .nio(let connection) = connection { try await connection.insertBeforeSession(FrameMediaTap(self)) }
     }
@@ -83,9 +83,9 @@ final class SimulatedClient: @unchecked Sendable {
         }
         sendLog.record(sequence: packet.header.sequenceNumber, at: now)
         sent += 1
-        shard.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
+        thread.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
         if let socket {
-            if !outgoing.withUnsafeReadableBytes({ socket.send($0) }) { shard.countSendFailure() }
+            if !outgoing.withUnsafeReadableBytes({ socket.send($0) }) { thread.countSendFailure() }
         } else if let link {
             link.writeAndFlush(NIOAny(outgoing), promise: nil)
         }
@@ -97,21 +97,21 @@ final class SimulatedClient: @unchecked Sendable {
         guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == channelNumber,
             case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
         else { return false }
-        shard.receivedAtClient(self, header: header, rtpBytes: length, arrival: arrival)
+        thread.receivedAtClient(self, header: header, rtpBytes: length, arrival: arrival)
         return true
     }
 
     /// A ChannelData payload on this client's channel: true when it was RTP.
     func receivedMedia(_ payload: ByteBuffer) -> Bool {
         guard let header = try? payload.peekRTPFixedHeader() else { return false }
-        shard.receivedAtClient(self, header: header, rtpBytes: payload.readableBytes, arrival: monotonicNanoseconds())
+        thread.receivedAtClient(self, header: header, rtpBytes: payload.readableBytes, arrival: monotonicNanoseconds())
         return true
     }
 
     /// The ChannelData message that carries `rtpBytes` on this client's connection, as sent.
     func frameBytes(rtpBytes: Int) -> Int { ChannelData.frameLength(dataLength: rtpBytes, padded: padded) }
 
-    func closed() { shard.clientClosed(self) }
+    func closed() { thread.clientClosed(self) }
 
     /// The peer socket, which received this packet at `arrival`, is about to echo it at
     /// `sentAt`: the send time of the way back.

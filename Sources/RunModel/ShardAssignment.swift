@@ -1,6 +1,5 @@
 /// This process's share of a load that several processes (machines) run together, `--shard 2/3`:
-/// the `index`th of `count` contiguous blocks of the global client indices. Not to be confused
-/// with `Shard`, one event loop's clients within a process.
+/// the `index`th of `count` contiguous blocks of the global client indices.
 public struct ShardAssignment: Sendable, Codable, Hashable, CustomStringConvertible {
     /// From 1 to `count`.
     public let index: Int

@@ -13,7 +13,7 @@ import TURNProtocol
 /// recvmmsg and written with send/sendmmsg, and NIO keeps only the control plane (each
 /// client's `TURNSession`, on `eventLoop`). Over TCP, TLS and DTLS, media runs through the
 /// connections' NIO pipelines, on `eventLoop` itself.
-final class Shard: @unchecked Sendable {
+final class ClientThread: @unchecked Sendable {
     /// The control plane's event loop, and the media's over streams and DTLS.
     let eventLoop: EventLoop
     /// The media's thread over plain UDP.
@@ -28,7 +28,7 @@ final class Shard: @unchecked Sendable {
     private var echoes: [(client: Borrowed, sequence: UInt16, arrival: Int64)] = []
 
     /// A client as the packet path's tables hold it: `clients` owns every client for the
-    /// shard's life, so the tables borrow them and a packet costs no reference counting.
+    /// thread's life, so the tables borrow them and a packet costs no reference counting.
     typealias Borrowed = Unmanaged<SimulatedClient>
 
     /// The packet loop's client sockets by token (their index): each connection, and its
@@ -57,8 +57,8 @@ final class Shard: @unchecked Sendable {
 
     /// The run's figures up to the last whole second, and this second's so far: each packet
     /// is recorded once, in `second`, which folds into `tally` when the second is taken.
-    private var tally = ShardTally()
-    private(set) var second = ShardTally()
+    private var tally = ThreadTally()
+    private(set) var second = ThreadTally()
     private(set) var closedClients = 0
 
     private let clientOverhead: WireOverhead
@@ -76,7 +76,7 @@ final class Shard: @unchecked Sendable {
         self.peerOverhead = peerOverhead
     }
 
-    /// Runs `body` on the shard's thread.
+    /// Runs `body` on the client thread.
     func onThread<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
         if let packetLoop { return try await packetLoop.submit(body) }
         return try await eventLoop.submit(body).get()
@@ -84,14 +84,14 @@ final class Shard: @unchecked Sendable {
 
     func openPeer(host: IPAddress) async throws {
         guard let packetLoop else {
-            let channel = try await PeerSocket.open(on: eventLoop, host: host, shard: self)
+            let channel = try await PeerSocket.open(on: eventLoop, host: host, thread: self)
             try await onThread {
                 self.peerChannel = channel
                 self.peerAddress = channel.localAddress.flatMap(TransportAddress.init)
             }
             return
         }
-        // The one socket of a shard takes every client's stream.
+        // The one socket of a thread takes every client's stream.
         let socket = try UDPSocket.bound(to: SocketAddress(TransportAddress(ip: host, port: 0)), bufferBytes: 4 << 20)
         guard let port = socket.localPort else {
             socket.close()
@@ -105,7 +105,7 @@ final class Shard: @unchecked Sendable {
         }
     }
 
-    /// Makes this shard the packet loop's handler. Call once, before anything else runs there.
+    /// Makes this thread the packet loop's handler. Call once, before anything else runs there.
     func attach() async throws {
         guard let packetLoop else { return }
         try await packetLoop.submit { packetLoop.setHandler(self) }
@@ -113,7 +113,7 @@ final class Shard: @unchecked Sendable {
 
     // MARK: pacing
 
-    /// Joins the pacing at the client's phase, from its next slot on. Call on the shard's thread.
+    /// Joins the pacing at the client's phase, from its next slot on. Call on the client thread.
     func add(_ client: SimulatedClient) {
         if schedule.isEmpty {
             // The rounds stood still while no one was paced: resume at the current one, or the
@@ -290,7 +290,7 @@ final class Shard: @unchecked Sendable {
         clients.reduce(0) { $0 + (topology == .echo ? $1.towardClient.lostSoFar : $1.towardPeer.lostSoFar) }
     }
 
-    /// What the kernel dropped at the full receive queues of the sockets this shard reads
+    /// What the kernel dropped at the full receive queues of the sockets this thread reads
     /// itself (on a packet loop), and the local ports of those NIO reads, for their counters.
     func receiveQueueDrops() -> (counted: Int, ports: [Int]) {
         guard packetLoop != nil else {
@@ -305,16 +305,16 @@ final class Shard: @unchecked Sendable {
     }
 
     /// This second's tally, folded into the run's, and a fresh one for the next.
-    func takeSecond() -> ShardTally {
+    func takeSecond() -> ThreadTally {
         defer {
             tally.merge(second)
-            second = ShardTally()
+            second = ThreadTally()
         }
         return second
     }
 
     /// The run's figures so far, the second under way included.
-    var runTally: ShardTally {
+    var runTally: ThreadTally {
         var total = tally
         total.merge(second)
         return total
@@ -338,7 +338,7 @@ final class Shard: @unchecked Sendable {
     }
 }
 
-extension Shard: PacketLoopHandler {
+extension ClientThread: PacketLoopHandler {
     func readable(token: UInt64) {
         if token == Self.peerToken {
             readPeer()

@@ -1,7 +1,7 @@
 import Measurement
 
-/// A shard's running figures, over the run or over one second; shards' tallies add up.
-struct ShardTally: Sendable {
+/// A thread's running figures, over the run or over one second; threads' tallies add up.
+struct ThreadTally: Sendable {
     /// Each client's stream as the far end receives it (the peer socket, or the partner).
     var towardPeer = DirectionMetrics()
     /// The echo, as the client receives it.
@@ -10,7 +10,7 @@ struct ShardTally: Sendable {
     /// Send lateness and sends more than a frame interval late.
     var health = HarnessHealth()
 
-    mutating func merge(_ other: ShardTally) {
+    mutating func merge(_ other: ThreadTally) {
         towardPeer.merge(other.towardPeer)
         towardClient.merge(other.towardClient)
         rtt.merge(other.rtt)
