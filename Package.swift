@@ -102,6 +102,7 @@ let package = Package(
             name: "Campaign",
             dependencies: [
                 "LoadEngine", "Reporting", "RunModel", "Measurement", "Media", "TURNClient", "TURNProtocol", "TURNRelay",
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -144,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement", "Campaign",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -176,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "InteropTests",
             dependencies: [
-                "turnload", "TURNClient", "TURNProtocol", "TURNRelay", "TestSupport", "Reporting",
+                "turnload", "Campaign", "TURNClient", "TURNProtocol", "TURNRelay", "TestSupport", "Reporting",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
             ],
             // Run by the aioice test with the venv's Python, not built.

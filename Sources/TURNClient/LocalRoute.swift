@@ -12,7 +12,7 @@ public enum LocalRoute {
     public static func address(toward server: SocketAddress) throws -> IPAddress {
         let family = server.protocol == .inet6 ? AF_INET6 : AF_INET
         let descriptor = socket(family, Int32(SOCK_DGRAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ProbeError("cannot open a socket to find the local route (errno \(errno))") }
+        guard descriptor >= 0 else { throw LookupError("cannot open a socket to find the local route (errno \(errno))") }
         defer { close(descriptor) }
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
@@ -24,7 +24,7 @@ public enum LocalRoute {
                     $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
                 }) == 0,
             let local = try? SocketAddress(storage: storage), let address = TransportAddress(local)
-        else { throw ProbeError("no route from this machine to \(server.displayText)") }
+        else { throw LookupError("no route from this machine to \(server.displayText)") }
         return address.ip
     }
 }
@@ -38,7 +38,7 @@ extension SocketAddress {
         case AF_INET6:
             self = withUnsafeBytes(of: &storage) { SocketAddress($0.load(as: sockaddr_in6.self), host: "") }
         default:
-            throw ProbeError("unexpected address family \(storage.ss_family)")
+            throw LookupError("unexpected address family \(storage.ss_family)")
         }
     }
 }

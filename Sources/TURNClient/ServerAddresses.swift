@@ -18,7 +18,7 @@ public enum ServerAddresses {
         let socketType = uri.transport.isStream ? SOCK_STREAM : SOCK_DGRAM
         let resolved = try await firstOf(
             timeout: timeout,
-            late: ProbeError("DNS: no answer for \(host) within \(formatSeconds(timeout.seconds))")
+            late: LookupError("DNS: no answer for \(host) within \(formatSeconds(timeout.seconds))")
         ) {
             try await NIOThreadPool.singleton.runIfActive { try lookup(host, port: port, socketType: Int32(socketType.rawValue)) }
         }
@@ -47,7 +47,7 @@ public enum ServerAddresses {
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0 else {
-            throw ProbeError("DNS: cannot resolve \(host) (\(String(cString: gai_strerror(status))))")
+            throw LookupError("DNS: cannot resolve \(host) (\(String(cString: gai_strerror(status))))")
         }
         defer { freeaddrinfo(list) }
         var addresses: [SocketAddress] = []
@@ -63,7 +63,7 @@ public enum ServerAddresses {
             }
             if !addresses.contains(address) { addresses.append(address) }
         }
-        guard !addresses.isEmpty else { throw ProbeError("DNS: \(host) has no IPv4 or IPv6 address") }
+        guard !addresses.isEmpty else { throw LookupError("DNS: \(host) has no IPv4 or IPv6 address") }
         return addresses
     }
 }

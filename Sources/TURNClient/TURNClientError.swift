@@ -90,6 +90,12 @@ extension TURNClientError: CustomStringConvertible {
     ]
 }
 
-func formatSeconds(_ seconds: Double) -> String {
+public func formatSeconds(_ seconds: Double) -> String {
     seconds >= 10 ? "\(Int(seconds.rounded())) s" : "\((seconds * 10).rounded() / 10) s"
+}
+
+/// A server address that could not be looked up or routed to: DNS, the local route.
+public struct LookupError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }

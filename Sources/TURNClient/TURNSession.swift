@@ -524,5 +524,5 @@ public struct TURNSession: Sendable {
 }
 
 extension Duration {
-    var seconds: Double { self / .seconds(1) }
+    public var seconds: Double { self / .seconds(1) }
 }

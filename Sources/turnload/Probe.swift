@@ -2,6 +2,8 @@ import ArgumentParser
 import Campaign
 import Foundation
 import NIOPosix
+import Reporting
+import RunModel
 import TURNClient
 import TURNProtocol
 
@@ -63,37 +65,19 @@ struct Probe: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let targets = try credentials.targets(uris)
-        let stop = StopSignal()
-        let probing = Task { await probe(targets) }
-        let watching = Task {
-            while !Task.isCancelled, !stop.received { try? await Task.sleep(for: .milliseconds(50)) }
-            if stop.received { probing.cancel() }
+        let probes = try credentials.targets(uris).map { uri, credential in
+            (
+                uri,
+                TURNProbe(
+                    credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
+                    packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
+                    relayFamily: relayFamily)
+            )
         }
-        let results = await probing.value
-        watching.cancel()
+        let (results, interrupted) = await ProbeSession.run(probes, json: json)
         if !json { print(ProbeTable.render(results)) }
-        if stop.received { throw ExitCode(ExitStatus.interrupted) }
+        if interrupted { throw ExitCode(ExitStatus.interrupted) }
         if !results.allSatisfy(\.passed) { throw ExitCode(ExitStatus.failed) }
-    }
-
-    /// Probes each URI in turn, printing each result as JSON when asked; a cancel ends the
-    /// probe under way with its steps so far and skips the rest.
-    private func probe(_ targets: [(TURNURI, ClientCredential)]) async -> [ProbeResult] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var results: [ProbeResult] = []
-        for (uri, credential) in targets where !Task.isCancelled {
-            let probe = TURNProbe(
-                credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
-                packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
-                relayFamily: relayFamily)
-            if !json { printError("probing \(uri)…") }
-            let result = await probe.run(uri, group: MultiThreadedEventLoopGroup.singleton)
-            if json, let line = try? encoder.encode(result) { print(String(decoding: line, as: UTF8.self)) }
-            results.append(result)
-        }
-        return results
     }
 }
 

@@ -1,3 +1,4 @@
+import Campaign
 import NIOCore
 import NIOPosix
 import TURNClient

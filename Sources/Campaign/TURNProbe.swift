@@ -2,6 +2,8 @@ import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
+import RunModel
+import TURNClient
 import TURNProtocol
 
 /// Walks one TURN URI through every step a call needs and times each: resolve, connect (and
@@ -198,6 +200,7 @@ private final class OpenConnection: Sendable {
     }
 }
 
+/// A step of the probe that failed for a reason of the probe's own (no echo, no first contact).
 struct ProbeError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

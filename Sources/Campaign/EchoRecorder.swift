@@ -1,41 +1,52 @@
+import LoadEngine
+import Measurement
 import NIOConcurrencyHelpers
 import NIOCore
+import RunModel
+import TURNClient
 import TURNProtocol
 
 /// The probe's echo measurement: RTP packets of Opus size sent through the relay every 20 ms,
-/// their round trips timed by sequence number (send times kept here, nothing in the payload).
+/// their round trips timed by sequence number (send times kept here, nothing in the payload),
+/// on the monotonic clock the load's measurements use.
 final class EchoRecorder: Sendable {
     let packets: Int
-    private let state = NIOLockedValueBox(State())
+    private let state: NIOLockedValueBox<State>
     private let clock = ContinuousClock()
 
     private struct State {
-        var sendTimes: [UInt16: ContinuousClock.Instant] = [:]
-        var roundTrips: [Double] = []
+        var sent = 0
+        var sendLog: SendLog
+        /// Each echo counts once: a relay that duplicates does not make up for one that loses.
+        var echoed: Set<UInt16> = []
+        var roundTrips = Distribution()
         var firstContact: CheckedContinuation<TransportAddress, Error>?
     }
 
     init(packets: Int) {
         self.packets = packets
+        // A slot per packet sent: none is overwritten before its echo can come back.
+        let capacity = 1 << (Int.bitWidth - (max(packets, 1) - 1).leadingZeroBitCount)
+        state = NIOLockedValueBox(State(sendLog: SendLog(capacity: min(capacity, 65_536))))
     }
 
     var statistics: EchoStatistics {
-        state.withLockedValue { EchoStatistics(sent: $0.sendTimes.count, roundTrips: $0.roundTrips) }
+        state.withLockedValue { EchoStatistics(sent: $0.sent, roundTrips: $0.roundTrips) }
     }
 
     /// Called with every datagram the relay delivers.
     func received(_ payload: ByteBuffer, from peer: TransportAddress) {
-        let arrival = clock.now
+        let arrival = monotonicNanoseconds()
         let contact: CheckedContinuation<TransportAddress, Error>? = state.withLockedValue { state in
             if let waiting = state.firstContact {
                 state.firstContact = nil
                 return waiting
             }
             guard let header = try? payload.peekRTPFixedHeader(),
-                let sent = state.sendTimes[header.sequenceNumber]
+                let sent = state.sendLog.sentAt(sequence: header.sequenceNumber),
+                state.echoed.insert(header.sequenceNumber).inserted
             else { return nil }
-            state.sendTimes[header.sequenceNumber] = sent
-            state.roundTrips.append((arrival - sent).milliseconds)
+            state.roundTrips.record(arrival - sent)
             return nil
         }
         contact?.resume(returning: peer)
@@ -82,7 +93,10 @@ final class EchoRecorder: Sendable {
             packet.writeRTPPacket(RTPPacket(header: header, payload: ByteBuffer(bytes: payload)))
             let due = start + .milliseconds(20 * index)
             try await clock.sleep(until: due)
-            state.withLockedValue { $0.sendTimes[header.sequenceNumber] = clock.now }
+            state.withLockedValue { state in
+                state.sent += 1
+                state.sendLog.record(sequence: header.sequenceNumber, at: monotonicNanoseconds())
+            }
             connection.send(packet, to: peer)
         }
         let deadline = min(clock.now + .seconds(1), start + timeout)

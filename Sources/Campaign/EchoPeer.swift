@@ -1,5 +1,6 @@
 import NIOCore
 import NIOPosix
+import TURNClient
 
 /// A UDP socket that sends every datagram back to where it came from: the far end of the
 /// probe's echo path, standing where a call's other party would.

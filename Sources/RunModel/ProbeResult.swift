@@ -1,4 +1,4 @@
-import Foundation
+import Measurement
 
 /// The steps a probe walks through, in order.
 public enum ProbeStep: String, CaseIterable, Codable, Sendable {
@@ -11,6 +11,14 @@ public struct ProbeStepResult: Codable, Sendable, Hashable {
     public var milliseconds: Double?
     public var detail: String?
     public var error: String?
+
+    public init(step: ProbeStep, ok: Bool, milliseconds: Double?, detail: String? = nil, error: String? = nil) {
+        self.step = step
+        self.ok = ok
+        self.milliseconds = milliseconds
+        self.detail = detail
+        self.error = error
+    }
 }
 
 /// Round trips of the echo packets through the relay.
@@ -22,14 +30,15 @@ public struct EchoStatistics: Codable, Sendable, Hashable {
     public var rttMedianMilliseconds: Double?
     public var rttP99Milliseconds: Double?
 
-    public init(sent: Int, roundTrips: [Double]) {
+    /// `roundTrips` in nanoseconds, one sample per echo that came back.
+    public init(sent: Int, roundTrips: Distribution) {
         self.sent = sent
         received = roundTrips.count
         lossPercent = sent == 0 ? 0 : Double(sent - roundTrips.count) * 100 / Double(sent)
-        let sorted = roundTrips.sorted()
-        rttMinimumMilliseconds = sorted.first
-        rttMedianMilliseconds = sorted.isEmpty ? nil : sorted[sorted.count / 2]
-        rttP99Milliseconds = sorted.isEmpty ? nil : sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.99).rounded(.up)) - 1)]
+        let summary = roundTrips.count == 0 ? nil : roundTrips.summary
+        rttMinimumMilliseconds = summary?.min
+        rttMedianMilliseconds = summary?.p50
+        rttP99Milliseconds = summary?.p99
     }
 }
 
@@ -91,75 +100,5 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
         try container.encodeIfPresent(software, forKey: .software)
         try container.encodeIfPresent(peer, forKey: .peer)
         try container.encodeIfPresent(echo, forKey: .echo)
-    }
-}
-
-/// The table a person reads: a row per URI, a column per step, then what was learned and why
-/// anything failed.
-public enum ProbeTable {
-    public static func render(_ results: [ProbeResult]) -> String {
-        let header = ["URI"] + ProbeStep.allCases.map(\.rawValue)
-        let rows = results.map { result in
-            [result.uri]
-                + ProbeStep.allCases.map { step in
-                    guard let outcome = result.steps.first(where: { $0.step == step }) else { return "–" }
-                    let time = outcome.milliseconds.map { " " + formatMilliseconds($0) } ?? ""
-                    return (outcome.ok ? "✓" : "✗") + time
-                }
-        }
-        let widths = header.indices.map { column in
-            ([header] + rows).map { $0[column].count }.max() ?? 0
-        }
-        func line(_ cells: [String]) -> String {
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
-        }
-        var lines = [line(header)] + rows.map(line)
-        for result in results {
-            var facts: [String] = []
-            if let server = result.server {
-                let others = (result.addresses ?? []).filter { $0 != server }
-                facts.append("server \(server)" + (others.isEmpty ? "" : " (of \(result.addresses!.joined(separator: ", ")))"))
-            }
-            if let origin = result.redirectedFrom { facts.append("redirected from \(origin)") }
-            if let software = result.software { facts.append("software \"\(software)\"") }
-            if let reflexive = result.reflexiveAddress { facts.append("reflexive \(reflexive)") }
-            if let relayed = result.relayedAddresses?.joined(separator: " and ") ?? result.relayedAddress {
-                facts.append("relayed \(relayed)")
-            }
-            if let refused = result.refusedFamily { facts.append("no \(refused)") }
-            if let lifetime = result.lifetimeSeconds { facts.append("lifetime \(lifetime) s") }
-            if let echo = result.echo {
-                var text = "echo \(echo.received)/\(echo.sent)"
-                if let minimum = echo.rttMinimumMilliseconds, let median = echo.rttMedianMilliseconds,
-                    let p99 = echo.rttP99Milliseconds
-                {
-                    text += ", RTT min/median/p99 \(formatMilliseconds(minimum))/\(formatMilliseconds(median))/\(formatMilliseconds(p99))"
-                }
-                facts.append(text)
-            }
-            lines.append("")
-            let verdict = result.interrupted ? "INTERRUPTED" : result.passed ? "passed" : "FAILED"
-            lines.append("\(result.uri): \(verdict)" + (facts.isEmpty ? "" : " — " + facts.joined(separator: ", ")))
-            for address in result.unanswered ?? [] { lines.append("  · did not answer: \(address)") }
-            for step in result.steps where !step.ok {
-                lines.append("  ✗ \(step.step.rawValue): \(step.error ?? "failed")")
-            }
-        }
-        return lines.joined(separator: "\n")
-    }
-}
-
-func formatMilliseconds(_ value: Double) -> String {
-    if value >= 100 { return "\(Int(value.rounded())) ms" }
-    if value >= 10 { return "\((value * 10).rounded() / 10) ms" }
-    return "\((value * 100).rounded() / 100) ms"
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }
