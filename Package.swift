@@ -116,6 +116,7 @@ let package = Package(
                 "LoadEngine",
                 "Campaign",
                 "Reporting",
+                "RunModel",
                 "Scenario",
                 "Media",
                 "Measurement",
@@ -140,12 +141,15 @@ let package = Package(
         ),
         .testTarget(
             name: "TURNClientTests",
-            dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement", "Campaign",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Campaign",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -156,7 +160,7 @@ let package = Package(
         ),
         .testTarget(
             name: "MediaTests",
-            dependencies: ["Media", "COpus", "TURNProtocol", "RunModel", "Measurement", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: ["Media", "COpus", "TURNProtocol", "RunModel", .product(name: "NIOCore", package: "swift-nio")]
         ),
         .testTarget(name: "MeasurementTests", dependencies: ["Measurement"]),
         .testTarget(name: "ScenarioTests", dependencies: ["Scenario", "Measurement"]),
@@ -168,11 +172,17 @@ let package = Package(
         .testTarget(
             name: "LoadEngineTests",
             dependencies: [
-                "LoadEngine", "Campaign", "Reporting", "RunModel", "Media", "Measurement", "TURNRelay", "TURNClient", "TURNProtocol",
+                "LoadEngine", "Campaign", "RunModel", "Media", "TURNClient", "TURNProtocol",
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "Measurement", "TestSupport"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "turnload", "Scenario", "Reporting", "Measurement", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "DeployTests", dependencies: ["TestSupport", .product(name: "Yams", package: "Yams")]),
         .testTarget(
             name: "InteropTests",
