@@ -212,56 +212,13 @@ struct Relay: AsyncParsableCommand {
         if let tlsListen { listeners.append(RelayListener(.tls, TransportAddress(tlsListen)!)) }
         if let dtlsListen { listeners.append(RelayListener(.dtls, TransportAddress(dtlsListen)!)) }
         let identity = cert.flatMap { cert in key.map { RelayIdentity(certificateFile: cert, keyFile: $0) } }
-        let group = MultiThreadedEventLoopGroup.singleton
-        let server: RelayServer
         do {
-            server = try await RelayServer.start(
-                configuration: configuration, listeners: listeners, identity: identity,
-                relayIPs: relayIPs, threads: threads, group: group)
+            try await RelayService.serve(
+                configuration: configuration, listeners: listeners, identity: identity, relayIPs: relayIPs, threads: threads,
+                metrics: metrics.flatMap(TransportAddress.init))
         } catch {
-            throw ValidationError("\(error)")
+            throw ValidationError(error.description)
         }
-        let relayMetrics = RelayMetrics()
-        var endpoint: MetricsEndpoint?
-        if let metrics {
-            do {
-                endpoint = try await MetricsEndpoint.start(relayMetrics, at: SocketAddress(TransportAddress(metrics)!), group: group)
-            } catch {
-                await server.stop()
-                throw ValidationError("cannot serve metrics on \(metrics): \(error)")
-            }
-        }
-        let addresses = listeners.map { "\($0.address)/\($0.transport.rawValue)" }.joined(separator: ", ")
-        printError(
-            "relay listening on \(addresses) with \(threads) thread\(threads == 1 ? "" : "s"), relaying from \(relayIPs.map(\.description).joined(separator: " and ")), "
-                + "realm \(realm)\(allowLoopbackPeers ? ", loopback peers allowed" : "")"
-                + (metrics.map { ", metrics at http://\($0)/metrics" } ?? ""))
-        let stop = StopSignal()
-        let start = Date()
-        var last = RelayCounters()
-        while !stop.received {
-            try? await Task.sleep(for: .seconds(1))
-            let now = await server.counters
-            relayMetrics.update(now)
-            printError(Self.statusLine(now, since: last, seconds: Int(Date().timeIntervalSince(start))))
-            last = now
-        }
-        printError("stopping")
-        await endpoint?.stop()
-        await server.stop()
-    }
-
-    static func statusLine(_ now: RelayCounters, since last: RelayCounters, seconds: Int) -> String {
-        let dropped = [
-            ("capacity", now.droppedCapacity - last.droppedCapacity), ("bandwidth", now.droppedBandwidth - last.droppedBandwidth),
-            ("impairment", now.droppedImpairment - last.droppedImpairment), ("unroutable", now.droppedUnroutable - last.droppedUnroutable),
-            ("malformed", now.droppedMalformed - last.droppedMalformed),
-            ("receive queue full", now.droppedReceiveQueue - last.droppedReceiveQueue),
-        ].filter { $0.1 > 0 }.map { "\($0.0) \($0.1)" }
-        return "\(seconds) s: \(now.allocations) allocations, "
-            + "to peers \(now.packetsToPeers - last.packetsToPeers) pkt/s \((now.bytesToPeers - last.bytesToPeers) / 1000) kB/s, "
-            + "to clients \(now.packetsToClients - last.packetsToClients) pkt/s \((now.bytesToClients - last.bytesToClients) / 1000) kB/s, "
-            + "dropped: \(dropped.isEmpty ? "none" : dropped.joined(separator: ", "))"
     }
 
     /// `MIN-MAX`.
