@@ -50,7 +50,8 @@ public struct HoldPlan: Sendable, Equatable {
                 Refusal(
                     description: "hold: \(clients) calls would take \(DecimalText.short(seconds / 86_400)) days to push "
                         + "\(DecimalText.short(bytes / 1e9, decimals: 2)) GB, more than the "
-                        + "\(DecimalText.short(Double(longest.components.seconds) / 86_400)) days a load may last: give a smaller --hold-volume"
+                        + "\(DecimalText.short(Double(longest.components.seconds) / 86_400)) days a load may last: "
+                        + "give a smaller --hold-volume"
                 ))
         }
         return .success(Load(clients: clients, duration: .milliseconds(Int64((seconds * 1000).rounded(.up)))))

@@ -54,7 +54,8 @@ public final class ProgressReporter: @unchecked Sendable {
         printError(
             "\(target): \(load), \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
                 + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
-                + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), then \(configuration.duration) at full load"
+                + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), "
+                + "then \(configuration.duration) at full load"
         )
     }
 

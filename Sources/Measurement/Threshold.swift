@@ -101,7 +101,8 @@ extension Threshold {
         guard let limit = Double(number), limit.isFinite else {
             throw ThresholdParseError(
                 description:
-                    "\"\(condition)\" for \(name) needs a number after \(comparison.rawValue), such as \(comparison.rawValue) \(metric.format(Threshold.example(metric)))"
+                    "\"\(condition)\" for \(name) needs a number after \(comparison.rawValue), "
+                    + "such as \(comparison.rawValue) \(metric.format(Threshold.example(metric)))"
             )
         }
         self.init(metric, comparison, limit * scale)

@@ -26,7 +26,8 @@ public struct TimeSeries: Sendable, Equatable {
     }
 
     public static let csvHeader =
-        "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
+        "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,"
+        + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
 
     /// The series as CSV with a header row, one line per second; milliseconds with three
     /// decimals (microseconds); a percentile cell is empty when that second had no sample.

@@ -13,7 +13,8 @@ enum CostSection {
             [
                 .paragraph(
                     "Measured on the wire, overhead included: \(DecimalText.short(volume.fromRelayGBPerMillionMinutes, decimals: 1)) GB "
-                        + "from the relay and \(DecimalText.short(volume.toRelayGBPerMillionMinutes, decimals: 1)) GB to it per million call-minutes. "
+                        + "from the relay and \(DecimalText.short(volume.toRelayGBPerMillionMinutes, decimals: 1)) GB to it "
+                        + "per million call-minutes. "
                         + "For \(DecimalText.grouped(projection.minutesPerMonth)) minutes a month "
                         + "(\(DecimalText.grouped(projection.peakCalls, decimals: 1)) concurrent calls):"),
                 .table(ReportTable(header: ["option", "per month", "how"], rows: rows)),

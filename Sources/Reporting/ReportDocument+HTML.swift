@@ -65,6 +65,7 @@ extension ReportTable {
                 }.joined() + "</tr>"
         }
         return
-            "<div class=\"table\"><table><thead><tr>\(head.joined())</tr></thead><tbody>\n\(body.joined(separator: "\n"))\n</tbody></table></div>"
+            "<div class=\"table\"><table><thead><tr>\(head.joined())</tr></thead><tbody>\n"
+            + "\(body.joined(separator: "\n"))\n</tbody></table></div>"
     }
 }

@@ -82,7 +82,8 @@ public enum RunReport {
         let environment = result.environment
         var facts = [
             "\(configuration.clients) clients, opened at \(configuration.rampPerSecond) a second, "
-                + "\(DecimalText.short(configuration.durationSeconds)) s at full load, then \(DecimalText.short(configuration.drainSeconds)) s to drain",
+                + "\(DecimalText.short(configuration.durationSeconds)) s at full load, "
+                + "then \(DecimalText.short(configuration.drainSeconds)) s to drain",
             "topology \(configuration.topology.rawValue), transport \(configuration.transport), \(configuration.threads) thread(s)",
             configuration.media.summary + "; mean payload \(DecimalText.short(result.media.meanPayloadBytes)) bytes",
             "jitter buffer \(DecimalText.short(configuration.jitterBufferMilliseconds)) ms",
@@ -162,7 +163,8 @@ public enum RunReport {
                 [
                     "sends more than a frame late",
                     .number(
-                        "\(DecimalText.grouped(Double(health.missedTimers))) (\(DecimalText.short(health.missedTimerPercent, decimals: 3))%)"
+                        "\(DecimalText.grouped(Double(health.missedTimers))) "
+                            + "(\(DecimalText.short(health.missedTimerPercent, decimals: 3))%)"
                     ),
                 ],
                 ["receive-queue drops", .number(DecimalText.grouped(Double(health.receiveQueueDrops)))],

@@ -12,7 +12,8 @@ public enum RunSummary {
         var lines = [
             "\(result.target): \(outcome.status.rawValue), \(clients.allocated)/\(clients.requested) clients allocated"
                 + (clients.allocated > 0
-                    ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, p99 \(ms(clients.allocationLatency.percentile(99))) ms)"
+                    ? " (Allocate p50 \(ms(clients.allocationLatency.percentile(50))) ms, "
+                        + "p99 \(ms(clients.allocationLatency.percentile(99))) ms)"
                     : "")
         ]
         if let server = outcome.serverAddress, !result.target.contains(server) {
@@ -38,7 +39,8 @@ public enum RunSummary {
         case .healthy:
             lines.append(
                 "  harness: kept its schedule (send lateness p99 \(fixed(health.sendLateness.p99, 2)) ms, "
-                    + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) thread\(health.coresAvailable == 1 ? "" : "s"), "
+                    + "CPU \(fixed(health.cpuPercentOfAvailable, 0))% of \(health.coresAvailable) "
+                    + "thread\(health.coresAvailable == 1 ? "" : "s"), "
                     + "\(health.receiveQueueDrops) socket drops)")
             if let cost = health.cpuMicrosecondsPerMessage, let calls = health.callsPerCore {
                 // A lower bound: the cost per message falls as a heavier load batches more.

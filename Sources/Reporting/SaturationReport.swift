@@ -68,7 +68,8 @@ public enum SaturationReport {
             facts.append("**Cliff at \(cliff.clients) calls**: " + cliff.breaches.map(\.description).joined(separator: "; "))
         } else if let bound = finding.harnessBoundAt {
             facts.append(
-                "**Harness-bound at \(bound) calls**, not a cliff: run turnload on more cores or machines (`--threads`, shards) to go further"
+                "**Harness-bound at \(bound) calls**, not a cliff: run turnload on more cores or machines "
+                    + "(`--threads`, shards) to go further"
             )
         } else {
             facts.append("**No cliff** up to the last step")
@@ -116,8 +117,8 @@ public enum SaturationReport {
         var blocks: [ReportDocument.Block] = [
             .paragraph(
                 "\(hold.clients) calls held until \(DecimalText.short(hold.bytes / 1e9, decimals: 2)) GB of the "
-                    + "\(DecimalText.short(hold.targetBytes / 1e9, decimals: 2)) GB asked for had crossed the endpoint (\(hold.status.rawValue))."
-            )
+                    + "\(DecimalText.short(hold.targetBytes / 1e9, decimals: 2)) GB asked for had crossed the endpoint "
+                    + "(\(hold.status.rawValue)).")
         ]
         if hold.status != .complete {
             blocks.append(.alert("Partial results: the hold was cut short (\(hold.status.rawValue))", details: [], tone: .fail))

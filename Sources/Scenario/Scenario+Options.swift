@@ -92,7 +92,8 @@ extension Scenario {
             guard let index = order.firstIndex(of: kind) else {
                 throw error(
                     steps
-                        ? "`turnload \(command)` steps the load until the cliff and holds by `hold-at` and `hold-volume`, not by a `hold` stage"
+                        ? "`turnload \(command)` steps the load until the cliff and holds by `hold-at` and `hold-volume`, "
+                            + "not by a `hold` stage"
                         : "`turnload \(command)` holds one load: `step` stages are for a command that steps it (saturate)",
                     at: stage.position)
             }

@@ -55,7 +55,8 @@ struct Run: AsyncParsableCommand {
     @Option(
         name: .customLong("repeat"),
         help: ArgumentHelp(
-            "Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a difference from noise. (default: 1)",
+            "Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a "
+                + "difference from noise. (default: 1)",
             valueName: "N"),
         transform: OptionRange.count(1...100))
     var rounds = 1

@@ -6,9 +6,9 @@ import Foundation
 /// files, never from argv, where `ps` and shell history would show them.
 struct SecretOptions: ParsableArguments {
     @Option(
-        help:
-            "Username of static credentials (with --password-env/--password-file); for the probe with a shared secret, the user part of TURN REST usernames."
-    )
+        help: ArgumentHelp(
+            "Username of static credentials (with --password-env/--password-file); for the probe with a shared secret, "
+                + "the user part of TURN REST usernames."))
     var user: String?
 
     @Option(help: ArgumentHelp("Read the password from this environment variable.", valueName: "VAR"))

@@ -48,7 +48,8 @@ struct TimeSeriesTests {
         #expect(lines.count == 4 && lines[3].isEmpty) // header, two rows, final newline
         #expect(
             lines[0]
-                == "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
+                == "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,"
+                + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
         )
 
         let cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)

@@ -52,7 +52,10 @@ import Testing
 
     @Test func verdictsAndReasons() {
         let text = ProbeTable.render(Self.results)
-        #expect(text.contains("turn:127.0.0.1:3478: passed — server 127.0.0.1:3478, echo 8/10, RTT min/median/p99 10.0 ms/13.0 ms/17.0 ms"))
+        #expect(
+            text.contains(
+                "turn:127.0.0.1:3478: passed — server 127.0.0.1:3478, echo 8/10, "
+                    + "RTT min/median/p99 10.0 ms/13.0 ms/17.0 ms"))
         #expect(text.contains("turns:relay.example.com:443: FAILED\n  · did not answer: 192.0.2.1:443: timeout\n"))
         #expect(text.contains("  ✗ allocate: 401 Unauthorized: wrong password"))
     }
