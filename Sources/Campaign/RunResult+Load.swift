@@ -20,6 +20,7 @@ extension MediaFacts {
     public init(_ library: OpusPacketLibrary) {
         self.init(
             packets: library.count, meanPayloadBytes: library.meanPayloadBytes, maxPayloadBytes: library.maxPayloadBytes,
-            sentPacketFraction: library.sentPacketFraction, payloadBitsPerSecond: library.payloadBitrate)
+            sentPacketFraction: library.sentPacketFraction, payloadBitsPerSecond: library.payloadBitrate,
+            codec: OpusPacketLibrary.codec, encoder: OpusPacketLibrary.encoderVersion)
     }
 }

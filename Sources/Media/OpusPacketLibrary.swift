@@ -1,3 +1,4 @@
+internal import COpus
 import RunModel
 
 /// A few seconds of speech encoded once with libopus, from which every simulated call sends at
@@ -17,6 +18,11 @@ public final class OpusPacketLibrary: Sendable {
     public let maxPayloadBytes: Int
     /// The share of frames a sender transmits: 1 without DTX.
     public let sentPacketFraction: Double
+
+    /// The codec, as results name it.
+    public static let codec = "opus"
+    /// The linked libopus's own version string, e.g. "libopus 1.4".
+    public static var encoderVersion: String { String(cString: opus_get_version_string()) }
 
     /// With DTX, libopus returns packets of at most 2 bytes for silence (opus_encode's documentation).
     static let silentPacketMaxBytes = 2

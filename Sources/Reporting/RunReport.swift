@@ -85,7 +85,8 @@ public enum RunReport {
                 + "\(DecimalText.short(configuration.durationSeconds)) s at full load, "
                 + "then \(DecimalText.short(configuration.drainSeconds)) s to drain",
             "topology \(configuration.topology.rawValue), transport \(configuration.transport), \(configuration.threads) thread(s)",
-            configuration.media.summary + "; mean payload \(DecimalText.short(result.media.meanPayloadBytes)) bytes",
+            configuration.media.summary + "; mean payload \(DecimalText.short(result.media.meanPayloadBytes)) bytes"
+                + (result.media.encoder.map { ", encoded by \($0)" } ?? ""),
             "jitter buffer \(DecimalText.short(configuration.jitterBufferMilliseconds)) ms",
             "host \(environment.hostname), \(environment.cores) cores, \(environment.operatingSystem)",
         ]

@@ -95,13 +95,22 @@ public struct MediaFacts: Sendable, Codable {
     /// The share of frames sent (DTX leaves out silence).
     public var sentPacketFraction: Double
     public var payloadBitsPerSecond: Double
+    /// "opus" (absent in older results).
+    public var codec: String?
+    /// The encoder's own version string, e.g. "libopus 1.4" (absent in older results).
+    public var encoder: String?
 
-    public init(packets: Int, meanPayloadBytes: Double, maxPayloadBytes: Int, sentPacketFraction: Double, payloadBitsPerSecond: Double) {
+    public init(
+        packets: Int, meanPayloadBytes: Double, maxPayloadBytes: Int, sentPacketFraction: Double, payloadBitsPerSecond: Double,
+        codec: String? = nil, encoder: String? = nil
+    ) {
         self.packets = packets
         self.meanPayloadBytes = meanPayloadBytes
         self.maxPayloadBytes = maxPayloadBytes
         self.sentPacketFraction = sentPacketFraction
         self.payloadBitsPerSecond = payloadBitsPerSecond
+        self.codec = codec
+        self.encoder = encoder
     }
 }
 

@@ -20,6 +20,9 @@ struct RunCommandTests {
         #expect(outbound.expected > 40 * 50 * 3)
         #expect(outbound.received == outbound.expected && outbound.lost == 0, "\(run.outcome.output)")
         #expect(result.outcome.towardClient == nil && result.outcome.rtt == nil)
+        // The codec and the encoder's own version, so that results from two libopus builds are told apart.
+        #expect(result.media.codec == "opus")
+        #expect(result.media.encoder?.hasPrefix("libopus 1.") == true, "\(result.media)")
         #expect(outbound.oneWayDelay.count == outbound.received)
     }
 
