@@ -125,7 +125,12 @@ let package = Package(
             ]
         ),
         .target(
-            name: "TestSupport", dependencies: ["Reporting", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+            name: "TestSupport",
+            dependencies: [
+                "Reporting", "DTLS", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Tests/TestSupport"),
         .testTarget(
             name: "TURNProtocolTests",
             dependencies: [
@@ -139,14 +144,18 @@ let package = Package(
         ),
         .testTarget(
             name: "TURNClientTests",
-            dependencies: ["TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                "TURNClient", "TURNProtocol", "DTLS", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
+            ]
         ),
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Measurement", "DTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -168,7 +177,8 @@ let package = Package(
             name: "LoadEngineTests",
             dependencies: [
                 "LoadEngine", "Campaign", "Reporting", "RunModel", "Media", "Measurement", "TURNRelay", "TURNClient", "TURNProtocol",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "PacketIO", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "CLITests", dependencies: ["turnload", "Scenario", "Reporting", "Measurement", "TestSupport"]),
