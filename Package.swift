@@ -128,6 +128,13 @@ let package = Package(
         ),
         .target(
             name: "TestSupport", dependencies: ["Reporting", .product(name: "Logging", package: "swift-log")], path: "Tests/TestSupport"),
+        // Apart from TestSupport, so that the report tests link no NIO: EmbeddedChannel helpers.
+        .target(
+            name: "NIOTestSupport",
+            dependencies: [
+                "DTLS", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            path: "Tests/NIOTestSupport"),
         .testTarget(
             name: "TURNProtocolTests",
             dependencies: [
@@ -142,16 +149,18 @@ let package = Package(
         .testTarget(
             name: "TURNClientTests",
             dependencies: [
-                "TURNClient", "TURNProtocol", .product(name: "NIOCore", package: "swift-nio"),
+                "TURNClient", "TURNProtocol", "DTLS", "TestSupport", "NIOTestSupport", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOTLS", package: "swift-nio"),
             ]
         ),
         .testTarget(
             name: "TURNRelayTests",
             dependencies: [
-                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "PacketIO", "RunModel", "Campaign",
+                "TURNRelay", "TURNClient", "TURNProtocol", "TestSupport", "NIOTestSupport", "PacketIO", "RunModel", "Campaign", "DTLS",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(
@@ -173,7 +182,8 @@ let package = Package(
             name: "LoadEngineTests",
             dependencies: [
                 "LoadEngine", "Campaign", "RunModel", "Media", "TURNClient", "TURNProtocol",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

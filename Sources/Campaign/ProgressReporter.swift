@@ -10,6 +10,7 @@ import Glibc
 
 /// Shows a run as it goes: on a terminal one line rewritten each second, else plain lines, or
 /// with --json one JSON object a line on standard output. Diagnostics stay on standard error.
+/// Unchecked Sendable: its counters are touched by one task at a time, the session's, never at once.
 public final class ProgressReporter: @unchecked Sendable {
     let json: Bool
     let terminal = isatty(STDERR_FILENO) == 1

@@ -2,6 +2,7 @@ import COpenSSL
 
 /// An OpenSSL DTLS 1.2 context (RFC 6347): the client's trust settings, or the server's
 /// certificate and key. swift-nio-ssl has no DTLS, hence OpenSSL here.
+/// Unchecked Sendable: an SSL_CTX is only read once set up, and OpenSSL locks what its sessions share in it.
 public final class DTLSContext: @unchecked Sendable {
     let pointer: OpaquePointer
     let isServer: Bool

@@ -5,7 +5,7 @@ import TURNProtocol
 /// One DTLS association without I/O: OpenSSL on memory BIOs. The owner feeds it the
 /// datagrams that arrive, sends the datagrams it hands back, and calls `handleTimeout()` when
 /// `retransmissionDelay` has passed during the handshake. Not thread-safe: one owner, one loop.
-public final class DTLSSession: @unchecked Sendable {
+public final class DTLSSession {
     /// Below common path MTUs, so that handshake flights are not fragmented by IP.
     public static let mtu = 1200
 

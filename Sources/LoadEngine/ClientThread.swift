@@ -13,6 +13,7 @@ import TURNProtocol
 /// recvmmsg and written with send/sendmmsg, and NIO keeps only the control plane (each
 /// client's `TURNSession`, on `eventLoop`). Over TCP, TLS and DTLS, media runs through the
 /// connections' NIO pipelines, on `eventLoop` itself.
+/// Unchecked Sendable: confined to its PacketLoop's thread (NIO does not own it) or, without one, its event loop, as `onThread` hops.
 final class ClientThread: @unchecked Sendable {
     /// The control plane's event loop, and the media's over streams and DTLS.
     let eventLoop: EventLoop

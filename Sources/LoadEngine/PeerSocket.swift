@@ -5,7 +5,7 @@ import TURNProtocol
 /// The far end of every call on a thread: a UDP socket that the relay delivers the clients'
 /// media to. It tells streams apart by SSRC, measures the way out, and in `echo` sends each
 /// packet seen for the first time back to the relayed address it came from.
-final class PeerSocket: ChannelInboundHandler, @unchecked Sendable {
+final class PeerSocket: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias OutboundOut = AddressedEnvelope<ByteBuffer>
 

@@ -9,6 +9,7 @@ import TURNProtocol
 /// Sendable): the RTP stream it sends, when it sent each packet, and what it receives. Over
 /// plain UDP the thread reads its socket; otherwise a tap in its connection's pipeline
 /// (`FrameMediaTap`) hands it media before the TURN session sees it.
+/// Unchecked Sendable: confined to its client thread, often a PacketLoop's, which NIO does not own; borrowed unretained per packet.
 final class SimulatedClient: @unchecked Sendable {
     let index: Int
     let connection: LoadConnection
@@ -22,8 +23,8 @@ final class SimulatedClient: @unchecked Sendable {
     private let library: OpusPacketLibrary
     /// The thread owns its clients and outlives them: no reference counting per packet.
     private unowned(unsafe) let thread: ClientThread
-    /// Where media leaves over TCP, TLS and DTLS: in front of the session, behind the codec.
-    var link: ChannelHandlerContext?
+    /// Where media leaves over TCP, TLS and DTLS, while the tap is in the connection's pipeline.
+    var tap: FrameMediaTap?
     private var outgoing: ByteBuffer
 
     var rtp: RTPStreamState
@@ -69,13 +70,13 @@ final class SimulatedClient: @unchecked Sendable {
     /// Over TCP, TLS and DTLS, puts this client's tap in front of the session, behind the
     /// decoder. Over plain UDP the thread reads the socket and needs none.
     func insertTap() async throws {
-        if case .nio(let connection) = connection { try await connection.insertBeforeSession(FrameMediaTap(self)) }
+        if case .nio(let connection) = connection { try await connection.insertBeforeSession { FrameMediaTap(self) } }
     }
 
     /// Sends the next frame of the call, unless it is DTX silence. The buffer is reused: the
     /// datagram is written before the send returns, so it is unique again next time.
     func sendNextFrame(now: Int64) {
-        guard socket != nil || link != nil, let packet = rtp.next(in: library) else { return }
+        guard socket != nil || tap != nil, let packet = rtp.next(in: library) else { return }
         outgoing.clear()
         let payloadLength = library.withPayload(packet.index) { payload in
             outgoing.writeChannelDataRTP(channel: channelNumber, header: packet.header, payload: payload, padded: padded)
@@ -86,8 +87,8 @@ final class SimulatedClient: @unchecked Sendable {
         thread.countSent(frameBytes: outgoing.readableBytes, rtpBytes: packet.header.encodedLength + payloadLength)
         if let socket {
             if !outgoing.withUnsafeReadableBytes({ socket.send($0) }) { thread.countSendFailure() }
-        } else if let link {
-            link.writeAndFlush(NIOAny(outgoing), promise: nil)
+        } else if let tap {
+            tap.send(outgoing)
         }
     }
 

@@ -22,6 +22,7 @@ extension PacketLoopHandler {
 /// rather than through a per-channel pipeline: the thread a shard's media runs on. Work from
 /// other threads arrives with `execute` or `submit` (the control plane, a few times a second),
 /// never per packet.
+/// Unchecked Sendable: `jobs` and `stopped` are locked; the rest is its own thread's, which NIO does not own.
 public final class PacketLoop: @unchecked Sendable {
     private let epoll: CInt
     private let wakeup: CInt

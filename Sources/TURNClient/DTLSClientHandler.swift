@@ -5,9 +5,9 @@ import NIOTLS
 /// DTLS 1.2 client over a datagram channel: encrypted datagrams to and from the server below,
 /// plaintext datagrams above. Reports the handshake as NIOSSL does (a
 /// `TLSUserEvent.handshakeCompleted` event, or an error), so the same watcher serves TLS and
-/// DTLS. Made on the connecting task, then used only on the channel's event loop, hence the
-/// unchecked Sendable.
-final class DTLSClientHandler: ChannelDuplexHandler, RemovableChannelHandler, @unchecked Sendable {
+/// DTLS. Made on the connecting task and handed to the channel's event loop
+/// (`NIOLoopBoundBox`), then used there only.
+final class DTLSClientHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     typealias InboundOut = AddressedEnvelope<ByteBuffer>
     typealias OutboundIn = AddressedEnvelope<ByteBuffer>
@@ -107,10 +107,9 @@ final class DTLSClientHandler: ChannelDuplexHandler, RemovableChannelHandler, @u
     private func scheduleRetransmission(context: ChannelHandlerContext) {
         retransmitTimer?.cancel()
         guard let delay = session.retransmissionDelay else { return }
-        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        retransmitTimer = context.eventLoop.scheduleTask(in: delay) { [self] in
+        retransmitTimer = context.eventLoop.assumeIsolated().scheduleTask(in: delay) { [self] in
             session.handleTimeout()
-            settle(context: boundContext.value)
+            settle(context: context)
         }
     }
 

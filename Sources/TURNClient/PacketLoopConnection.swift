@@ -10,6 +10,7 @@ import Glibc
 /// non-blocking socket and its `TURNSession`, with no pipeline in between. The loop's handler
 /// reads the socket and passes on here what is not media (`receive`), and calls `advance` once
 /// `deadline` has passed; requests may be made from any thread and are carried out on the loop.
+/// Unchecked Sendable: its vars are its PacketLoop's thread's, which NIO does not own; requests hop there.
 public final class PacketLoopConnection: TURNRequests, @unchecked Sendable {
     public let socket: UDPSocket
     public let server: SocketAddress

@@ -37,15 +37,15 @@ public enum TURNConnectionError: Error, Sendable, CustomStringConvertible {
 
 /// One client's connection to a TURN server (one socket or TCP/TLS connection, as a relay
 /// keys allocations on the 5-tuple), driving a `TURNSession`. Every method may be called from
-/// any thread; the session itself lives on the channel's event loop.
-public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
+/// any thread; the session itself lives on the channel's event loop, bound to it.
+public final class TURNClientConnection: TURNRequests, Sendable {
     public let channel: Channel
     public let transport: TURNTransport
     /// The TURN server's address, where a datagram socket's frames go.
     public let server: SocketAddress
-    private let handler: TURNSessionHandler
+    private let handler: NIOLoopBoundBox<TURNSessionHandler>
 
-    private init(channel: Channel, transport: TURNTransport, server: SocketAddress, handler: TURNSessionHandler) {
+    private init(channel: Channel, transport: TURNTransport, server: SocketAddress, handler: NIOLoopBoundBox<TURNSessionHandler>) {
         self.channel = channel
         self.transport = transport
         self.server = server
@@ -58,16 +58,18 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
         to server: SocketAddress, hostname: String, transport: TURNTransport, configuration: TURNSessionConfiguration,
         tls: TLSOptions, group: EventLoopGroup, timeout: TimeAmount
     ) async throws -> TURNClientConnection {
+        // The loop is chosen first, so that the handlers made here can be bound to it.
+        let eventLoop = group.next()
         // Kept here rather than looked up after connecting: a server that closes at once
         // tears the pipeline down before a lookup could find it.
-        let handler = TURNSessionHandler(configuration: configuration)
+        let handler = NIOLoopBoundBox.makeBoxSendingValue(TURNSessionHandler(configuration: configuration), eventLoop: eventLoop)
         // Kept for the same reason: a server that shakes hands and closes at once leaves no
         // pipeline to find the watcher in, yet the handshake did complete.
-        let watcher = transport == .tls || transport == .dtls ? TLSHandshakeWatcher(promise: group.any().makePromise()) : nil
+        let watcher = transport == .tls || transport == .dtls ? TLSHandshakeWatcher(promise: eventLoop.makePromise()) : nil
         do {
             return try await open(
                 to: server, hostname: hostname, transport: transport, handler: handler, watcher: watcher,
-                tls: tls, group: group, timeout: timeout)
+                tls: tls, eventLoop: eventLoop, timeout: timeout)
         } catch {
             watcher?.promise.fail(error)
             throw error
@@ -75,23 +77,26 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
     }
 
     private static func open(
-        to server: SocketAddress, hostname: String, transport: TURNTransport, handler: TURNSessionHandler,
-        watcher: TLSHandshakeWatcher?, tls: TLSOptions, group: EventLoopGroup, timeout: TimeAmount
+        to server: SocketAddress, hostname: String, transport: TURNTransport, handler: NIOLoopBoundBox<TURNSessionHandler>,
+        watcher: TLSHandshakeWatcher?, tls: TLSOptions, eventLoop: EventLoop, timeout: TimeAmount
     ) async throws -> TURNClientConnection {
         let channel: Channel
         switch transport {
         case .udp, .dtls:
-            let dtls = transport == .dtls ? try DTLSClientHandler(server: server, hostname: hostname, options: tls) : nil
+            let dtls =
+                transport == .dtls
+                ? NIOLoopBoundBox.makeBoxSendingValue(
+                    try DTLSClientHandler(server: server, hostname: hostname, options: tls), eventLoop: eventLoop) : nil
             // No SO_REUSEADDR: with it the kernel may hand two sockets the same ephemeral port,
             // and a relay keys allocations on the 5-tuple (437 for the second client).
             // Connected, so that ICMP port unreachable ends a request at once (ECONNREFUSED)
             // and the kernel passes on datagrams from the server alone.
-            let bootstrap = DatagramBootstrap(group: group)
+            let bootstrap = DatagramBootstrap(group: eventLoop)
                 .channelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        if let dtls, let watcher { try channel.pipeline.syncOperations.addHandlers([dtls, watcher]) }
+                        if let dtls, let watcher { try channel.pipeline.syncOperations.addHandlers([dtls.value, watcher]) }
                         try channel.pipeline.syncOperations.addHandlers([
-                            TURNDatagramCodec(server: server), handler,
+                            TURNDatagramCodec(server: server), handler.value,
                         ])
                     }
                 }
@@ -103,7 +108,7 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
             let sslContext = transport == .tls ? try makeSSLContext(tls) : nil
             let sniName = IPAddress(hostname) == nil ? hostname : nil
             do {
-                channel = try await ClientBootstrap(group: group)
+                channel = try await ClientBootstrap(group: eventLoop)
                     .connectTimeout(timeout)
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
@@ -113,7 +118,7 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
                                 try channel.pipeline.syncOperations.addHandlers([ssl, watcher])
                             }
                             try channel.pipeline.syncOperations.addHandlers([
-                                ByteToMessageHandler(TURNStreamDecoder()), handler,
+                                ByteToMessageHandler(TURNStreamDecoder()), handler.value,
                             ])
                         }
                     }
@@ -240,25 +245,25 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
 
     /// Application data from peers, delivered on the event loop.
     public func onData(_ body: @escaping @Sendable (TransportAddress, ByteBuffer) -> Void) {
-        channel.eventLoop.execute { self.handler.onData = body }
+        channel.eventLoop.execute { self.handler.value.onData = body }
     }
 
     /// Sends to a peer through the relay: ChannelData once a channel is bound, else a Send indication.
     public func send(_ payload: ByteBuffer, to peer: TransportAddress) {
         let padded = transport.isStream
-        channel.eventLoop.execute { self.handler.send(payload, to: peer, padded: padded) }
+        channel.eventLoop.execute { self.handler.value.send(payload, to: peer, padded: padded) }
     }
 
     public func close() async {
         try? await channel.close()
     }
 
-    /// Puts `handler` in front of the session, on the channel's event loop: it sees every
-    /// `TURNFrame` first (passing on what is not its own) and writes frames to the server
-    /// through the same codec (TLS, DTLS) as the session. The load engine's media path.
-    public func insertBeforeSession(_ handler: ChannelHandler & Sendable) async throws {
+    /// Puts the handler `make` makes, on the channel's event loop, in front of the session: it
+    /// sees every `TURNFrame` first (passing on what is not its own) and writes frames to the
+    /// server through the same codec (TLS, DTLS) as the session. The load engine's media path.
+    public func insertBeforeSession(_ make: @escaping @Sendable () -> ChannelHandler) async throws {
         try await channel.eventLoop.submit {
-            try self.channel.pipeline.syncOperations.addHandler(handler, position: .before(self.handler))
+            try self.channel.pipeline.syncOperations.addHandler(make(), position: .before(self.handler.value))
         }.get()
     }
 
@@ -267,12 +272,12 @@ public final class TURNClientConnection: TURNRequests, @unchecked Sendable {
         until matches: @escaping @Sendable (TURNSessionEvent) -> Bool
     ) async throws -> TURNSessionEvent {
         let eventLoop = channel.eventLoop
-        return try await eventLoop.flatSubmit { self.handler.perform(on: eventLoop, call, until: matches) }.get()
+        return try await eventLoop.flatSubmit { self.handler.value.perform(on: eventLoop, call, until: matches) }.get()
     }
 }
 
 /// Completes when NIOSSL reports the handshake done, fails with the first error before that.
-private final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+final class TLSHandshakeWatcher: ChannelInboundHandler, RemovableChannelHandler, Sendable {
     typealias InboundIn = Any
     let promise: EventLoopPromise<Void>
 

@@ -7,8 +7,8 @@ import Glibc
 
 /// Runs a `TURNSession` on a channel's event loop: frames in, bytes out, timers from the
 /// session's next deadline, and promises for whoever awaits a request's outcome. Every use is
-/// on the channel's event loop (`TURNClientConnection` hops there), hence the unchecked Sendable.
-final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
+/// on the channel's event loop (`TURNClientConnection` keeps it bound there).
+final class TURNSessionHandler: ChannelInboundHandler {
     typealias InboundIn = TURNFrame
     typealias OutboundOut = ByteBuffer
 
@@ -107,7 +107,7 @@ final class TURNSessionHandler: ChannelInboundHandler, @unchecked Sendable {
     private func rescheduleTimer() {
         timer?.cancel()
         guard let context, let deadline = runner.session.nextDeadline else { return }
-        timer = context.eventLoop.scheduleTask(deadline: origin + TimeAmount(deadline)) { [weak self] in
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: origin + TimeAmount(deadline)) { [weak self] in
             guard let self else { return }
             self.carryOut(self.runner.advance(to: self.now))
         }

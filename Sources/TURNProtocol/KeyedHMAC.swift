@@ -7,6 +7,7 @@ import Crypto
 /// against 0.3 µs for the SHA-1 it is built on. Keeping the two keyed states turns a check into
 /// two SHA-1 compressions. The hashing itself stays swift-crypto's; tests compare the result
 /// with swift-crypto's `HMAC` for random keys and messages.
+/// Unchecked Sendable: swift-crypto's hash states are not Sendable, though these two are never mutated in place.
 struct KeyedHMAC<H: HashFunction>: @unchecked Sendable {
     // Never mutated after init; each use mutates a copy, and swift-crypto's digests copy their
     // context on write, so sharing across threads is safe.

@@ -14,7 +14,7 @@ import Glibc
 /// wake-up is another failing accept; the back-off handler only holds back read requests, of
 /// which there are none. Turning autoRead off takes the socket out of epoll; turning it back
 /// on after the pause puts it back.
-final class AcceptPauseHandler: ChannelInboundHandler, @unchecked Sendable {
+final class AcceptPauseHandler: ChannelInboundHandler {
     typealias InboundIn = Channel
     typealias InboundOut = Channel
     private let pause: TimeAmount
@@ -42,8 +42,9 @@ final class AcceptPauseHandler: ChannelInboundHandler, @unchecked Sendable {
                     "cannot accept connections (\(error)): accepting once every \(pause.nanoseconds / 1_000_000) ms until it works")
             }
             let channel = context.channel
+            let pause = pause
             channel.setOption(.autoRead, value: false).whenComplete { _ in
-                channel.eventLoop.scheduleTask(in: self.pause) { channel.setOption(.autoRead, value: true).whenComplete { _ in } }
+                channel.eventLoop.scheduleTask(in: pause) { channel.setOption(.autoRead, value: true).whenComplete { _ in } }
             }
         }
         context.fireErrorCaught(error)

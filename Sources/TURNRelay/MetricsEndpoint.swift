@@ -30,7 +30,7 @@ public final class MetricsEndpoint: Sendable {
     }
 }
 
-private final class MetricsHandler: ChannelInboundHandler, Sendable {
+final class MetricsHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
     let metrics: RelayMetrics

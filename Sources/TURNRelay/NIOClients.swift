@@ -6,6 +6,7 @@ import TURNProtocol
 /// listener. What state they have here lives on `eventLoop`, where their handlers call in;
 /// their frames go on to the relay loop that holds their allocation (chosen by the client's
 /// port), and what that loop sends them comes back through the writer it was given.
+/// Unchecked Sendable: confined to `eventLoop`, where its handlers and timers call in and others hop with `execute`.
 final class NIOClients: @unchecked Sendable {
     let eventLoop: EventLoop
     let configuration: RelayConfiguration

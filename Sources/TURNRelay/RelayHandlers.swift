@@ -4,7 +4,7 @@ import TURNProtocol
 // The relay's NIO channel handlers: each hands what arrives to `NIOClients`, on its event loop.
 
 /// Clients over DTLS: encrypted datagrams, one association per client address.
-final class DTLSClientsHandler: ChannelInboundHandler, @unchecked Sendable {
+final class DTLSClientsHandler: ChannelInboundHandler {
     typealias InboundIn = AddressedEnvelope<ByteBuffer>
     let clients: NIOClients
 
@@ -18,7 +18,7 @@ final class DTLSClientsHandler: ChannelInboundHandler, @unchecked Sendable {
 }
 
 /// One TCP or TLS client's connection, after the stream decoder: TURN frames.
-final class StreamClientHandler: ChannelInboundHandler, @unchecked Sendable {
+final class StreamClientHandler: ChannelInboundHandler {
     typealias InboundIn = TURNFrame
     let clients: NIOClients
     let transport: TURNTransport

@@ -16,6 +16,7 @@ import Glibc
 /// is routed by its header read in place, and replies to clients leave in one sendmmsg per
 /// wakeup. Stream and DTLS clients' frames come from NIO's threads with `execute`, a hop per
 /// frame.
+/// Unchecked Sendable: confined to its PacketLoop's thread, which NIO does not own (`stopped`, `finalCounters` excepted).
 final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
     let loop: PacketLoop
     private(set) var core: RelayCore

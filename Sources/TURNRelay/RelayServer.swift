@@ -37,6 +37,7 @@ public struct RelayIdentity: Sendable, Hashable {
 /// SO_REUSEPORT), allocations and relayed sockets, and NIO for the TCP, TLS and DTLS
 /// listeners, whose clients' frames go on to a loop. The loops share only what are the
 /// relay's limits (`RelayLedger`, `CapacityPool`) and the nonce secret.
+/// Unchecked Sendable: its vars are set while `start` runs, before anyone else holds the server, and read after.
 public final class RelayServer: @unchecked Sendable {
     let loops: [RelayLoop]
     let clients: NIOClients
