@@ -19,7 +19,7 @@ extension PacketLoopHandler {
 }
 
 /// One thread with its own epoll set, for sockets read and written with plain system calls
-/// rather than through a per-channel pipeline: the thread a shard's media runs on. Work from
+/// rather than through a per-channel pipeline: the thread a client thread's or a relay loop's media runs on. Work from
 /// other threads arrives with `execute` or `submit` (the control plane, a few times a second),
 /// never per packet.
 /// Unchecked Sendable: `jobs` and `stopped` are locked; the rest is its own thread's, which NIO does not own.
