@@ -53,6 +53,8 @@ public final class LoadSession {
         public var cost = CostPlan(minutesPerMonth: 1_000_000, peakCalls: nil, prices: PriceOption.defaults)
         public var shard: ShardAssignment?
         public var startAt: Date?
+        /// A local process to sample through every load (`--watch-pid`), typically the relay.
+        public var watchPid: Int?
 
         public init() {}
     }
@@ -81,6 +83,7 @@ public final class LoadSession {
                 description: "\(settings.maxClients) clients need about \(needed) open files but the limit is \(available) "
                     + "(ulimit -n): lower the number of clients or raise the hard limit")
         }
+        if let pid = settings.watchPid, let refusal = ProcessWatcher.refusal(pid) { throw refusal }
         do { library = try OpusPacketLibrary.encode(settings.media, seed: settings.seed) } catch {
             throw Refusal(description: "\(error)")
         }
@@ -122,12 +125,14 @@ public final class LoadSession {
         reporter.starting(target.name, library: library, configuration: configuration)
         let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
         let startedAt = Date()
+        let watcher = settings.watchPid.map(ProcessWatcher.init)
         let outcome: LoadOutcome
         do {
             outcome = try await engine.run(
                 group: group, progress: { [reporter] in reporter.second($0) },
                 shouldStop: { [stop] in stop.received })
         } catch {
+            _ = await watcher?.finish()
             printError("\(target.name): \(error)")
             return nil
         }
@@ -135,10 +140,11 @@ public final class LoadSession {
             configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
             relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
         record.relayThreads = relay?.server.threads
-        let result = RunResult(
+        var result = RunResult(
             turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
             media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
             shard: settings.shard, scheduledStart: settings.startAt)
+        result.watched = await watcher?.finish()
         do {
             try ResultWriter.write(result, to: folder)
             let figures = LoadFigures(result)

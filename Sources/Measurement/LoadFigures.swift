@@ -27,12 +27,15 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     /// The harness's own verdict: when it was the bottleneck, the figures are its, not the endpoint's.
     public var harnessSaturated: Bool
     public var harnessReasons: [String]
+    /// A watched process's resident memory growth (`--watch-pid`), when one was watched.
+    public var residentGrowthMegabytesPerHour: Double?
 
     public init(
         clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
         jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
         mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
-        deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String]
+        deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String],
+        residentGrowthMegabytesPerHour: Double? = nil
     ) {
         self.clients = clients
         self.allocated = allocated
@@ -49,6 +52,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         self.deliveredWireBitsPerSecond = deliveredWireBitsPerSecond
         self.harnessSaturated = harnessSaturated
         self.harnessReasons = harnessReasons
+        self.residentGrowthMegabytesPerHour = residentGrowthMegabytesPerHour
     }
 
     /// The value of `metric`, or nil when this run did not measure it (RTT without echo).
@@ -63,6 +67,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         case .mos: meanMOS
         case .mosP10: mos10thPercentile
         case .throughput: deliveredPacketsPerSecond
+        case .rssGrowth: residentGrowthMegabytesPerHour
         }
     }
 }

@@ -1,5 +1,5 @@
 /// A headline figure that thresholds, gates and comparisons name, as users write it:
-/// `loss`, `jitter-p99`, `rtt-p99`, `allocation-success`, `mos`.
+/// `loss`, `jitter-p99`, `rtt-p99`, `allocation-success`, `mos`, `rss-growth`.
 public enum Metric: String, Sendable, Codable, CaseIterable {
     case loss
     case playoutLoss = "playout-loss"
@@ -10,6 +10,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case mos
     case mosP10 = "mos-p10"
     case throughput
+    /// A watched process's resident memory growth (`--watch-pid`): a leak under load.
+    case rssGrowth = "rss-growth"
 
     public var unit: Unit {
         switch self {
@@ -17,6 +19,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .jitterP99, .delayP99, .rttP99: .milliseconds
         case .mos, .mosP10: .score
         case .throughput: .packetsPerSecond
+        case .rssGrowth: .megabytesPerHour
         }
     }
 
@@ -24,7 +27,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     public var higherIsBetter: Bool {
         switch self {
         case .allocationSuccess, .mos, .mosP10, .throughput: true
-        case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99: false
+        case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99, .rssGrowth: false
         }
     }
 
@@ -37,6 +40,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .jitterP99, .delayP99, .rttP99: 1
         case .mos, .mosP10: 0.05
         case .throughput: 1
+        case .rssGrowth: 1
         }
     }
 
@@ -51,6 +55,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .mos: "mean MOS"
         case .mosP10: "MOS 10th percentile"
         case .throughput: "delivered packets/s"
+        case .rssGrowth: "watched process's memory growth"
         }
     }
 
@@ -59,6 +64,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case milliseconds = "ms"
         case score = ""
         case packetsPerSecond = "pkt/s"
+        case megabytesPerHour = "MB/h"
     }
 
     /// `value` with its unit: `0.52%`, `31.2 ms`, `4.12`.
@@ -68,6 +74,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .milliseconds: DecimalText.short(value, decimals: 1) + " ms"
         case .score: DecimalText.short(value, decimals: 2)
         case .packetsPerSecond: DecimalText.short(value, decimals: 0) + " pkt/s"
+        case .megabytesPerHour: DecimalText.short(value, decimals: 1) + " MB/h"
         }
     }
 }

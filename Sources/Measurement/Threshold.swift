@@ -88,7 +88,9 @@ extension Threshold {
         rest = rest.dropFirst(comparison.rawValue.count)
         var number = String(rest).trimmingSpaces
         var scale = 1.0
-        let suffixes: [(String, Double, Metric.Unit)] = [("ms", 1, .milliseconds), ("s", 1000, .milliseconds), ("%", 1, .percent)]
+        let suffixes: [(String, Double, Metric.Unit)] = [
+            ("ms", 1, .milliseconds), ("s", 1000, .milliseconds), ("%", 1, .percent), ("MB/h", 1, .megabytesPerHour),
+        ]
         for (suffix, factor, unit) in suffixes where number.hasSuffix(suffix) {
             guard metric.unit == unit else {
                 throw ThresholdParseError(

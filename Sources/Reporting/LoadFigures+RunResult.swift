@@ -25,7 +25,8 @@ extension LoadFigures {
             deliveredPacketsPerSecond: directions.map(\.receivedPacketsPerSecond).reduce(0, +),
             deliveredWireBitsPerSecond: directions.map(\.receivedWireBitsPerSecond).reduce(0, +),
             harnessSaturated: reasons.isEmpty == false,
-            harnessReasons: reasons
+            harnessReasons: reasons,
+            residentGrowthMegabytesPerHour: result.watched?.residentGrowthBytesPerHour.map { $0 / 1e6 }
         )
     }
 }

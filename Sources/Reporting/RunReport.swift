@@ -18,6 +18,9 @@ public enum RunReport {
             ReportDocument.Section("Distributions (ms)", [.table(distributions(result))]),
             ReportDocument.Section("Harness", [.table(harness(outcome.healthSummary))]),
         ]
+        if let watched = result.watched {
+            sections.append(WatchedProcessSection.section(watched, allocations: outcome.clients.allocated))
+        }
         if let cost { sections.append(CostSection.section(cost)) }
         let charted = [ChartedRun(name: result.target, color: 0, results: [result])]
         sections.append(ReportDocument.Section("Over time", [.charts(RunCharts.timeSeries(charted))]))

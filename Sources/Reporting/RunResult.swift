@@ -27,6 +27,8 @@ public struct RunResult: Sendable, Codable {
     public var scheduledStart: Date?
     /// The shards a merged run was made of (`turnload merge`).
     public var parts: [MergedPart]?
+    /// A local process watched through the run (`--watch-pid`), typically the relay under test.
+    public var watched: WatchedProcess?
 
     public init(
         turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,

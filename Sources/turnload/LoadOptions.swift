@@ -142,6 +142,13 @@ struct LoadOptions: ParsableArguments {
         transform: { try StartTime(parsing: $0) })
     var startAt: StartTime?
 
+    @Option(
+        help: ArgumentHelp(
+            "Sample this local process (the relay under test) each second: its memory, CPU and open files, and how "
+                + "fast its memory grows (threshold rss-growth).", valueName: "PID"),
+        transform: OptionRange.count(1...4_194_304))
+    var watchPid: Int?
+
     func validate() throws {
         if topology == .pair, clients % 2 == 1 { throw ValidationError("--topology pair needs an even --clients") }
         do { _ = try mediaSettings.validated() } catch { throw ValidationError("\(error)") }
@@ -208,6 +215,7 @@ struct LoadOptions: ParsableArguments {
         settings.cost = try cost.plan(scenario: scenario)
         settings.shard = shard
         settings.startAt = startAt?.date
+        settings.watchPid = watchPid
         return settings
     }
 

@@ -8,6 +8,9 @@ public final class TurnloadRelay {
     public let certificate: ThrowawayCertificate?
     private let process: RunningProcess
 
+    /// The relay's process, to watch (`--watch-pid`).
+    public var pid: Int32 { process.identifier }
+
     /// `credentials`: `--user … --password-env …` or `--secret-env …`, read from `environment`;
     /// any other relay option may follow them.
     public init(credentials: [String], environment: [String: String], tls: Bool = false) async throws {
