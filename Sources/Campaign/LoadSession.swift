@@ -2,9 +2,12 @@ import Foundation
 import LoadEngine
 import Measurement
 import Media
+import NIOCore
 import NIOPosix
 import Reporting
 import RunModel
+import TURNProtocol
+import TURNRelay
 
 /// What a load command sets up once and runs loads on: the Opus packet library, the event
 /// loops, the in-process relay or the named targets, the progress display and Ctrl-C.
@@ -55,6 +58,8 @@ public final class LoadSession {
         public var startAt: Date?
         /// A local process to sample through every load (`--watch-pid`), typically the relay.
         public var watchPid: Int?
+        /// Where to serve the current second's figures for Prometheus (`--metrics`).
+        public var metrics: TransportAddress?
 
         public init() {}
     }
@@ -71,6 +76,8 @@ public final class LoadSession {
     private let group: MultiThreadedEventLoopGroup
     private let relay: EmbeddedRelay?
     private let reporter: ProgressReporter
+    private let harnessMetrics = HarnessMetrics()
+    private let metricsEndpoint: MetricsEndpoint?
 
     public init(_ settings: Settings) async throws {
         // Before anything starts: a long run must not end with results it cannot keep.
@@ -84,6 +91,16 @@ public final class LoadSession {
                     + "(ulimit -n): lower the number of clients or raise the hard limit")
         }
         if let pid = settings.watchPid, let refusal = ProcessWatcher.refusal(pid) { throw refusal }
+        if let address = settings.metrics {
+            do {
+                metricsEndpoint = try await MetricsEndpoint.start(
+                    harnessMetrics.exposition, at: SocketAddress(address), group: MultiThreadedEventLoopGroup.singleton)
+            } catch {
+                throw Refusal(description: "--metrics \(address): cannot serve metrics there (\(error)): give a free local port")
+            }
+        } else {
+            metricsEndpoint = nil
+        }
         do { library = try OpusPacketLibrary.encode(settings.media, seed: settings.seed) } catch {
             throw Refusal(description: "\(error)")
         }
@@ -129,7 +146,11 @@ public final class LoadSession {
         let outcome: LoadOutcome
         do {
             outcome = try await engine.run(
-                group: group, progress: { [reporter] in reporter.second($0) },
+                group: group,
+                progress: { [reporter, harnessMetrics] in
+                    reporter.second($0)
+                    harnessMetrics.update($0)
+                },
                 shouldStop: { [stop] in stop.received })
         } catch {
             _ = await watcher?.finish()
@@ -168,6 +189,7 @@ public final class LoadSession {
     }
 
     public func shutdown() async {
+        await metricsEndpoint?.stop()
         await relay?.stop()
         try? await group.shutdownGracefully()
     }

@@ -30,7 +30,7 @@ public enum RelayService {
         let relayMetrics = RelayMetrics()
         var endpoint: MetricsEndpoint?
         if let metrics {
-            do { endpoint = try await MetricsEndpoint.start(relayMetrics, at: SocketAddress(metrics), group: group) } catch {
+            do { endpoint = try await MetricsEndpoint.start(relayMetrics.exposition, at: SocketAddress(metrics), group: group) } catch {
                 await server.stop()
                 throw Refusal(description: "cannot serve metrics on \(metrics): \(error)")
             }

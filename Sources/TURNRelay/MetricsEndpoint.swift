@@ -10,13 +10,16 @@ public final class MetricsEndpoint: Sendable {
         self.channel = channel
     }
 
-    public static func start(_ metrics: RelayMetrics, at address: SocketAddress, group: EventLoopGroup) async throws -> MetricsEndpoint {
+    /// Serves what `exposition` answers when scraped: the relay's metrics or the harness's.
+    public static func start(
+        _ exposition: @escaping @Sendable () -> [UInt8], at address: SocketAddress, group: EventLoopGroup
+    ) async throws -> MetricsEndpoint {
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(metrics: metrics))
+                    try channel.pipeline.syncOperations.addHandler(MetricsHandler(exposition: exposition))
                 }
             }
             .bind(to: address).get()
@@ -33,16 +36,16 @@ public final class MetricsEndpoint: Sendable {
 final class MetricsHandler: ChannelInboundHandler, Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
-    let metrics: RelayMetrics
+    let exposition: @Sendable () -> [UInt8]
 
-    init(metrics: RelayMetrics) {
-        self.metrics = metrics
+    init(exposition: @escaping @Sendable () -> [UInt8]) {
+        self.exposition = exposition
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard case .head(let request) = unwrapInboundIn(data) else { return }
         let found = request.method == .GET && request.uri.split(separator: "?").first == "/metrics"
-        let body = found ? ByteBuffer(bytes: metrics.exposition()) : ByteBuffer(string: "not found: try /metrics\n")
+        let body = found ? ByteBuffer(bytes: exposition()) : ByteBuffer(string: "not found: try /metrics\n")
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: found ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain")
         headers.add(name: "Content-Length", value: "\(body.readableBytes)")

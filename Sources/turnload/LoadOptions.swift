@@ -149,6 +149,12 @@ struct LoadOptions: ParsableArguments {
         transform: OptionRange.count(1...4_194_304))
     var watchPid: Int?
 
+    @Option(
+        help: ArgumentHelp(
+            "Serve the current second's figures at http://HOST:PORT/metrics for Prometheus (deploy/grafana has a dashboard).",
+            valueName: "HOST:PORT"))
+    var metrics: String?
+
     func validate() throws {
         if topology == .pair, clients % 2 == 1 { throw ValidationError("--topology pair needs an even --clients") }
         do { _ = try mediaSettings.validated() } catch { throw ValidationError("\(error)") }
@@ -166,6 +172,9 @@ struct LoadOptions: ParsableArguments {
         }
         if let relayImpair {
             do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }
+        }
+        if let metrics, TransportAddress(metrics) == nil {
+            throw ValidationError("--metrics must be IP:PORT or [IPv6]:PORT, such as 127.0.0.1:9464, not \(metrics)")
         }
         if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
         if let shard {
@@ -216,6 +225,7 @@ struct LoadOptions: ParsableArguments {
         settings.shard = shard
         settings.startAt = startAt?.date
         settings.watchPid = watchPid
+        settings.metrics = metrics.flatMap(TransportAddress.init)
         return settings
     }
 

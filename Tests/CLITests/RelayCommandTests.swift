@@ -52,11 +52,11 @@ struct RelayCommandTests {
         #expect(probe.status == 0, "\(probe.output)")
         #expect(probe.output.components(separatedBy: "\"software\":\"turnload relay\"").count == 4)
 
-        let metrics = try Self.httpGet(port: metricsPort, path: "/metrics")
+        let metrics = try LoopbackTCP.get(port: metricsPort, path: "/metrics")
         #expect(metrics.hasPrefix("HTTP/1.0 200") || metrics.hasPrefix("HTTP/1.1 200"), "\(metrics)")
         #expect(metrics.contains("# TYPE turnload_relay_packets_total counter"))
         #expect(metrics.contains("turnload_relay_allocations"))
-        #expect(try Self.httpGet(port: metricsPort, path: "/").contains("404"))
+        #expect(try LoopbackTCP.get(port: metricsPort, path: "/").contains("404"))
 
         kill(relay.processIdentifier, SIGINT)
         let log = String(decoding: relayOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -85,21 +85,5 @@ struct RelayCommandTests {
         #expect(outcome.status != 0)
         #expect(outcome.errors.contains(reason), "\(outcome.errors)")
         #expect(!outcome.errors.contains("Fatal error"))
-    }
-
-    /// A plain HTTP/1.0 GET on loopback; the reply as text.
-    static func httpGet(port: Int, path: String) throws -> String {
-        guard let descriptor = LoopbackTCP.connected(toPort: port) else { throw POSIXError(.ECONNREFUSED) }
-        defer { close(descriptor) }
-        let request = Array("GET \(path) HTTP/1.0\r\n\r\n".utf8)
-        _ = send(descriptor, request, request.count, 0)
-        var reply: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            guard count > 0 else { break }
-            reply += buffer[0..<count]
-        }
-        return String(decoding: reply, as: UTF8.self)
     }
 }

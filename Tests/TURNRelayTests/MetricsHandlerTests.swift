@@ -17,7 +17,7 @@ struct MetricsHandlerTests {
         let channel: EmbeddedChannel
 
         init() throws {
-            channel = EmbeddedChannel(handler: MetricsHandler(metrics: metrics))
+            channel = EmbeddedChannel(handler: MetricsHandler(exposition: metrics.exposition))
             try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9100)).wait()
         }
 
