@@ -104,7 +104,7 @@ let package = Package(
                 "LoadEngine", "Reporting", "RunModel", "Measurement", "Media", "TURNClient", "TURNProtocol", "TURNRelay",
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOHTTP1", package: "swift-nio"), .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .target(name: "Scenario", dependencies: ["Measurement", .product(name: "Yams", package: "Yams")]),

@@ -58,6 +58,10 @@ public final class LoadSession {
         public var startAt: Date?
         /// A local process to sample through every load (`--watch-pid`), typically the relay.
         public var watchPid: Int?
+        /// A Prometheus endpoint to scrape through every load (`--watch-metrics`), and the
+        /// patterns of the metric names to keep (`--watch-series`).
+        public var watchMetrics: String?
+        public var watchSeries: [String] = []
         /// Where to serve the current second's figures for Prometheus (`--metrics`).
         public var metrics: TransportAddress?
 
@@ -91,6 +95,14 @@ public final class LoadSession {
                     + "(ulimit -n): lower the number of clients or raise the hard limit")
         }
         if let pid = settings.watchPid, let refusal = ProcessWatcher.refusal(pid) { throw refusal }
+        if let url = settings.watchMetrics {
+            guard let endpoint = MetricsScraper.Endpoint(url) else {
+                throw Refusal(description: "--watch-metrics \(url) is not a plain-HTTP URL: give http://HOST:PORT/metrics")
+            }
+            do { _ = try await HTTPGet.body(host: endpoint.host, port: endpoint.port, path: endpoint.path, timeout: .seconds(2)) } catch {
+                throw Refusal(description: "--watch-metrics \(url): cannot scrape it (\(error)): is the endpoint up?")
+            }
+        }
         if let address = settings.metrics {
             do {
                 metricsEndpoint = try await MetricsEndpoint.start(
@@ -143,6 +155,9 @@ public final class LoadSession {
         let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
         let startedAt = Date()
         let watcher = settings.watchPid.map(ProcessWatcher.init)
+        let scraper = settings.watchMetrics.flatMap(MetricsScraper.Endpoint.init).map {
+            MetricsScraper($0, patterns: settings.watchSeries.isEmpty ? MetricsScraper.defaultPatterns : settings.watchSeries)
+        }
         let outcome: LoadOutcome
         do {
             outcome = try await engine.run(
@@ -154,6 +169,7 @@ public final class LoadSession {
                 shouldStop: { [stop] in stop.received })
         } catch {
             _ = await watcher?.finish()
+            _ = await scraper?.finish()
             printError("\(target.name): \(error)")
             return nil
         }
@@ -166,6 +182,7 @@ public final class LoadSession {
             media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
             shard: settings.shard, scheduledStart: settings.startAt)
         result.watched = await watcher?.finish()
+        result.scraped = await scraper?.finish()
         do {
             try ResultWriter.write(result, to: folder)
             let figures = LoadFigures(result)

@@ -21,6 +21,7 @@ public enum RunReport {
         if let watched = result.watched {
             sections.append(WatchedProcessSection.section(watched, allocations: outcome.clients.allocated))
         }
+        if let scraped = result.scraped { sections.append(ScrapedMetricsSection.section(scraped)) }
         if let cost { sections.append(CostSection.section(cost)) }
         let charted = [ChartedRun(name: result.target, color: 0, results: [result])]
         sections.append(ReportDocument.Section("Over time", [.charts(RunCharts.timeSeries(charted))]))

@@ -29,6 +29,8 @@ public struct RunResult: Sendable, Codable {
     public var parts: [MergedPart]?
     /// A local process watched through the run (`--watch-pid`), typically the relay under test.
     public var watched: WatchedProcess?
+    /// A Prometheus endpoint scraped through the run (`--watch-metrics`), typically the relay's.
+    public var scraped: ScrapedMetrics?
 
     public init(
         turnloadVersion: String, target: String, startedAt: Date, configuration: RunConfiguration,

@@ -151,6 +151,19 @@ struct LoadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Scrape this Prometheus endpoint each second through the run, e.g. coturn's --prometheus or turnload relay's "
+                + "--metrics: http://127.0.0.1:9641/metrics.", valueName: "URL"))
+    var watchMetrics: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --watch-metrics: keep the series whose name matches this regular expression; repeat for several. "
+                + "(default: allocation, traffic, packets, bytes, dropped and the process's memory, CPU and descriptors)",
+            valueName: "REGEX"))
+    var watchSeries: [String] = []
+
+    @Option(
+        help: ArgumentHelp(
             "Serve the current second's figures at http://HOST:PORT/metrics for Prometheus (deploy/grafana has a dashboard).",
             valueName: "HOST:PORT"))
     var metrics: String?
@@ -173,6 +186,10 @@ struct LoadOptions: ParsableArguments {
         if let relayImpair {
             do { _ = try Impairment(parsing: relayImpair) } catch { throw ValidationError("--relay-impair: \(error)") }
         }
+        for pattern in watchSeries where (try? Regex(pattern)) == nil {
+            throw ValidationError("--watch-series \(pattern) is not a regular expression")
+        }
+        if !watchSeries.isEmpty, watchMetrics == nil { throw ValidationError("--watch-series goes with --watch-metrics URL") }
         if let metrics, TransportAddress(metrics) == nil {
             throw ValidationError("--metrics must be IP:PORT or [IPv6]:PORT, such as 127.0.0.1:9464, not \(metrics)")
         }
@@ -225,6 +242,8 @@ struct LoadOptions: ParsableArguments {
         settings.shard = shard
         settings.startAt = startAt?.date
         settings.watchPid = watchPid
+        settings.watchMetrics = watchMetrics
+        settings.watchSeries = watchSeries
         settings.metrics = metrics.flatMap(TransportAddress.init)
         return settings
     }
