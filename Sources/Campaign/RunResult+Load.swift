@@ -12,6 +12,7 @@ extension RunConfiguration {
             jitterBufferMilliseconds: load.jitterBuffer / .milliseconds(1), drainSeconds: load.drain / .seconds(1),
             threads: load.threads, embeddedRelay: embeddedRelay, relayImpairment: relayImpairment, relayMaxPps: relayMaxPps,
             seed: load.seed)
+        indications = load.indications ? true : nil
     }
 }
 

@@ -33,12 +33,13 @@ final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard let client, case .channelData(let frame) = unwrapInboundIn(data), frame.channel == client.channelNumber,
-            client.receivedMedia(frame.payload)
-        else {
-            context.fireChannelRead(data)
-            return
+        let media: Bool
+        switch (client, unwrapInboundIn(data)) {
+        case (let client?, .channelData(let frame)): media = frame.channel == client.route.channel && client.receivedMedia(frame.payload)
+        case (let client?, .stun(let message)): media = client.receivedIndication(message)
+        case (nil, _): media = false
         }
+        if !media { context.fireChannelRead(data) }
     }
 
     func channelInactive(context: ChannelHandlerContext) {

@@ -40,6 +40,9 @@ public struct LoadConfiguration: Sendable {
     /// address. With `both` (dual allocations) media goes through the relayed address of the
     /// peer's family.
     public var relayFamily: RelayFamily?
+    /// Media in Send and Data indications to a permitted peer instead of ChannelData on a
+    /// bound channel (`--indications`).
+    public var indications = false
     /// Event-loop threads for the clients.
     public var threads = 1
     public var seed: UInt64 = 1

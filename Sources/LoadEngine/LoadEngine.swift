@@ -251,15 +251,17 @@ public final class LoadEngine: Sendable {
             : [thread.peerAddress!]
         var clients: [SimulatedClient] = []
         for (offset, client) in allocated.enumerated() {
-            let channel: ChannelNumber
-            do { channel = try await client.connection.requests.bindChannel(to: destinations[offset]) } catch {
-                await run.failed(SetupFailure(error, step: "channel bind"))
+            let route: MediaRoute
+            do {
+                route = try await Self.route(client.connection.requests, to: destinations[offset], indications: configuration.indications)
+            } catch {
+                await run.failed(SetupFailure(error, step: configuration.indications ? "permission" : "channel bind"))
                 for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
                 return
             }
             let index = first + offset
             let simulated = SimulatedClient(
-                index: index, connection: client.connection, channelNumber: channel,
+                index: index, connection: client.connection, route: route,
                 phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
                 library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, thread: thread)
             clients.append(simulated)
@@ -274,6 +276,14 @@ public final class LoadEngine: Sendable {
         }
         for client in clients { try? await client.insertTap() }
         try? await thread.onThread { [clients] in for client in clients { thread.add(client) } }
+    }
+
+    /// A channel bound to `peer`, or with `indications` a permission for it (the session
+    /// refreshes either).
+    private static func route(_ requests: some TURNRequests, to peer: TransportAddress, indications: Bool) async throws -> MediaRoute {
+        guard indications else { return .channel(try await requests.bindChannel(to: peer)) }
+        try await requests.createPermission(for: TransportAddress(ip: peer.ip, port: 0))
+        return .indications(peer: peer)
     }
 
     /// Phases spread evenly over the frame interval however many clients there are: the

@@ -15,7 +15,10 @@ final class SimulatedClient: @unchecked Sendable {
     let connection: LoadConnection
     /// The socket the thread's packet loop reads and writes, over plain UDP.
     let socket: UDPSocket?
-    let channelNumber: ChannelNumber
+    let route: MediaRoute
+    /// The first two words of every Send indication's transaction ID; the third counts them.
+    private let indicationID = TransactionID.random()
+    private var indications: UInt32 = 0
     /// When in each frame interval this client sends, in nanoseconds after the interval starts.
     let phase: Int64
     /// Streams pad ChannelData to 4 bytes; datagrams (UDP, DTLS) do not.
@@ -49,13 +52,13 @@ final class SimulatedClient: @unchecked Sendable {
     var ssrc: UInt32 { rtp.ssrc }
 
     init(
-        index: Int, connection: LoadConnection, channelNumber: ChannelNumber, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
+        index: Int, connection: LoadConnection, route: MediaRoute, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
         jitterBuffer: Int64, thread: ClientThread
     ) {
         self.index = index
         self.connection = connection
         if case .packetLoop(let loopConnection) = connection { socket = loopConnection.socket } else { socket = nil }
-        self.channelNumber = channelNumber
+        self.route = route
         self.phase = phase
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
@@ -79,7 +82,14 @@ final class SimulatedClient: @unchecked Sendable {
         guard socket != nil || tap != nil, let packet = rtp.next(in: library) else { return }
         outgoing.clear()
         let payloadLength = library.withPayload(packet.index) { payload in
-            outgoing.writeChannelDataRTP(channel: channelNumber, header: packet.header, payload: payload, padded: padded)
+            switch route {
+            case .channel(let channel):
+                outgoing.writeChannelDataRTP(channel: channel, header: packet.header, payload: payload, padded: padded)
+            case .indications(let peer):
+                indications &+= 1
+                let id = TransactionID(high: indicationID.high, middle: indicationID.middle, low: indications)
+                outgoing.writeSendIndicationRTP(to: peer, transactionID: id, header: packet.header, payload: payload)
+            }
             return payload.count
         }
         sendLog.record(sequence: packet.header.sequenceNumber, at: now)
@@ -93,13 +103,37 @@ final class SimulatedClient: @unchecked Sendable {
     }
 
     /// A datagram on the UDP socket: true when it was this client's media. The socket is
-    /// connected, so only the server's datagrams arrive, and the channel number is check enough.
+    /// connected, so only the server's datagrams arrive, and the channel number (or a Data
+    /// indication, without one) is check enough.
     func receivedDatagram(_ datagram: UnsafeRawBufferPointer, arrival: Int64) -> Bool {
-        guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == channelNumber,
-            case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[ChannelData.headerLength...]))
-        else { return false }
-        thread.receivedAtClient(self, header: header, rtpBytes: length, arrival: arrival)
+        let data: Range<Int>
+        switch route {
+        case .channel(let number):
+            guard case .success(let (channel, length)) = ChannelData.parseHeader(datagram, padded: false), channel == number else {
+                return false
+            }
+            data = ChannelData.headerLength..<ChannelData.headerLength + length
+        case .indications:
+            guard let range = MediaIndication.dataRange(in: datagram) else { return false }
+            data = range
+        }
+        guard case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: datagram[data])) else {
+            return false
+        }
+        thread.receivedAtClient(self, header: header, rtpBytes: data.count, arrival: arrival)
         return true
+    }
+
+    /// A STUN frame over TCP, TLS or DTLS: true when it was a Data indication carrying RTP.
+    func receivedIndication(_ frame: ByteBuffer) -> Bool {
+        guard case .indications = route else { return false }
+        return frame.withUnsafeReadableBytes { bytes in
+            guard let range = MediaIndication.dataRange(in: bytes),
+                case .success(let header) = RTPFixedHeader.parse(UnsafeRawBufferPointer(rebasing: bytes[range]))
+            else { return false }
+            thread.receivedAtClient(self, header: header, rtpBytes: range.count, arrival: monotonicNanoseconds())
+            return true
+        }
     }
 
     /// A ChannelData payload on this client's channel: true when it was RTP.
@@ -109,8 +143,14 @@ final class SimulatedClient: @unchecked Sendable {
         return true
     }
 
-    /// The ChannelData message that carries `rtpBytes` on this client's connection, as sent.
-    func frameBytes(rtpBytes: Int) -> Int { ChannelData.frameLength(dataLength: rtpBytes, padded: padded) }
+    /// The ChannelData message, or the indication, that carries `rtpBytes` on this client's
+    /// connection, as sent (a server's Data indication may carry more attributes).
+    func frameBytes(rtpBytes: Int) -> Int {
+        switch route {
+        case .channel: ChannelData.frameLength(dataLength: rtpBytes, padded: padded)
+        case .indications(let peer): MediaIndication.length(dataLength: rtpBytes, family: peer.ip.family)
+        }
+    }
 
     func closed() { thread.clientClosed(self) }
 

@@ -41,7 +41,8 @@ public enum RunReport {
             facts: [
                 ReportDocument.date(result.startedAt), outcome.status.rawValue,
                 "\(configuration.clients) clients, \(DecimalText.short(configuration.durationSeconds)) s, "
-                    + "\(configuration.topology.rawValue) over \(configuration.transport)",
+                    + "\(configuration.topology.rawValue) over \(configuration.transport)"
+                    + (configuration.indications == true ? " in Send/Data indications" : ""),
                 "turnload \(result.turnloadVersion)",
             ],
             headline: headline,

@@ -69,6 +69,8 @@ public struct RunConfiguration: Sendable, Codable, Equatable {
     public var relayThreads: Int?
     /// Seeds the media and the streams' SSRCs and sequence numbers (absent in older results).
     public var seed: UInt64?
+    /// Media in Send and Data indications instead of ChannelData (`--indications`; absent when not).
+    public var indications: Bool?
 
     public init(
         clients: Int, durationSeconds: Double, rampPerSecond: Int, topology: Topology, transport: String, media: OpusSettings,

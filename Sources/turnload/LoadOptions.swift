@@ -149,6 +149,12 @@ struct LoadOptions: ParsableArguments {
         transform: OptionRange.count(1...4_194_304))
     var watchPid: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Send media in Send indications to a permitted peer and hear it in Data indications, instead of ChannelData "
+                + "on a bound channel: for relays that offload only ChannelData."))
+    var indications = false
+
     @Option(
         help: ArgumentHelp(
             "Scrape this Prometheus endpoint each second through the run, e.g. coturn's --prometheus or turnload relay's "
@@ -260,6 +266,7 @@ struct LoadOptions: ParsableArguments {
         configuration.peerHost = peerHost.flatMap(IPAddress.init)
         configuration.relayFamily = relayFamily
         configuration.threads = threads
+        configuration.indications = indications
         configuration.seed = seed
         configuration.shard = shard ?? .whole
         return configuration

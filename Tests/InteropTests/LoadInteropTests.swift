@@ -7,8 +7,12 @@ import Testing
 /// TCP and TLS, and not one packet unaccounted for.
 @Suite("load against coturn", .serialized)
 struct LoadInteropTests {
-    @Test(arguments: [("turn", "udp", 300, 20), ("turn", "tcp", 100, 10), ("turns", "tcp", 100, 10)])
-    func loadThroughCoturn(scheme: String, transport: String, clients: Int, seconds: Int) async throws {
+    /// Over channels, and with `--indications` over Send and Data indications.
+    @Test(arguments: [
+        ("turn", "udp", 300, 20, false), ("turn", "tcp", 100, 10, false), ("turns", "tcp", 100, 10, false),
+        ("turn", "udp", 100, 5, true), ("turn", "tcp", 50, 5, true),
+    ])
+    func loadThroughCoturn(scheme: String, transport: String, clients: Int, seconds: Int, indications: Bool) async throws {
         let coturn = try Coturn()
         let port = scheme == "turns" ? coturn.tlsPort : coturn.udpPort
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
@@ -19,7 +23,7 @@ struct LoadInteropTests {
                 "run", "--target", "\(scheme):localhost:\(port)?transport=\(transport)", "--user", Coturn.user,
                 "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--clients", "\(clients)",
                 "--ramp", "200", "--duration", "\(seconds)s", "--out", folder.path,
-            ],
+            ] + (indications ? ["--indications"] : []),
             environment: ["COTURN_PASSWORD": Coturn.password], limit: .seconds(Int64(seconds) + 60))
         #expect(outcome.status == 0, "\(outcome.output)\n\(outcome.errors.suffix(2000))")
         let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))
@@ -33,6 +37,12 @@ struct LoadInteropTests {
             #expect(direction.lost == 0 && direction.received == direction.expected, "\(direction.summary(duration: 1))")
         }
         #expect(toClient.expected == toPeer.received)
+        #expect(result.configuration.indications == (indications ? true : nil))
+        // Around the RTP: a Send indication to an IPv4 peer is 36 bytes (and up to 3 of padding),
+        // ChannelData 4 (and up to 3 over a stream); then IPv4 and UDP (28) or TCP (52) headers.
+        let overhead = Double(toPeer.wireBytesSent - toPeer.payloadBytesSent) / Double(toPeer.sent)
+        let frame = overhead - (transport == "udp" ? 28 : 52) - (scheme == "turns" ? 22 : 0)
+        #expect(indications ? (36...39).contains(frame) : (4...7).contains(frame), "\(frame) bytes a packet around the RTP")
         #expect(!outcome.output.contains(Coturn.password) && !outcome.errors.contains(Coturn.password))
     }
 }
