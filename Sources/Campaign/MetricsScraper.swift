@@ -34,44 +34,41 @@ final class MetricsScraper: Sendable {
         }
     }
 
-    private let task: Task<ScrapedMetrics, Never>
+    private struct State: Sendable {
+        var scraped: ScrapedMetrics
+        /// Where each series sits in `scraped.series`.
+        var index: [String: Int] = [:]
+    }
+
+    private let sampler: Sampler<State>
 
     /// Starts scraping at once; `patterns` are regular expressions over the metric name.
     init(_ endpoint: Endpoint, patterns: [String]) {
-        task = Task {
+        sampler = Sampler(State(scraped: ScrapedMetrics(url: endpoint.url, patterns: patterns))) { state, second in
             let expressions = patterns.compactMap { try? Regex($0) }
-            var scraped = ScrapedMetrics(url: endpoint.url, patterns: patterns)
-            var index: [String: Int] = [:]
-            let started = ContinuousClock.now
-            var due = started
-            while !Task.isCancelled {
-                let second = Int(((ContinuousClock.now - started) / .seconds(1)).rounded())
-                do {
-                    let text = try await HTTPGet.body(host: endpoint.host, port: endpoint.port, path: endpoint.path, timeout: .seconds(1))
-                    for sample in PrometheusText.parse(text) where expressions.contains(where: { sample.name.contains($0) }) {
-                        let position =
-                            index[sample.series]
-                            ?? {
-                                scraped.series.append(ScrapedSeries(series: sample.series, name: sample.name))
-                                index[sample.series] = scraped.series.count - 1
-                                return scraped.series.count - 1
-                            }()
-                        scraped.series[position].points.append(ScrapedPoint(second: second, value: sample.value))
+            do {
+                let text = try await HTTPGet.body(host: endpoint.host, port: endpoint.port, path: endpoint.path, timeout: .seconds(1))
+                for sample in PrometheusText.parse(text) where expressions.contains(where: { sample.name.contains($0) }) {
+                    let position: Int
+                    if let known = state.index[sample.series] {
+                        position = known
+                    } else {
+                        position = state.scraped.series.count
+                        state.index[sample.series] = position
+                        state.scraped.series.append(ScrapedSeries(series: sample.series, name: sample.name))
                     }
-                } catch {
-                    scraped.failedScrapes += 1
-                    scraped.lastFailure = "\(error)"
+                    state.scraped.series[position].points.append(ScrapedPoint(second: second, value: sample.value))
                 }
-                due += .seconds(1)
-                try? await Task.sleep(until: due, clock: .continuous)
+            } catch {
+                state.scraped.failedScrapes += 1
+                state.scraped.lastFailure = "\(error)"
             }
-            return scraped
+            return true
         }
     }
 
     /// Stops scraping: what was scraped so far.
     func finish() async -> ScrapedMetrics {
-        task.cancel()
-        return await task.value
+        await sampler.finish().scraped
     }
 }

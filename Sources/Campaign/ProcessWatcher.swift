@@ -8,8 +8,13 @@ import Glibc
 
 /// Samples a local process from /proc once a second while a load runs.
 final class ProcessWatcher: Sendable {
-    let pid: Int
-    private let task: Task<WatchedProcess, Never>
+    private struct State: Sendable {
+        var watched: WatchedProcess
+        /// The sample before, for the CPU used since.
+        var last: (snapshot: ProcessSnapshot, at: ContinuousClock.Instant)?
+    }
+
+    private let sampler: Sampler<State>
 
     /// Nil when `/proc/PID` cannot be read: no such process, or another user's.
     static func refusal(_ pid: Int) -> LoadSession.Refusal? {
@@ -19,44 +24,33 @@ final class ProcessWatcher: Sendable {
                 + "give the PID of a local relay (pidof turnserver)")
     }
 
-    /// Starts sampling at once: a sample each second from now on.
+    /// Starts sampling at once: a sample now, then each second.
     init(pid: Int) {
-        self.pid = pid
-        task = Task {
-            let command = Self.text("/proc/\(pid)/comm") ?? "?"
-            var watched = WatchedProcess(pid: pid, command: command.trimmingCharacters(in: .whitespacesAndNewlines))
-            guard let first = Self.snapshot(pid) else {
-                watched.lost = "process \(pid) could not be read"
-                return watched
+        let command = Self.text("/proc/\(pid)/comm") ?? "?"
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let watched = WatchedProcess(pid: pid, command: command.trimmingCharacters(in: .whitespacesAndNewlines))
+        sampler = Sampler(State(watched: watched)) { state, second in
+            let now = ContinuousClock.now
+            guard let snapshot = Self.snapshot(pid) else {
+                state.watched.lost =
+                    second == 0
+                    ? "process \(pid) could not be read"
+                    : "process \(pid) exited or could no longer be read after \(second - 1) s"
+                return false
             }
-            let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
-            let started = ContinuousClock.now
-            watched.samples.append(
-                ProcessSample(second: 0, residentBytes: first.residentBytes, cpuPercent: nil, openFiles: first.openFiles))
-            var last = (snapshot: first, at: started)
-            while !Task.isCancelled {
-                try? await Task.sleep(until: last.at + .seconds(1), clock: .continuous)
-                let now = ContinuousClock.now
-                guard let snapshot = Self.snapshot(pid) else {
-                    watched.lost = "process \(pid) exited or could no longer be read after \(watched.samples.count - 1) s"
-                    break
-                }
-                let elapsed = (now - last.at) / .seconds(1)
-                let cpu = Double(snapshot.cpuTicks - last.snapshot.cpuTicks) / ticksPerSecond / elapsed * 100
-                watched.samples.append(
-                    ProcessSample(
-                        second: Int(((now - started) / .seconds(1)).rounded()), residentBytes: snapshot.residentBytes,
-                        cpuPercent: cpu, openFiles: snapshot.openFiles))
-                last = (snapshot, now)
+            let cpu = state.last.map { last in
+                Double(snapshot.cpuTicks - last.snapshot.cpuTicks) / ticksPerSecond / ((now - last.at) / .seconds(1)) * 100
             }
-            return watched
+            state.watched.samples.append(
+                ProcessSample(second: second, residentBytes: snapshot.residentBytes, cpuPercent: cpu, openFiles: snapshot.openFiles))
+            state.last = (snapshot, now)
+            return true
         }
     }
 
     /// Stops sampling: what was sampled so far.
     func finish() async -> WatchedProcess {
-        task.cancel()
-        return await task.value
+        await sampler.finish().watched
     }
 
     private static func snapshot(_ pid: Int) -> ProcessSnapshot? {
