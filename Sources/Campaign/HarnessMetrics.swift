@@ -50,16 +50,16 @@ final class HarnessMetrics: Sendable {
 
     /// The second that just ended.
     func update(_ sample: SecondSample) {
-        let lost = lostBefore.withLockedValue { before in
+        let lostBefore = self.lostBefore.withLockedValue { before in
             defer { before = sample.lost }
-            return max(0, sample.lost - before)
+            return before
         }
         clients.set(Int64(sample.activeClients))
         packets.sent.set(Int64(sample.sent))
         packets.received.set(Int64(sample.received))
         bits.sent.set(Int64(sample.bytesSent * 8))
         bits.received.set(Int64(sample.bytesReceived * 8))
-        loss.set(sample.sent > 0 ? 100 * Double(lost) / Double(sample.sent) : 0)
+        loss.set(sample.lossPercent(lostBefore: lostBefore))
         func milliseconds(_ data: DistributionData, at percentile: Double) -> Double {
             (try? Distribution(data)).map { Double($0.percentile(percentile)) / 1e6 } ?? 0
         }

@@ -40,6 +40,12 @@ public struct SecondSample: Sendable, Codable, Equatable {
         self.errors = errors
     }
 
+    /// This second's loss in percent of what it sent, `lostBefore` being the previous row's
+    /// `lost` (which counts the whole run so far).
+    public func lossPercent(lostBefore: Int) -> Double {
+        sent > 0 ? max(0, 100 * Double(lost - lostBefore) / Double(sent)) : 0
+    }
+
     /// Adds `other`, a row for the same second from another shard: counts add up (each shard
     /// has its own clients and losses) and histograms merge.
     public mutating func merge(_ other: SecondSample) throws(DistributionData.Mismatch) {

@@ -8,7 +8,7 @@ public enum ProgressLine {
         let delay = try? Distribution(sample.delay)
         let rtt = try? Distribution(sample.rtt)
         let jitter = try? Distribution(sample.jitter)
-        let loss = sample.sent > 0 ? max(0, 100 * Double(sample.lost - lostBefore) / Double(sample.sent)) : 0
+        let loss = sample.lossPercent(lostBefore: lostBefore)
         var parts = [
             "\(sample.second)s",
             "clients \(sample.activeClients)/\(clients)",
