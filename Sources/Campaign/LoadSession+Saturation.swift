@@ -12,12 +12,8 @@ extension LoadSession {
         _ target: Target, search: SaturationSearch, configuration: LoadConfiguration,
         folder: String
     ) async throws(WriteError) -> SaturationResult {
-        var saturation = SaturationResult(
-            turnloadVersion: turnloadVersion, target: target.name, startedAt: Date(), status: .complete,
-            thresholds: search.thresholds, steps: [],
-            finding: CliffFinder.find([], thresholds: search.thresholds))
         let runner = SessionStepRunner(session: self, target: target, configuration: configuration, folder: folder)
-        try await search.run(&saturation, runner: runner)
+        let saturation = try await search.run(against: target.name, startedAt: Date(), runner: runner)
         let steps = saturation.steps.compactMap { runner.results[$0.folder] }
         let priceable = steps.filter { $0.outcome.status != .interrupted }
         let priced = priceable.last { $0.outcome.clients.requested == saturation.finding.cleanCapacity } ?? priceable.last

@@ -57,10 +57,14 @@ public struct SaturationSearch: Sendable {
         stride(from: start, through: maxClients, by: step).map { pairs ? $0 + $0 % 2 : $0 }
     }
 
-    /// Steps the load up, then holds when asked; `saturation` comes in empty (what it is
-    /// against and when) and leaves with every step, the finding and the hold.
-    public func run(_ saturation: inout SaturationResult, runner: some SaturationStepRunner) async throws(WriteError) {
-        saturation.finding = CliffFinder.find([], thresholds: thresholds)
+    /// Steps the load up against `target`, then holds when asked: every step, the finding and
+    /// the hold, in the result the runner keeps after each step.
+    public func run(
+        against target: String, startedAt: Date, runner: some SaturationStepRunner
+    ) async throws(WriteError) -> SaturationResult {
+        var saturation = SaturationResult(
+            turnloadVersion: turnloadVersion, target: target, startedAt: startedAt, status: .complete, thresholds: thresholds,
+            steps: [], finding: CliffFinder.find([], thresholds: thresholds))
         var stepsPastCliff = 0
         for (index, clients) in steps.enumerated() {
             let folder = String(format: "step-%02d-%d", index + 1, clients)
@@ -95,6 +99,7 @@ public struct SaturationSearch: Sendable {
             if let held = saturation.hold, held.status != .complete { saturation.status = held.status }
         }
         try runner.keep(saturation)
+        return saturation
     }
 
     /// One step, measured again while turnload says it fell behind itself, up to `remeasure`

@@ -22,9 +22,7 @@ import Testing
     static let cliffAt400: @Sendable (Int) -> Double = { $0 >= 400 ? 5 : 0 }
 
     func run(_ search: SaturationSearch, _ runner: ScriptedSteps) async throws -> SaturationResult {
-        var result = ScriptedSteps.emptyResult(search)
-        try await search.run(&result, runner: runner)
-        return result
+        try await search.run(against: "scripted", startedAt: .init(timeIntervalSince1970: 0), runner: runner)
     }
 
     @Test func stepsRiseToTheLastLoadAndRoundUpToPairs() {

@@ -52,11 +52,4 @@ final class ScriptedSteps: SaturationStepRunner {
     func tell(_ line: String) {
         told.append(line)
     }
-
-    /// A search's empty result, as the session starts it.
-    static func emptyResult(_ search: SaturationSearch) -> SaturationResult {
-        SaturationResult(
-            turnloadVersion: "test", target: "scripted", startedAt: .init(timeIntervalSince1970: 0), status: .complete,
-            thresholds: search.thresholds, steps: [], finding: CliffFinder.find([], thresholds: search.thresholds))
-    }
 }
