@@ -27,9 +27,9 @@ struct RelayCommandTests {
 
     @Test func servesProbesAndMetricsAndStopsOnSIGINT() throws {
         let certificate = try ThrowawayCertificate()
-        let port = 20_000 + Int.random(in: 0..<5000)
-        let tlsPort = port + 5000
-        let metricsPort = port + 10_000
+        let port = try LoopbackAddress.freePort()
+        let tlsPort = try LoopbackAddress.freePort()
+        let metricsPort = try LoopbackAddress.freePort()
         let relay = Process()
         relay.executableURL = binary
         relay.arguments = [

@@ -9,7 +9,7 @@ struct RelayDescriptorTests {
     let binary = RelayCommandTests().binary
 
     @Test func backsOffWhileOutOfDescriptorsAndServesAfterwards() async throws {
-        let port = try LoopbackUDPSocket().port
+        let port = try LoopbackAddress.freePort()
         let command =
             "ulimit -n 64; exec '\(binary.path)' relay --listen 127.0.0.1:\(port) "
             + "--user alice --password-env TL_RELAY_PASSWORD --allow-loopback-peers"

@@ -20,7 +20,7 @@ struct GrafanaDashboardTests {
     @Test func everySeriesItQueriesIsServedDuringARun() async throws {
         let wanted = try Self.seriesInPanels()
         #expect(wanted.count >= 8, "\(wanted)")
-        let port = try LoopbackUDPSocket().port
+        let port = try LoopbackAddress.freePort()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-metrics-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let run = try RunningProcess(
@@ -35,7 +35,9 @@ struct GrafanaDashboardTests {
             try await Task.sleep(for: .milliseconds(100))
             served = (try? LoopbackTCP.get(port: port, path: "/metrics")) ?? ""
         }
-        #expect(served.hasPrefix("HTTP/1.1 200") || served.hasPrefix("HTTP/1.0 200"), "\(served.prefix(300))")
+        #expect(
+            served.hasPrefix("HTTP/1.1 200") || served.hasPrefix("HTTP/1.0 200"),
+            "\(served.prefix(300))\nturnload run: \(run.errors.suffix(1500))")
         #expect(Self.value("turnload_clients_active", in: served) == 20, "\(served)")
         for series in wanted.sorted() {
             #expect(served.contains("\n\(series)"), "\(series) is not served:\n\(served)")
@@ -50,7 +52,7 @@ struct GrafanaDashboardTests {
     }
 
     @Test func aTakenPortIsRefusedBeforeTheLoad() async throws {
-        let taken = try LoopbackUDPSocket().port
+        let taken = try LoopbackAddress.freePort()
         let listener = try #require(LoopbackTCP.listening(onPort: taken))
         defer { close(listener) }
         let outcome = try await TurnloadBinary().run(["run", "--clients", "2", "--duration", "1s", "--metrics", "127.0.0.1:\(taken)"])

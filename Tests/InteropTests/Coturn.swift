@@ -41,8 +41,8 @@ final class Coturn {
                 "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
                 "-keyout", key.path, "-out", certificate.path,
             ])
-        udpPort = try Self.freePort()
-        tlsPort = try Self.freePort()
+        udpPort = try LoopbackAddress.freePort()
+        tlsPort = try LoopbackAddress.freePort()
         var arguments = [
             "-n", "--listening-ip=127.0.0.1", "--relay-ip=127.0.0.1", "--listening-port=\(udpPort)",
             "--tls-listening-port=\(tlsPort)", "--min-port=61000", "--max-port=65535", "--realm=\(Self.realm)",
@@ -88,32 +88,6 @@ final class Coturn {
             guard process.isRunning else { throw CoturnFailed(reason: "turnserver exited at start") }
         }
         throw CoturnFailed(reason: "turnserver did not listen on 127.0.0.1:\(udpPort) (TCP and UDP) within 5 s")
-    }
-
-    /// A listening port free for TCP and UDP alike, drawn below the kernel's ephemeral range
-    /// (32768–60999): a port the kernel hands out for `bind(0)` is free for one protocol only,
-    /// and may be the source port of another test's TCP connection a moment later, so a TLS
-    /// listener on it failed with "Address already in use" once in a fresh CI run.
-    static func freePort() throws -> Int {
-        for _ in 0..<200 {
-            let port = Int.random(in: 20_000..<32_768)
-            if isFree(port, SOCK_STREAM), isFree(port, SOCK_DGRAM) { return port }
-        }
-        throw CoturnFailed(reason: "no port in 20000-32767 is free for both TCP and UDP on 127.0.0.1")
-    }
-
-    private static func isFree(_ port: Int, _ type: __socket_type) -> Bool {
-        let descriptor = socket(AF_INET, Int32(type.rawValue), 0)
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        return withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 
     static func run(_ executable: String, _ arguments: [String]) throws {

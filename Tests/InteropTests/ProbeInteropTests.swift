@@ -150,7 +150,7 @@ struct ProbeInteropTests {
     ])
     func serverClosingEveryConnection(_ uriFormat: String, _ reason: String) async throws {
         let certificate = try ThrowawayCertificate()
-        let port = try Coturn.freePort()
+        let port = try LoopbackAddress.freePort()
         let server = try RelayInteropTests.spawn(
             "/usr/bin/python3",
             [
@@ -259,7 +259,7 @@ struct ProbeInteropTests {
     /// Nothing on the port: the ICMP answer fails each step at once, with the reason, instead
     /// of 10 s of retransmissions per step.
     @Test func closedPortIsUnreachable() throws {
-        let port = try Coturn.freePort()
+        let port = try LoopbackAddress.freePort()
         let outcome = try probe(
             ["turn:127.0.0.1:\(port)", "--user", "u", "--password-env", "TL_PASSWORD"],
             environment: ["TL_PASSWORD": "p"])

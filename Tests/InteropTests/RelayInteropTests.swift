@@ -21,8 +21,8 @@ struct RelayInteropTests {
         // uclient 4.6.1 picks TLS 1.0, 1.1 or 1.2 and DTLS 1.0 or 1.2 at random for each
         // connection; refused by default, these would fail a run by chance.
         configuration.allowsLegacyTLS = legacyTLS
-        let plain = try Coturn.freePort()
-        let secure = try Coturn.freePort()
+        let plain = try LoopbackAddress.freePort()
+        let secure = try LoopbackAddress.freePort()
         let address = { (port: Int) in TransportAddress(ip: .loopbackV4, port: UInt16(port)) }
         let relay = try await RelayServer.start(
             configuration: configuration,
@@ -41,7 +41,7 @@ struct RelayInteropTests {
     func turnutilsUclient(transport: String, flags: [String]) async throws {
         let certificate = try ThrowawayCertificate()
         let (relay, plain, secure) = try await startRelay(certificate)
-        let peerPort = try Coturn.freePort()
+        let peerPort = try LoopbackAddress.freePort()
         let peer = try Self.spawn("/usr/bin/turnutils_peer", ["-L", "127.0.0.1", "-p", "\(peerPort)"])
         defer { Self.kill(peer) }
         // uclient draws each session's two channel numbers at random from 0x4000–0x7FFF: once in

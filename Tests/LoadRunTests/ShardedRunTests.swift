@@ -17,7 +17,7 @@ struct ShardedRunTests {
 
     @Test func threeShardsMergeIntoTheSumOfTheirParts() async throws {
         let binary = try TurnloadBinary()
-        let port = try LoopbackUDPSocket().port
+        let port = try LoopbackAddress.freePort()
         let relay = try RunningProcess(
             binary.url,
             [

@@ -10,7 +10,7 @@ struct WatchMetricsTests {
     static let environment = ["TL_SCRAPE_PASSWORD": "scrape-\(UUID().uuidString.prefix(8))"]
 
     @Test func theRelaysAllocationsAreScrapedEachSecond() async throws {
-        let metricsPort = try LoopbackUDPSocket().port
+        let metricsPort = try LoopbackAddress.freePort()
         let relay = try await TurnloadRelay(
             credentials: ["--user", "alice", "--password-env", "TL_SCRAPE_PASSWORD", "--metrics", "127.0.0.1:\(metricsPort)"],
             environment: Self.environment)
@@ -38,7 +38,7 @@ struct WatchMetricsTests {
     }
 
     @Test func anEndpointThatDoesNotAnswerIsRefusedBeforeTheLoad() async throws {
-        let closed = try LoopbackUDPSocket().port
+        let closed = try LoopbackAddress.freePort()
         let outcome = try await TurnloadBinary().run(
             ["run", "--clients", "2", "--duration", "1s", "--watch-metrics", "http://127.0.0.1:\(closed)/metrics"])
         #expect(outcome.status == 64, "\(outcome.errors)")

@@ -5,14 +5,8 @@ public enum LoopbackTCP {
     /// A connected socket, or nil when nothing accepts on `port`; the caller closes it.
     public static func connected(toPort port: Int) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else {
+        var address = LoopbackAddress(port: port)
+        guard address.withSocketAddress({ connect(descriptor, $0, $1.pointee) }) == 0 else {
             close(descriptor)
             return nil
         }
@@ -22,14 +16,8 @@ public enum LoopbackTCP {
     /// A socket listening on 127.0.0.1:`port`, or nil when the port is taken; the caller closes it.
     public static func listening(onPort port: Int) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(descriptor, 1) == 0 else {
+        var address = LoopbackAddress(port: port)
+        guard address.withSocketAddress({ bind(descriptor, $0, $1.pointee) }) == 0, listen(descriptor, 1) == 0 else {
             close(descriptor)
             return nil
         }

@@ -9,17 +9,12 @@ public final class LoopbackUDPSocket {
 
     public init(ip: UInt32 = 0x7F00_0001) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
-        var address = Self.loopback(port: 0, ip: ip)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let named = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
-        }
+        var address = LoopbackAddress(port: 0, ip: ip)
+        let bound = address.withSocketAddress { bind(descriptor, $0, $1.pointee) }
+        let named = address.withSocketAddress { getsockname(descriptor, $0, $1) }
         guard descriptor >= 0, bound == 0, named == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
+        port = address.port
         var timeout = timeval(tv_sec: 0, tv_usec: 200_000)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
@@ -29,12 +24,8 @@ public final class LoopbackUDPSocket {
     }
 
     public func send(_ bytes: [UInt8], toPort port: Int) {
-        var address = Self.loopback(port: port)
-        _ = withUnsafePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                sendto(descriptor, bytes, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
+        var address = LoopbackAddress(port: port)
+        _ = address.withSocketAddress { sendto(descriptor, bytes, bytes.count, 0, $0, $1.pointee) }
     }
 
     /// Datagrams that arrive until none has for 200 ms.
@@ -46,13 +37,5 @@ public final class LoopbackUDPSocket {
             guard count > 0 else { return datagrams }
             datagrams.append(Array(buffer[0..<count]))
         }
-    }
-
-    private static func loopback(port: Int, ip: UInt32 = 0x7F00_0001) -> sockaddr_in {
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = ip.bigEndian
-        return address
     }
 }

@@ -14,8 +14,8 @@ public final class TurnloadRelay {
     /// `credentials`: `--user … --password-env …` or `--secret-env …`, read from `environment`;
     /// any other relay option may follow them.
     public init(credentials: [String], environment: [String: String], tls: Bool = false) async throws {
-        port = try LoopbackUDPSocket().port
-        tlsPort = tls ? try LoopbackUDPSocket().port : nil
+        port = try LoopbackAddress.freePort()
+        tlsPort = tls ? try LoopbackAddress.freePort() : nil
         certificate = tls ? try ThrowawayCertificate() : nil
         var arguments = ["relay", "--listen", "127.0.0.1:\(port)", "--allow-loopback-peers"] + credentials
         if let tlsPort, let certificate {
