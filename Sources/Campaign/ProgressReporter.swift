@@ -16,7 +16,7 @@ public final class ProgressReporter: @unchecked Sendable {
     let terminal = isatty(STDERR_FILENO) == 1
     /// The previous second's `lost`; `second` is called from one task at a time.
     private var lostBefore = 0
-    private var clients = 0
+    private var clients: Int? = 0
     /// The seconds to `--start-at` last shown; nil when no countdown is on the line.
     private var countdownShown: Int?
 
@@ -43,20 +43,28 @@ public final class ProgressReporter: @unchecked Sendable {
     func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
         lostBefore = 0
         let share = configuration.localClients.count
-        clients = share
+        clients = configuration.arrivals == nil ? share : nil
         guard !json else { return }
         if terminal, countdownShown != nil { _ = write(STDERR_FILENO, "\n", 1) }
         countdownShown = nil
         let media = library.settings
-        let load =
-            configuration.shard == .whole
-            ? "\(share) clients"
-            : "shard \(configuration.shard), \(share) of \(configuration.clients) clients"
+        let inAll = configuration.shard == .whole ? "" : " in all"
+        let load: String
+        let shape: String
+        if let arrivals = configuration.arrivals {
+            load = configuration.shard == .whole ? "calls that come and go" : "shard \(configuration.shard) of calls that come and go"
+            shape =
+                "\(DecimalText.short(arrivals.rate)) calls/s\(inAll), holding time \(arrivals.holdTime) "
+                + "(\(DecimalText.short(arrivals.offeredErlangs)) Erlangs), for \(configuration.duration)"
+        } else {
+            load =
+                configuration.shard == .whole
+                ? "\(share) clients" : "shard \(configuration.shard), \(share) of \(configuration.clients) clients"
+            shape = "ramp \(configuration.rampPerSecond)/s\(inAll), then \(configuration.duration) at full load"
+        }
         printError(
             "\(target): \(load), \(configuration.topology.rawValue), Opus \(media.bitrate / 1000) kbit/s "
-                + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), "
-                + "ramp \(configuration.rampPerSecond)/s\(configuration.shard == .whole ? "" : " in all"), "
-                + "then \(configuration.duration) at full load"
+                + "\(media.frameMilliseconds) ms (mean \(Int(library.meanPayloadBytes.rounded())) bytes a packet), \(shape)"
         )
     }
 

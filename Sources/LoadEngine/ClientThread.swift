@@ -33,9 +33,10 @@ final class ClientThread: @unchecked Sendable {
     typealias Borrowed = Unmanaged<SimulatedClient>
 
     /// The packet loop's client sockets by token (their index): each connection, and its
-    /// client once it joined the pacing.
-    private var slots: [(connection: PacketLoopConnection, client: Borrowed?)] = []
+    /// client once it joined the pacing; nil once a call that hung up gave its token back.
+    private var slots: [(connection: PacketLoopConnection, client: Borrowed?)?] = []
     private var tokens: [ObjectIdentifier: Int] = [:]
+    private var freeTokens: [Int] = []
     /// When the sessions' timers (retransmissions, refreshes) are next looked at.
     private var nextSweep: Int64 = 0
     private static let sweepInterval: Int64 = 10_000_000
@@ -43,8 +44,14 @@ final class ClientThread: @unchecked Sendable {
     /// Clients by phase within the frame interval: the pacer walks this round after round.
     private var schedule: [Borrowed] = []
     private var bySSRC: [UInt32: Borrowed] = [:]
-    /// In the order they joined; never fewer, so that the tables above may borrow them.
+    /// In the order they joined: the tables above borrow them, so a client leaves this only
+    /// after it left them (`retire`).
     private(set) var clients: [SimulatedClient] = []
+    /// The figures of the calls that hung up and left.
+    private(set) var retired: [SimulatedClient.Figures] = []
+    /// What those calls had lost, and their sockets' receive queues had dropped, when they left.
+    private var retiredLost = 0
+    private var retiredQueueDrops = 0
     private var cursor = 0
     private var roundStart: Int64 = 0
     private var pacing = false
@@ -124,9 +131,10 @@ final class ClientThread: @unchecked Sendable {
             cursor = 0
         }
         clients.append(client)
+        client.joinedAt = monotonicNanoseconds()
         let borrowed = Borrowed.passUnretained(client)
         if case .packetLoop(let connection) = client.connection, let token = tokens[ObjectIdentifier(connection)] {
-            slots[token].client = borrowed
+            slots[token]?.client = borrowed
         }
         bySSRC[client.ssrc] = borrowed
         let position = schedule.firstIndex { $0._withUnsafeGuaranteedRef(\.phase) > client.phase } ?? schedule.count
@@ -139,9 +147,10 @@ final class ClientThread: @unchecked Sendable {
     func register(_ connection: PacketLoopConnection) throws {
         guard let packetLoop else { return }
         connection.socket.stampArrivals()
-        try packetLoop.watch(connection.socket.descriptor, token: UInt64(slots.count))
-        tokens[ObjectIdentifier(connection)] = slots.count
-        slots.append((connection, nil))
+        let token = freeTokens.last ?? slots.count
+        try packetLoop.watch(connection.socket.descriptor, token: UInt64(token))
+        tokens[ObjectIdentifier(connection)] = token
+        if token == slots.count { slots.append((connection, nil)) } else { slots[freeTokens.removeLast()] = (connection, nil) }
         if !pacing { packetLoop.setDeadline(PacketLoop.now() + Self.sweepInterval) }
     }
 
@@ -265,11 +274,47 @@ final class ClientThread: @unchecked Sendable {
 
     func clientClosed(_ client: SimulatedClient) {
         closedClients += 1
-        let closing = Borrowed.passUnretained(client).toOpaque()
-        if let position = schedule.firstIndex(where: { $0.toOpaque() == closing }) {
+        client.closedEarly = true
+        unschedule(client)
+    }
+
+    /// A call hangs up: it sends no more, and its packets in flight still count.
+    func silence(_ client: SimulatedClient) {
+        client.silencedAt = monotonicNanoseconds()
+        unschedule(client)
+    }
+
+    private func unschedule(_ client: SimulatedClient) {
+        let leaving = Borrowed.passUnretained(client).toOpaque()
+        if let position = schedule.firstIndex(where: { $0.toOpaque() == leaving }) {
             schedule.remove(at: position)
             if position < cursor { cursor -= 1 }
         }
+    }
+
+    /// A silenced call leaves once its packets in flight had their time: its figures are
+    /// kept, and nothing here refers to it any more. Its connection is closed next, and its
+    /// socket's token given back by `forget`.
+    func retire(_ client: SimulatedClient) {
+        client.hungUp = true
+        if bySSRC[client.ssrc]?.toOpaque() == Borrowed.passUnretained(client).toOpaque() { bySSRC[client.ssrc] = nil }
+        if case .packetLoop(let connection) = client.connection, let token = tokens[ObjectIdentifier(connection)] {
+            slots[token]?.client = nil
+            retiredQueueDrops += connection.socket.receiveQueueDrops
+        }
+        if client.closedEarly { closedClients -= 1 }
+        retiredLost += topology == .echo ? client.towardClient.lostSoFar : client.towardPeer.lostSoFar
+        retired.append(client.figures)
+        clients.removeAll { $0 === client }
+    }
+
+    /// A retired call's socket, closed: its token serves the next call.
+    func forget(_ connection: LoadConnection) {
+        guard case .packetLoop(let connection) = connection, let token = tokens.removeValue(forKey: ObjectIdentifier(connection)) else {
+            return
+        }
+        slots[token] = nil
+        freeTokens.append(token)
     }
 
     // MARK: figures
@@ -288,7 +333,7 @@ final class ClientThread: @unchecked Sendable {
     /// of the call: the echo's gaps in `echo` (lost either way), the far end's otherwise.
     /// Packets still in flight are not counted, however long the delay.
     func lostSoFar() -> Int {
-        clients.reduce(0) { $0 + (topology == .echo ? $1.towardClient.lostSoFar : $1.towardPeer.lostSoFar) }
+        clients.reduce(retiredLost) { $0 + (topology == .echo ? $1.towardClient.lostSoFar : $1.towardPeer.lostSoFar) }
     }
 
     /// What the kernel dropped at the full receive queues of the sockets this thread reads
@@ -301,8 +346,8 @@ final class ClientThread: @unchecked Sendable {
             }
             return (0, ports + [peerAddress.map { Int($0.port) }].compactMap { $0 })
         }
-        let sockets = slots.map(\.connection.socket) + [peerSocket].compactMap { $0 }
-        return (sockets.reduce(0) { $0 + $1.receiveQueueDrops }, [])
+        let sockets = slots.compactMap { $0?.connection.socket } + [peerSocket].compactMap { $0 }
+        return (sockets.reduce(retiredQueueDrops) { $0 + $1.receiveQueueDrops }, [])
     }
 
     /// This second's tally, folded into the run's, and a fresh one for the next.
@@ -327,7 +372,7 @@ final class ClientThread: @unchecked Sendable {
         try? await peerChannel?.close()
         guard let packetLoop else { return }
         try? await packetLoop.submit {
-            for slot in self.slots { slot.connection.closeOnLoop() }
+            for slot in self.slots { slot?.connection.closeOnLoop() }
             if let peerSocket = self.peerSocket {
                 packetLoop.unwatch(peerSocket.descriptor)
                 peerSocket.close()
@@ -351,7 +396,7 @@ extension ClientThread: PacketLoopHandler {
     /// The pacing's next send, and every 10 ms the sessions' timers.
     func deadlineReached(now: Int64) -> Int64? {
         if now >= nextSweep {
-            for slot in slots {
+            for case let slot? in slots {
                 if let deadline = slot.connection.deadline, deadline <= now { slot.connection.advance(now: now) }
             }
             nextSweep = now + Self.sweepInterval
@@ -392,17 +437,18 @@ extension ClientThread: PacketLoopHandler {
     /// What the relay sent a client: its media, measured here; anything else (STUN answers,
     /// an ICMP error) is for its session.
     private func read(slot: Int) {
-        switch batch.receive(from: slots[slot].connection.socket.descriptor) {
+        // A token given back may still have an event of the same wakeup.
+        guard let (connection, client) = slots[slot] else { return }
+        switch batch.receive(from: connection.socket.descriptor) {
         case .success(let count):
-            let client = slots[slot].client
             for index in 0..<count {
                 let datagram = batch.datagram(index)
                 let arrival = batch.arrival(index) ?? monotonicNanoseconds()
                 let media = client?._withUnsafeGuaranteedRef { $0.receivedDatagram(datagram, arrival: arrival) } ?? false
-                if !media { slots[slot].connection.receive(datagram, now: arrival) }
+                if !media { connection.receive(datagram, now: arrival) }
             }
         case .failure(let error):
-            slots[slot].connection.fail(error)
+            connection.fail(error)
         }
     }
 }

@@ -34,7 +34,8 @@ final class FrameMediaTap: ChannelInboundHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let media: Bool
-        switch (client, unwrapInboundIn(data)) {
+        // A call that hung up and left has no more media: what still comes is for its session.
+        switch (client.flatMap { $0.hungUp ? nil : $0 }, unwrapInboundIn(data)) {
         case (let client?, .channelData(let frame)): media = frame.channel == client.route.channel && client.receivedMedia(frame.payload)
         case (let client?, .stun(let message)): media = client.receivedIndication(message)
         case (nil, _): media = false

@@ -48,11 +48,14 @@ public struct LoadConfiguration: Sendable {
     public var seed: UInt64 = 1
     /// The share of `clients` this process runs.
     public var shard = ShardAssignment.whole
+    /// Calls that come and go instead of `clients` held for `duration`: they arrive over
+    /// `duration`, each talks for its holding time and hangs up.
+    public var arrivals: ArrivalPlan?
 
     public init() {}
 
     /// Clients that make one call: both ends run in the same process.
-    var callSize: Int { topology == .pair ? 2 : 1 }
+    public var callSize: Int { topology == .pair ? 2 : 1 }
 
     /// The global indices of the clients this process runs.
     public var localClients: Range<Int> { shard.clients(of: clients, inGroupsOf: callSize) }

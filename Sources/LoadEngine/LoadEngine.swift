@@ -62,7 +62,7 @@ public final class LoadEngine: Sendable {
                 }
             }
         }
-        let run = RunState(threads: threads)
+        let run = RunState(threads: threads, churns: configuration.arrivals != nil)
         let started = monotonicNanoseconds()
         let cpuAtStart = await run.threadCPU()
         for thread in threads { try await thread.onThread { thread.startPacing(at: started) } }
@@ -70,13 +70,20 @@ public final class LoadEngine: Sendable {
         let setup = ClientSetup(
             target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
             timeout: configuration.requestTimeout)
-        let ramp = Task { await self.ramp(setup, into: run) }
+        let ramp = Task {
+            if let arrivals = configuration.arrivals {
+                await self.arrive(arrivals, setup, into: run, startedAt: started)
+            } else {
+                await self.ramp(setup, into: run)
+            }
+        }
         var status = RunStatus.complete
         var series: [SecondSample] = []
-        var fullLoadAt: Int64?
+        // Calls that come and go have no full load to wait for: the run is theirs from the start.
+        var fullLoadAt: Int64? = configuration.arrivals == nil ? nil : started
         /// The packet threads' CPU and the seconds measured when the ramp was done: the cost
         /// at full load starts there.
-        var atFullLoad: (cpu: Double, seconds: Int)?
+        var atFullLoad: (cpu: Double, seconds: Int)? = configuration.arrivals == nil ? nil : (cpuAtStart, 0)
         var silentSeconds = 0
         var nextSecond = started
         while true {
@@ -99,7 +106,8 @@ public final class LoadEngine: Sendable {
             }
             // An endpoint that stops answering: five seconds of sending with nothing back.
             silentSeconds = sample.sent > 0 && sample.received == 0 ? silentSeconds + 1 : 0
-            if silentSeconds >= 5 || (rampDone && sample.activeClients == 0 && series.count > 2) {
+            let allGone = rampDone && configuration.arrivals == nil && sample.activeClients == 0 && series.count > 2
+            if silentSeconds >= 5 || allGone {
                 status = .endpointFailed
                 break
             }
@@ -122,8 +130,7 @@ public final class LoadEngine: Sendable {
         }
         let cpu = await run.threadCPU() - cpuAtStart
         var outcome = await run.outcome(
-            status: status, configuration: configuration,
-            sendingSeconds: Double(sendingEnded - started) / 1e9, series: series)
+            status: status, configuration: configuration, startedAt: started, sendingEndedAt: sendingEnded, series: series)
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
@@ -226,11 +233,51 @@ public final class LoadEngine: Sendable {
         await run.markRampDone()
     }
 
-    /// Allocates, binds the channel each client sends on and joins the clients to the pacing.
+    /// Calls as they arrive (a Poisson process, this process's share of it), each talking for
+    /// its holding time and hanging up; calls still talking at the end stop with the run.
+    private func arrive(_ plan: ArrivalPlan, _ setup: ClientSetup, into run: RunState, startedAt start: Int64) async {
+        let size = configuration.callSize
+        // Discarding: a run of hours has many calls, and finished ones must not pile up.
+        await withDiscardingTaskGroup { tasks in
+            for call in plan.calls(seed: configuration.seed, shard: configuration.shard, within: configuration.duration) {
+                let wait = start + call.arrival.nanosecondsValue - monotonicNanoseconds()
+                if wait > 0 { try? await Task.sleep(for: .nanoseconds(wait)) }
+                if Task.isCancelled { break }
+                await run.callArrived()
+                let first = call.index * size
+                let thread = run.thread(for: call.index)
+                let streams = (first..<first + size).map {
+                    RTPStreamState.seeded(client: $0, seed: configuration.seed, libraryCount: library.count)
+                }
+                tasks.addTask {
+                    guard let clients = await self.start(first, streams, on: thread, setup, into: run) else { return }
+                    try? await Task.sleep(for: call.holdTime)
+                    if !Task.isCancelled { await self.hangUp(clients, on: thread, run) }
+                }
+            }
+        }
+        await run.markRampDone()
+    }
+
+    /// A call ends: its media stops, its packets in flight get the drain to arrive (even when
+    /// the run stops meanwhile, or they would count as lost), then its figures are kept and
+    /// its allocations released.
+    private func hangUp(_ clients: [SimulatedClient], on thread: ClientThread, _ run: RunState) async {
+        guard await run.hangingUp(clients) else { return }
+        _ = try? await thread.onThread { for client in clients { thread.silence(client) } }
+        await Task { [drain = configuration.drain] in try? await Task.sleep(for: drain) }.value
+        _ = try? await thread.onThread { for client in clients { thread.retire(client) } }
+        for client in clients { await RunState.release(client.connection, timeout: .seconds(2)) }
+        _ = try? await thread.onThread { for client in clients { thread.forget(client.connection) } }
+    }
+
+    /// Allocates, binds the channel each client sends on and joins the clients to the pacing;
+    /// the clients, once they joined.
+    @discardableResult
     private func start(
         _ first: Int, _ streams: [RTPStreamState], on thread: ClientThread, _ setup: ClientSetup,
         into run: RunState
-    ) async {
+    ) async -> [SimulatedClient]? {
         var allocated: [ClientSetup.Allocated] = []
         for _ in streams {
             do {
@@ -243,7 +290,7 @@ public final class LoadEngine: Sendable {
         }
         guard allocated.count == streams.count else {
             for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
-            return
+            return nil
         }
         let destinations =
             configuration.topology == .pair
@@ -257,7 +304,7 @@ public final class LoadEngine: Sendable {
             } catch {
                 await run.failed(SetupFailure(error, step: configuration.indications ? "permission" : "channel bind"))
                 for client in allocated { await RunState.release(client.connection, timeout: .seconds(2)) }
-                return
+                return nil
             }
             let index = first + offset
             let simulated = SimulatedClient(
@@ -272,10 +319,11 @@ public final class LoadEngine: Sendable {
         }
         guard await run.joined(clients) else {
             for client in clients { await RunState.release(client.connection, timeout: .seconds(2)) }
-            return
+            return nil
         }
         for client in clients { try? await client.insertTap() }
         try? await thread.onThread { [clients] in for client in clients { thread.add(client) } }
+        return clients
     }
 
     /// A channel bound to `peer`, or with `indications` a permission for it (the session

@@ -18,15 +18,24 @@ actor RunState {
     private var stopping = false
     private var totalErrors = 0
     private var errorsReported = 0
+    /// With calls that come and go: the calls so far, and this second's churn.
+    private let churns: Bool
+    private var arrived = 0
+    private var talked = 0
+    private var hungUp = 0
+    private var allocationsThisSecond = 0
+    private var releasesThisSecond = 0
 
-    init(threads: [ClientThread]) {
+    init(threads: [ClientThread], churns: Bool = false) {
         self.threads = threads
+        self.churns = churns
     }
 
     nonisolated func thread(for index: Int) -> ClientThread { threads[index % threads.count] }
 
     func allocated(_ nanoseconds: Int64, software: String?) {
         allocationLatency.record(nanoseconds)
+        allocationsThisSecond += 1
         if self.software == nil { self.software = software }
     }
 
@@ -40,6 +49,19 @@ actor RunState {
     func joined(_ new: [SimulatedClient]) -> Bool {
         guard !stopping else { return false }
         clients += new
+        talked += 1
+        return true
+    }
+
+    func callArrived() { arrived += 1 }
+
+    /// A call hangs up, and releases its allocations itself; false once the run is stopping,
+    /// when the run's release takes them with the rest.
+    func hangingUp(_ leaving: [SimulatedClient]) -> Bool {
+        guard !stopping else { return false }
+        clients.removeAll { client in leaving.contains { $0 === client } }
+        hungUp += 1
+        releasesThisSecond += leaving.count
         return true
     }
 
@@ -79,37 +101,33 @@ actor RunState {
         let echo = threads.first?.topology == .echo
         let sent = tally.towardPeer.sent
         let received = (echo ? tally.towardClient : tally.towardPeer).oneWayDelay.count
-        let sample = SecondSample(
+        var sample = SecondSample(
             second: index, sent: sent, received: received, lost: lost,
             bytesSent: tally.towardPeer.wireBytesSent + tally.towardClient.wireBytesSent,
             bytesReceived: tally.towardPeer.wireBytesReceived + tally.towardClient.wireBytesReceived,
             delay: delay, rtt: tally.rtt, jitter: jitter, activeClients: clients.count - closed,
             errors: totalErrors - errorsReported)
         errorsReported = totalErrors
+        if churns {
+            sample.allocations = allocationsThisSecond
+            sample.releases = releasesThisSecond
+        }
+        allocationsThisSecond = 0
+        releasesThisSecond = 0
         return sample
     }
 
     /// The run's figures, once sending has stopped and the drain is over.
     func outcome(
-        status: RunStatus, configuration: LoadConfiguration, sendingSeconds: Double,
+        status: RunStatus, configuration: LoadConfiguration, startedAt started: Int64, sendingEndedAt sendingEnded: Int64,
         series: [SecondSample]
     ) async -> LoadOutcome {
         var tally = ThreadTally()
-        var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
+        var streams: [SimulatedClient.Figures] = []
         for thread in threads {
             guard
                 let (threadTally, threadStreams) = try? await thread.onThread({
-                    (
-                        thread.runTally,
-                        thread.clients.map { client in
-                            (
-                                client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
-                                // From the client's first sequence number: the echo carries the way out's
-                                // numbers, gaps included, and its first packet may have been overtaken.
-                                client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence)
-                            )
-                        }
-                    )
+                    (thread.runTally, thread.retired + thread.clients.map(\.figures))
                 })
             else { continue }
             tally.merge(threadTally)
@@ -120,21 +138,31 @@ actor RunState {
             tally.towardPeer.add(stream.towardPeer)
             if echo { tally.towardClient.add(stream.towardClient) }
         }
+        let churned = configuration.arrivals != nil
         var calls = streams.map { stream in
             CallFigures(
                 client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
-                towardClient: echo ? stream.towardClient : nil, mos: 0)
+                towardClient: echo ? stream.towardClient : nil, mos: 0,
+                startSeconds: churned ? Double(stream.joinedAt - started) / 1e9 : nil,
+                talkSeconds: churned ? Double((stream.silencedAt ?? sendingEnded) - stream.joinedAt) / 1e9 : nil)
         }.sorted { $0.client < $1.client }
         let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: tally.towardPeer.oneWayDelay)
-        return LoadOutcome(
+        var outcome = LoadOutcome(
             status: status, endpointSoftware: software,
             clients: ClientFigures(
-                requested: configuration.localClients.count, allocationLatency: allocationLatency,
+                requested: churns ? arrived * configuration.callSize : configuration.localClients.count,
+                allocationLatency: allocationLatency,
                 failures: failures, failureExamples: failureExamples),
-            sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
+            sendingSeconds: Double(sendingEnded - started) / 1e9, towardPeer: tally.towardPeer,
+            towardClient: echo ? tally.towardClient : nil,
             rtt: echo ? tally.rtt : nil, quality: quality,
             health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),
             series: series, calls: calls)
+        outcome.arrivals = configuration.arrivals.map {
+            ArrivalFigures(
+                plan: $0, arrived: arrived, talked: talked, hungUp: hungUp, series: series, clientsPerCall: configuration.callSize)
+        }
+        return outcome
     }
 
     /// Releases every allocation (Refresh with lifetime 0) and closes the sockets, many at a time.

@@ -49,6 +49,13 @@ final class SimulatedClient: @unchecked Sendable {
     private(set) var echoed = 0
     /// The sequence numbers the first packet each way carried, for tail losses at the end.
     let firstSequence: UInt16
+    /// When it joined the pacing, and when it hung up (monotonic nanoseconds).
+    var joinedAt: Int64 = 0
+    var silencedAt: Int64?
+    /// Its connection closed under it (counted among the thread's closed clients).
+    var closedEarly = false
+    /// It left its thread after hanging up: what its connection does next is not its call's.
+    var hungUp = false
     var ssrc: UInt32 { rtp.ssrc }
 
     init(
@@ -152,7 +159,28 @@ final class SimulatedClient: @unchecked Sendable {
         }
     }
 
-    func closed() { thread.clientClosed(self) }
+    func closed() {
+        if !hungUp { thread.clientClosed(self) }
+    }
+
+    /// The call's figures as they stand: exact once nothing is in flight any more.
+    struct Figures: Sendable {
+        var client: Int
+        var ssrc: UInt32
+        var towardPeer: StreamTotals
+        var towardClient: StreamTotals
+        var joinedAt: Int64
+        var silencedAt: Int64?
+    }
+
+    var figures: Figures {
+        Figures(
+            client: index, ssrc: ssrc, towardPeer: towardPeer.finish(sent: sent, firstSequence: firstSequence),
+            // From the client's first sequence number: the echo carries the way out's numbers,
+            // gaps included, and its first packet may have been overtaken.
+            towardClient: towardClient.finish(sent: echoed, firstSequence: firstSequence), joinedAt: joinedAt,
+            silencedAt: silencedAt)
+    }
 
     /// The peer socket, which received this packet at `arrival`, is about to echo it at
     /// `sentAt`: the send time of the way back.

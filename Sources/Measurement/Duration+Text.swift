@@ -11,3 +11,16 @@ extension Duration {
         self = .milliseconds(Int64(milliseconds))
     }
 }
+
+extension Duration {
+    /// In the largest unit the time is a whole number of, as `init(text:)` reads it: `90s`,
+    /// `3m`, `250ms`.
+    public var text: String {
+        let milliseconds = components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+        let units: [(suffix: String, milliseconds: Int64)] = [("h", 3_600_000), ("m", 60_000), ("s", 1000)]
+        guard milliseconds > 0, let unit = units.first(where: { milliseconds % $0.milliseconds == 0 }) else {
+            return "\(milliseconds)ms"
+        }
+        return "\(milliseconds / unit.milliseconds)\(unit.suffix)"
+    }
+}

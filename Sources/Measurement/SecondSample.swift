@@ -21,6 +21,9 @@ public struct SecondSample: Sendable, Codable, Equatable {
     public var activeClients: Int
     /// Errors of any kind (failed allocations, refreshes, sends) during this second.
     public var errors: Int
+    /// With calls that come and go: allocations made, and calls hung up, during this second.
+    public var allocations: Int?
+    public var releases: Int?
 
     public init(
         second: Int, sent: Int = 0, received: Int = 0, lost: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0,
@@ -60,6 +63,8 @@ public struct SecondSample: Sendable, Codable, Equatable {
         jitter = try Self.merged(jitter, other.jitter)
         activeClients += other.activeClients
         errors += other.errors
+        if allocations != nil || other.allocations != nil { allocations = (allocations ?? 0) + (other.allocations ?? 0) }
+        if releases != nil || other.releases != nil { releases = (releases ?? 0) + (other.releases ?? 0) }
     }
 
     private static func merged(_ lhs: DistributionData, _ rhs: DistributionData) throws(DistributionData.Mismatch) -> DistributionData {

@@ -27,7 +27,7 @@ public struct TimeSeries: Sendable, Equatable {
 
     public static let csvHeader =
         "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,"
-        + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
+        + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors,allocations,releases"
 
     /// The series as CSV with a header row, one line per second; milliseconds with three
     /// decimals (microseconds); a percentile cell is empty when that second had no sample.
@@ -44,6 +44,7 @@ public struct TimeSeries: Sendable, Equatable {
                 Self.milliseconds(rtt, 50), Self.milliseconds(rtt, 99),
                 Self.milliseconds(jitter, 99),
                 String(sample.activeClients), String(sample.errors),
+                sample.allocations.map(String.init) ?? "", sample.releases.map(String.init) ?? "",
             ]
             lines.append(cells.joined(separator: ","))
         }

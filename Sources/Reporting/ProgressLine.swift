@@ -3,15 +3,17 @@ import Measurement
 /// The one line a second a run shows while it goes: clients up, packets and megabits a second
 /// each way, loss, jitter, RTT, errors, and whether the harness keeps its schedule.
 public enum ProgressLine {
-    /// `lostBefore`: the previous sample's `lost`, so that the loss shown is this second's.
-    public static func render(_ sample: SecondSample, lostBefore: Int, clients: Int) -> String {
+    /// `lostBefore`: the previous sample's `lost`, so that the loss shown is this second's;
+    /// `clients`: the load's, or nil when calls come and go (the line then shows the churn).
+    public static func render(_ sample: SecondSample, lostBefore: Int, clients: Int?) -> String {
         let delay = try? Distribution(sample.delay)
         let rtt = try? Distribution(sample.rtt)
         let jitter = try? Distribution(sample.jitter)
         let loss = sample.lossPercent(lostBefore: lostBefore)
         var parts = [
             "\(sample.second)s",
-            "clients \(sample.activeClients)/\(clients)",
+            clients.map { "clients \(sample.activeClients)/\($0)" }
+                ?? "clients \(sample.activeClients) (+\(sample.allocations ?? 0) −\(sample.releases ?? 0))",
             "sent \(sample.sent) pkt/s \(megabits(sample.bytesSent)) Mbit/s",
             "received \(sample.received) pkt/s \(megabits(sample.bytesReceived)) Mbit/s",
             "loss \(DecimalText.fixed(loss, decimals: 2))%",

@@ -84,6 +84,9 @@ extension LoadOutcome {
             throw .histograms(error)
         }
         merged.series = series.samples
+        for (part, _) in parts.dropFirst() {
+            if let arrivals = part.arrivals { merged.arrivals?.merge(arrivals, series: merged.series) }
+        }
         return merged
     }
 

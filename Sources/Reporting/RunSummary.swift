@@ -20,6 +20,7 @@ public enum RunSummary {
             lines.append("  server \(server)")
         }
         for unanswered in outcome.unansweredAddresses ?? [] { lines.append("  · did not answer: \(unanswered)") }
+        if let arrivals = outcome.arrivals { lines.append("  " + ArrivalsSection.summary(arrivals)) }
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }

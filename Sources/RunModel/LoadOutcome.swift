@@ -26,6 +26,8 @@ public struct LoadOutcome: Sendable, Codable {
     public var serverAddress: String?
     /// The name's addresses tried before it that did not answer, each with why.
     public var unansweredAddresses: [String]?
+    /// Calls that came and went, when they did (`--arrivals`).
+    public var arrivals: ArrivalFigures?
 
     public init(
         status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,
@@ -57,13 +59,22 @@ public struct CallFigures: Sendable, Codable {
     public var towardPeer: StreamTotals
     public var towardClient: StreamTotals?
     public var mos: Double
+    /// With calls that come and go: when its media started, in seconds after the run's start,
+    /// and how long it talked.
+    public var startSeconds: Double?
+    public var talkSeconds: Double?
 
-    public init(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double) {
+    public init(
+        client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double, startSeconds: Double? = nil,
+        talkSeconds: Double? = nil
+    ) {
         self.client = client
         self.ssrc = ssrc
         self.towardPeer = towardPeer
         self.towardClient = towardClient
         self.mos = mos
+        self.startSeconds = startSeconds
+        self.talkSeconds = talkSeconds
     }
 }
 

@@ -100,14 +100,10 @@ enum OptionRange {
 
     /// In the largest unit the time is a whole number of, as the options are written.
     static func written(_ duration: Duration) -> String {
-        let milliseconds = duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000
-        let units: [(suffix: String, milliseconds: Int64)] = [("h", 3_600_000), ("m", 60_000), ("s", 1000)]
-        guard milliseconds > 0, let unit = units.first(where: { milliseconds % $0.milliseconds == 0 }) else {
-            return "\(milliseconds)ms"
-        }
-        let count = milliseconds / unit.milliseconds
-        let days = unit.suffix == "h" && count % 24 == 0 ? " (\(count / 24) days)" : ""
-        return "\(count)\(unit.suffix)\(days)"
+        let text = duration.text
+        let hours = text.hasSuffix("h") ? Int(text.dropLast()) : nil
+        guard let hours, hours % 24 == 0 else { return text }
+        return "\(text) (\(hours / 24) days)"
     }
 
     static func written(bits: Int) -> String {

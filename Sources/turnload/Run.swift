@@ -19,7 +19,10 @@ struct Run: AsyncParsableCommand {
             delay are measured both ways and the round trip too; pair sends each client's \
             media to another client's relayed address (a fully relayed call); sink is one way. \
             Allocations open at --ramp a second; --duration is the time at full load after the \
-            ramp. The harness checks itself (send lateness, CPU, socket drops) and says when it, \
+            ramp. With --arrivals or --erlangs, calls come and go instead: they arrive as a \
+            Poisson process over --duration, each talks for its --hold-time and hangs up, and \
+            the result counts the calls at once, the churn each second and every call's own \
+            figures. The harness checks itself (send lateness, CPU, socket drops) and says when it, \
             not the endpoint, was the limit.
 
             With no --target, turnload starts its own relay on loopback with throw-away \
@@ -35,6 +38,7 @@ struct Run: AsyncParsableCommand {
             Examples:
               turnload run --clients 300 --duration 30s
               turnload run --relay-impair loss=2%,delay=20ms --clients 200 --duration 20s
+              turnload run --erlangs 300 --hold-time lognormal:2m:1m --duration 30m
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload run --target "turns:relay.example.com:443?transport=tcp" --secret-env TURN_SECRET \\
                   --topology pair --clients 100 --ramp 20
@@ -44,6 +48,7 @@ struct Run: AsyncParsableCommand {
     )
 
     @OptionGroup var load: LoadOptions
+    @OptionGroup var arrivals: ArrivalOptions
     @OptionGroup var gate: GateOptions
     @OptionGroup var cost: CostOptions
 
@@ -66,9 +71,13 @@ struct Run: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let configuration = load.loadConfiguration
+        var configuration = load.loadConfiguration
+        configuration.arrivals = arrivals.plan
+        let maxClients =
+            configuration.arrivals?.allocationsAtOnce(drain: configuration.drain, callSize: configuration.callSize)
+            ?? configuration.localClients.count
         let session = try await LoadSession.forCommand(
-            try load.sessionSettings(thresholds: gate.thresholds, cost: cost, maxClients: configuration.localClients.count))
+            try load.sessionSettings(thresholds: gate.thresholds, cost: cost, maxClients: maxClients))
         let baseline = try gate.baselineResult().map { loaded -> RunResult in
             guard case let .run(result) = loaded.content else { throw ValidationError("--baseline of run must be a result.json") }
             return result

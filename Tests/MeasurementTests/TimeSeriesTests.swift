@@ -42,14 +42,17 @@ struct TimeSeriesTests {
                 delay: Self.distribution(Array(repeating: 20, count: 99) + [30]),
                 rtt: Self.distribution(Array(repeating: 41, count: 100)),
                 activeClients: 1, errors: 0))
-        try series.add(SecondSample(second: 1, sent: 50, activeClients: 1, errors: 2))
+        var churning = SecondSample(second: 1, sent: 50, activeClients: 1, errors: 2)
+        churning.allocations = 3
+        churning.releases = 2
+        try series.add(churning)
 
         let lines = try series.csv().split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.count == 4 && lines[3].isEmpty) // header, two rows, final newline
         #expect(
             lines[0]
                 == "second,sent,received,lost,bytes_sent,bytes_received,delay_p50_ms,delay_p99_ms,"
-                + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors"
+                + "rtt_p50_ms,rtt_p99_ms,jitter_p99_ms,active_clients,errors,allocations,releases"
         )
 
         let cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
@@ -60,7 +63,8 @@ struct TimeSeriesTests {
             #expect(value >= expected && value <= expected * 1.001, "\(cell)")
             #expect(cell.split(separator: ".").last?.count == 3)
         }
-        #expect(cells[10] == "" && cells[11] == "1" && cells[12] == "0")
-        #expect(lines[2] == "1,50,0,0,0,0,,,,,,1,2")
+        // Churn only with calls that come and go.
+        #expect(cells[10] == "" && cells[11] == "1" && cells[12] == "0" && cells[13] == "" && cells[14] == "")
+        #expect(lines[2] == "1,50,0,0,0,0,,,,,,1,2,3,2")
     }
 }
