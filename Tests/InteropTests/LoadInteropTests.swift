@@ -45,4 +45,29 @@ struct LoadInteropTests {
         #expect(indications ? (36...39).contains(frame) : (4...7).contains(frame), "\(frame) bytes a packet around the RTP")
         #expect(!outcome.output.contains(Coturn.password) && !outcome.errors.contains(Coturn.password))
     }
+
+    /// Calls that come and go through coturn: each allocation released at its hang-up while
+    /// the others talk on, over UDP and over TCP (where media goes through each connection's
+    /// pipeline), with nothing lost.
+    @Test(arguments: ["udp", "tcp"])
+    func callsComeAndGoThroughCoturn(transport: String) async throws {
+        let coturn = try Coturn()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run(
+            [
+                "run", "--target", "turn:127.0.0.1:\(coturn.udpPort)?transport=\(transport)", "--user", Coturn.user,
+                "--password-env", "COTURN_PASSWORD", "--arrivals", "20", "--hold-time", "fixed:2s", "--duration", "8s",
+                "--out", folder.path,
+            ], environment: ["COTURN_PASSWORD": Coturn.password], limit: .seconds(60))
+        #expect(outcome.status == 0, "\(outcome.output)\n\(outcome.errors.suffix(2000))")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))
+        let result = try ResultWriter.decode(data)
+        let arrivals = try #require(result.outcome.arrivals)
+        #expect(arrivals.hungUp > 80 && result.outcome.calls.count == arrivals.talked, "\(arrivals)")
+        #expect(result.outcome.clients.failures.isEmpty, "\(result.outcome.clients.failureExamples)")
+        for call in result.outcome.calls {
+            #expect(call.towardPeer.lost == 0 && call.towardClient?.lost == 0 && call.towardPeer.sent > 0, "call \(call.client)")
+        }
+    }
 }
