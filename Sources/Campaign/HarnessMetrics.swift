@@ -15,10 +15,19 @@ final class HarnessMetrics: Sendable {
     private let delay: Gauge
     private let rtt: (p50: Gauge, p99: Gauge)
     private let setupFailures: Counter
+    /// By reason, made as reasons first occur: a family cannot hold the total as well.
+    private let setupFailuresByReason: NIOLockedValueBox<[String: Counter]> = NIOLockedValueBox([:])
+    private let sendLateness: Gauge
+    private let lateSends: Gauge
+    private let harnessCPU: Gauge
+    private let harnessSaturated: Gauge
+    /// The media's frame interval in nanoseconds, which the harness's verdict is judged by.
+    private let frameInterval: Int64
     /// The run's losses so far at the last sample: a second's loss is what it added.
     private let lostBefore = NIOLockedValueBox(0)
 
-    init() {
+    init(frameInterval: Int64) {
+        self.frameInterval = frameInterval
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         func gauge(_ name: String, _ unit: String, _ help: String, _ labels: [(String, String)] = []) -> Gauge {
@@ -46,6 +55,12 @@ final class HarnessMetrics: Sendable {
             descriptor: MetricNameDescriptor(
                 namespace: "turnload", metricName: "setup_failures", unitName: "total",
                 helpText: "Clients that failed to connect, allocate or bind."))
+        sendLateness = gauge(
+            "send_lateness_p99", "milliseconds", "How late the harness's sends left against their schedule, 99th percentile, last second.")
+        lateSends = gauge("late_sends", "per_second", "Sends that left more than a frame interval late, last second.")
+        harnessCPU = gauge("harness_cpu", "percent", "CPU of the harness's client threads, in percent of those threads, last second.")
+        harnessSaturated = gauge(
+            "harness", "saturated", "1 when the harness, not the endpoint, was the limit in the last second (see the run's verdict).")
     }
 
     /// The second that just ended.
@@ -68,6 +83,26 @@ final class HarnessMetrics: Sendable {
         rtt.p50.set(milliseconds(sample.rtt, at: 50))
         rtt.p99.set(milliseconds(sample.rtt, at: 99))
         if sample.errors > 0 { setupFailures.increment(by: Int64(sample.errors)) }
+        for (reason, count) in sample.setupFailures ?? [:] { failures(reason).increment(by: Int64(count)) }
+        if let health = sample.health {
+            sendLateness.set(Double(health.sendLateness.percentile(99)) / 1e6)
+            lateSends.set(Int64(health.missedTimers))
+            harnessCPU.set(100 * health.cpuUtilization)
+            harnessSaturated.set(Int64(health.verdict(frameInterval: frameInterval) == .healthy ? 0 : 1))
+        }
+    }
+
+    private func failures(_ reason: String) -> Counter {
+        setupFailuresByReason.withLockedValue { counters in
+            if let counter = counters[reason] { return counter }
+            let counter = registry.makeCounter(
+                descriptor: MetricNameDescriptor(
+                    namespace: "turnload", metricName: "setup_failures_by_reason", unitName: "total",
+                    helpText: "Clients that failed to connect, allocate or bind, by reason: an error code (486, 508…), timeout, connect."),
+                labels: [("reason", reason)])
+            counters[reason] = counter
+            return counter
+        }
     }
 
     /// The Prometheus text exposition format.

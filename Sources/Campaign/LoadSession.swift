@@ -80,13 +80,14 @@ public final class LoadSession {
     private let group: MultiThreadedEventLoopGroup
     private let relay: EmbeddedRelay?
     private let reporter: ProgressReporter
-    private let harnessMetrics = HarnessMetrics()
+    private let harnessMetrics: HarnessMetrics
     private let metricsEndpoint: MetricsEndpoint?
 
     public init(_ settings: Settings) async throws {
         // Before anything starts: a long run must not end with results it cannot keep.
         try OutputFile.checkWritable(folder: settings.out ?? "results")
         self.settings = settings
+        harnessMetrics = HarnessMetrics(frameInterval: settings.media.frameInterval.nanosecondsValue)
         let available = FileDescriptorLimit.raise()
         let needed = FileDescriptorLimit.needed(clients: settings.maxClients, inProcessRelay: settings.inProcessRelay != nil)
         if needed > available {

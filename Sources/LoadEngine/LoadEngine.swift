@@ -65,6 +65,7 @@ public final class LoadEngine: Sendable {
         let run = RunState(threads: threads, churns: configuration.arrivals != nil)
         let started = monotonicNanoseconds()
         let cpuAtStart = await run.threadCPU()
+        await run.clockStarted(cpu: cpuAtStart, at: started)
         for thread in threads { try await thread.onThread { thread.startPacing(at: started) } }
 
         let setup = ClientSetup(

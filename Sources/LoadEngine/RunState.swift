@@ -25,6 +25,9 @@ actor RunState {
     private var hungUp = 0
     private var allocationsThisSecond = 0
     private var releasesThisSecond = 0
+    private var failuresThisSecond: [String: Int] = [:]
+    /// The client threads' CPU and the clock at the last sample, for each second's share.
+    private var lastSample: (cpu: Double, at: Int64)?
 
     init(threads: [ClientThread], churns: Bool = false) {
         self.threads = threads
@@ -41,6 +44,7 @@ actor RunState {
 
     func failed(_ failure: SetupFailure) {
         failures[failure.reason, default: 0] += 1
+        failuresThisSecond[failure.reason, default: 0] += 1
         if failureExamples[failure.reason] == nil { failureExamples[failure.reason] = failure.detail }
         totalErrors += 1
     }
@@ -68,6 +72,9 @@ actor RunState {
     func stop() { stopping = true }
 
     func markRampDone() { rampDone = true }
+
+    /// The threads' CPU when the run started, for the first second's share.
+    func clockStarted(cpu: Double, at start: Int64) { lastSample = (cpu, start) }
 
     /// CPU seconds of the client threads so far.
     func threadCPU() async -> Double {
@@ -112,8 +119,17 @@ actor RunState {
             sample.allocations = allocationsThisSecond
             sample.releases = releasesThisSecond
         }
+        if !failuresThisSecond.isEmpty { sample.setupFailures = failuresThisSecond }
         allocationsThisSecond = 0
         releasesThisSecond = 0
+        failuresThisSecond = [:]
+        var health = tally.health
+        let (cpu, now) = (await threadCPU(), monotonicNanoseconds())
+        if let lastSample {
+            health.recordCPU(used: Int64((cpu - lastSample.cpu) * 1e9), over: now - lastSample.at, coresAvailable: threads.count)
+        }
+        lastSample = (cpu, now)
+        sample.health = health
         return sample
     }
 

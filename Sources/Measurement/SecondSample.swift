@@ -24,6 +24,12 @@ public struct SecondSample: Sendable, Codable, Equatable {
     /// With calls that come and go: allocations made, and calls hung up, during this second.
     public var allocations: Int?
     public var releases: Int?
+    /// This second's failed setups by reason (an error code such as "486", "timeout"…), when
+    /// there were any: `errors` split.
+    public var setupFailures: [String: Int]?
+    /// The harness's check on itself over this second (lateness, late and failed sends, CPU),
+    /// so that the seconds it, not the endpoint, was the limit can be told apart.
+    public var health: HarnessHealth?
 
     public init(
         second: Int, sent: Int = 0, received: Int = 0, lost: Int = 0, bytesSent: Int = 0, bytesReceived: Int = 0,
@@ -65,6 +71,10 @@ public struct SecondSample: Sendable, Codable, Equatable {
         errors += other.errors
         if allocations != nil || other.allocations != nil { allocations = (allocations ?? 0) + (other.allocations ?? 0) }
         if releases != nil || other.releases != nil { releases = (releases ?? 0) + (other.releases ?? 0) }
+        if let failures = other.setupFailures { setupFailures = (setupFailures ?? [:]).merging(failures, uniquingKeysWith: +) }
+        if let otherHealth = other.health {
+            if health == nil { health = otherHealth } else { health?.merge(otherHealth) }
+        }
     }
 
     private static func merged(_ lhs: DistributionData, _ rhs: DistributionData) throws(DistributionData.Mismatch) -> DistributionData {
