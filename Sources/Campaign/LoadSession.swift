@@ -56,6 +56,8 @@ public final class LoadSession {
         public var cost = CostPlan(minutesPerMonth: 1_000_000, peakCalls: nil, prices: PriceOption.defaults)
         public var shard: ShardAssignment?
         public var startAt: Date?
+        /// Each load's results so far are written this often while it runs (`--checkpoint`).
+        public var checkpoint: Duration?
         /// A local process to sample through every load (`--watch-pid`), typically the relay.
         public var watchPid: Int?
         /// A Prometheus endpoint to scrape through every load (`--watch-metrics`), and the
@@ -159,6 +161,27 @@ public final class LoadSession {
         let scraper = settings.watchMetrics.flatMap(MetricsScraper.Endpoint.init).map {
             MetricsScraper($0, patterns: settings.watchSeries.isEmpty ? MetricsScraper.defaultPatterns : settings.watchSeries)
         }
+        var record = RunConfiguration(
+            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+            relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
+        record.relayThreads = relay?.server.threads
+        let media = MediaFacts(library)
+        let assemble: @Sendable (LoadOutcome) async -> RunResult = { [relay, settings, record] outcome in
+            RunResult(
+                turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
+                media: media, outcome: outcome, embeddedRelay: await relay?.server.counters,
+                shard: settings.shard, scheduledStart: settings.startAt)
+        }
+        let checkpoint = settings.checkpoint.map { interval in
+            LoadCheckpoint(interval: interval) { [settings, reporter] partial in
+                do {
+                    try Self.write(await assemble(partial), settings: settings, to: folder)
+                    reporter.checkpointWritten(folder: folder)
+                } catch {
+                    printError("checkpoint: \(error); the run goes on")
+                }
+            }
+        }
         let outcome: LoadOutcome
         do {
             outcome = try await engine.run(
@@ -167,35 +190,33 @@ public final class LoadSession {
                     reporter.second($0)
                     harnessMetrics.update($0)
                 },
-                shouldStop: { [stop] in stop.received })
+                shouldStop: { [stop] in stop.received }, checkpoint: checkpoint)
         } catch {
             _ = await watcher?.finish()
             _ = await scraper?.finish()
             printError("\(target.name): \(error)")
             return nil
         }
-        var record = RunConfiguration(
-            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
-            relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
-        record.relayThreads = relay?.server.threads
-        var result = RunResult(
-            turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
-            media: MediaFacts(library), outcome: outcome, embeddedRelay: await relay?.server.counters,
-            shard: settings.shard, scheduledStart: settings.startAt)
+        var result = await assemble(outcome)
         result.watched = await watcher?.finish()
         result.scraped = await scraper?.finish()
         do {
-            try ResultWriter.write(result, to: folder)
-            let figures = LoadFigures(result)
-            try ReportWriter.writeRun(
-                result, checks: settings.thresholds.map { $0.check(figures) },
-                cost: settings.cost.projection(TrafficVolume(result), cleanCapacity: nil), to: folder)
+            try Self.write(result, settings: settings, to: folder)
         } catch {
             reporter.finished(result, folder: nil)
             throw error
         }
         reporter.finished(result, folder: folder)
         return result
+    }
+
+    /// The result, its time series and its report, as the thresholds and prices judge them.
+    private static func write(_ result: RunResult, settings: Settings, to folder: String) throws(WriteError) {
+        try ResultWriter.write(result, to: folder)
+        let figures = LoadFigures(result)
+        try ReportWriter.writeRun(
+            result, checks: settings.thresholds.map { $0.check(figures) },
+            cost: settings.cost.projection(TrafficVolume(result), cleanCapacity: nil), to: folder)
     }
 
     /// The folder for a load: `out`, with a subfolder per target when there are several (or

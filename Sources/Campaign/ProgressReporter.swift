@@ -82,6 +82,17 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
+    /// A checkpoint's partial results are in `folder`; on a terminal the progress line goes on
+    /// below the note.
+    func checkpointWritten(folder: String) {
+        if json {
+            emit(["event": "checkpoint", "folder": folder])
+            return
+        }
+        if terminal { _ = write(STDERR_FILENO, "\n", 1) }
+        printError("checkpoint: the results so far are in \(folder)/, marked in-progress")
+    }
+
     /// `folder`: nil when the results could not be written there.
     func finished(_ result: RunResult, folder: String?) {
         if json {

@@ -22,10 +22,11 @@ public final class LoadEngine: Sendable {
     }
 
     /// Runs the load; `shouldStop` is polled ten times a second (Ctrl-C), `progress` gets one
-    /// sample a second. Throws only when the run cannot start at all.
+    /// sample a second, `checkpoint` the figures so far at its interval. Throws only when the
+    /// run cannot start at all.
     public func run(
         group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
-        shouldStop: @escaping @Sendable () -> Bool = { false }
+        shouldStop: @escaping @Sendable () -> Bool = { false }, checkpoint: LoadCheckpoint? = nil
     ) async throws -> LoadOutcome {
         let (server, unanswered) = try await chooseServer(group: group)
         let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.addressFamily)
@@ -87,6 +88,7 @@ public final class LoadEngine: Sendable {
         var atFullLoad: (cpu: Double, seconds: Int)? = configuration.arrivals == nil ? nil : (cpuAtStart, 0)
         var silentSeconds = 0
         var nextSecond = started
+        var lastCheckpoint = started
         while true {
             nextSecond += 1_000_000_000
             while monotonicNanoseconds() < nextSecond {
@@ -113,6 +115,14 @@ public final class LoadEngine: Sendable {
                 break
             }
             if let fullLoadAt, monotonicNanoseconds() - fullLoadAt >= configuration.duration.nanosecondsValue { break }
+            if let checkpoint, monotonicNanoseconds() - lastCheckpoint >= checkpoint.interval.nanosecondsValue {
+                lastCheckpoint = monotonicNanoseconds()
+                var partial = await run.outcome(
+                    status: .inProgress, configuration: configuration, startedAt: started, sendingEndedAt: lastCheckpoint,
+                    series: series)
+                partial.serverAddress = server.displayText
+                await checkpoint.write(partial)
+            }
         }
         ramp.cancel()
         await run.stop()

@@ -75,6 +75,7 @@ public enum Gate {
     static func invalidReasons(status: RunStatus, figures: LoadFigures) -> [String] {
         var reasons: [String] = []
         if status == .interrupted { reasons.append("the run was interrupted: its results are partial") }
+        if status == .inProgress { reasons.append("a checkpoint of a run still under way: its results are partial") }
         if figures.harnessSaturated {
             reasons.append(
                 "the harness was the bottleneck, so the figures measure turnload, not the endpoint: "

@@ -59,6 +59,11 @@ public enum RunReport {
         case .complete: break
         case .interrupted:
             alerts.append(.alert("Partial results: the run was interrupted before its end", details: [], tone: .fail))
+        case .inProgress:
+            alerts.append(
+                .alert(
+                    "Partial results: a checkpoint of a run that was still going; if it is the last, the run ended without "
+                        + "writing its own", details: [], tone: .fail))
         case .endpointFailed where result.outcome.clients.allocated == 0:
             alerts.append(.alert("No client could allocate (endpoint-failed): the failures below say why", details: [], tone: .fail))
         case .endpointFailed:

@@ -94,6 +94,7 @@ extension LoadOutcome {
     private static func worse(_ status: RunStatus, _ other: RunStatus) -> RunStatus {
         if status == .endpointFailed || other == .endpointFailed { return .endpointFailed }
         if status == .interrupted || other == .interrupted { return .interrupted }
+        if status == .inProgress || other == .inProgress { return .inProgress }
         return .complete
     }
 }

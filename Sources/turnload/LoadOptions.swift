@@ -174,6 +174,13 @@ struct LoadOptions: ParsableArguments {
             valueName: "HOST:PORT"))
     var metrics: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "While a load runs, write its results so far this often, marked in-progress, so that a long run that dies "
+                + "leaves its hours of results; 0 for never. (default: 5m)", valueName: "TIME"),
+        transform: OptionRange.time(.zero...OptionRange.longest))
+    var checkpoint = DurationArgument(argument: "5m")!
+
     func validate() throws {
         if topology == .pair, clients % 2 == 1 { throw ValidationError("--topology pair needs an even --clients") }
         do { _ = try mediaSettings.validated() } catch { throw ValidationError("\(error)") }
@@ -251,6 +258,7 @@ struct LoadOptions: ParsableArguments {
         settings.watchMetrics = watchMetrics
         settings.watchSeries = watchSeries
         settings.metrics = metrics.flatMap(TransportAddress.init)
+        settings.checkpoint = checkpoint.duration > .zero ? checkpoint.duration : nil
         return settings
     }
 
