@@ -11,7 +11,7 @@ import TURNRelay
 
 /// What a load command sets up once and runs loads on: the Opus packet library, the event
 /// loops, the in-process relay or the named targets, the progress display and Ctrl-C.
-public final class LoadSession {
+public final class LoadSession: Sendable {
     public struct Target: Sendable {
         /// "in-process relay" or the URI, as results name it.
         public var name: String
@@ -153,25 +153,18 @@ public final class LoadSession {
 
     /// Runs one load against `target` and writes its results into `folder`. Nil when the load
     /// could not start at all (the reason is printed); throws when its results cannot be kept.
-    public func run(_ target: Target, configuration: LoadConfiguration, folder: String) async throws(WriteError) -> RunResult? {
-        reporter.starting(target.name, library: library, configuration: configuration)
+    /// With `live`, one population grown as it asks (`saturate --live`).
+    public func run(
+        _ target: Target, configuration: LoadConfiguration, folder: String, live: LivePopulation? = nil
+    ) async throws(WriteError) -> RunResult? {
+        reporter.starting(target.name, library: library, configuration: configuration, live: live != nil)
         let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
         let startedAt = Date()
         let watcher = settings.watchPid.map(ProcessWatcher.init)
         let scraper = settings.watchMetrics.flatMap(MetricsScraper.Endpoint.init).map {
             MetricsScraper($0, patterns: settings.watchSeries.isEmpty ? MetricsScraper.defaultPatterns : settings.watchSeries)
         }
-        var record = RunConfiguration(
-            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
-            relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
-        record.relayThreads = relay?.server.threads
-        let media = MediaFacts(library)
-        let assemble: @Sendable (LoadOutcome) async -> RunResult = { [relay, settings, record] outcome in
-            RunResult(
-                turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
-                media: media, outcome: outcome, embeddedRelay: await relay?.server.counters,
-                shard: settings.shard, scheduledStart: settings.startAt)
-        }
+        let assemble = assembler(target, configuration: configuration, startedAt: startedAt)
         let checkpoint = settings.checkpoint.map { interval in
             LoadCheckpoint(interval: interval) { [settings, reporter] partial in
                 do {
@@ -190,7 +183,7 @@ public final class LoadSession {
                     reporter.second($0)
                     harnessMetrics.update($0)
                 },
-                shouldStop: { [stop] in stop.received }, checkpoint: checkpoint)
+                shouldStop: { [stop] in stop.received }, checkpoint: checkpoint, live: live)
         } catch {
             _ = await watcher?.finish()
             _ = await scraper?.finish()
@@ -208,6 +201,33 @@ public final class LoadSession {
         }
         reporter.finished(result, folder: folder)
         return result
+    }
+
+    /// A window of a live population (`saturate --live`), kept in `folder` as a run of its own.
+    public func keepWindow(
+        _ outcome: LoadOutcome, of target: Target, configuration: LoadConfiguration, startedAt: Date, folder: String
+    ) async throws(WriteError) -> RunResult {
+        let result = await assembler(target, configuration: configuration, startedAt: startedAt)(outcome)
+        try Self.write(result, settings: settings, to: folder)
+        return result
+    }
+
+    /// What makes a load's outcome a result: its configuration, media, and the in-process
+    /// relay's counters as they stand.
+    private func assembler(
+        _ target: Target, configuration: LoadConfiguration, startedAt: Date
+    ) -> @Sendable (LoadOutcome) async -> RunResult {
+        var record = RunConfiguration(
+            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+            relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
+        record.relayThreads = relay?.server.threads
+        let media = MediaFacts(library)
+        return { [relay, settings, record] outcome in
+            RunResult(
+                turnloadVersion: turnloadVersion, target: target.name, startedAt: startedAt, configuration: record,
+                media: media, outcome: outcome, embeddedRelay: await relay?.server.counters,
+                shard: settings.shard, scheduledStart: settings.startAt)
+        }
     }
 
     /// The result, its time series and its report, as the thresholds and prices judge them.

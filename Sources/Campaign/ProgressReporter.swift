@@ -40,10 +40,10 @@ public final class ProgressReporter: @unchecked Sendable {
         }
     }
 
-    func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration) {
+    func starting(_ target: String, library: OpusPacketLibrary, configuration: LoadConfiguration, live: Bool = false) {
         lostBefore = 0
         let share = configuration.localClients.count
-        clients = configuration.arrivals == nil ? share : nil
+        clients = configuration.arrivals == nil && !live ? share : nil
         guard !json else { return }
         if terminal, countdownShown != nil { _ = write(STDERR_FILENO, "\n", 1) }
         countdownShown = nil
@@ -51,7 +51,10 @@ public final class ProgressReporter: @unchecked Sendable {
         let inAll = configuration.shard == .whole ? "" : " in all"
         let load: String
         let shape: String
-        if let arrivals = configuration.arrivals {
+        if live {
+            load = "one live population"
+            shape = "growing at \(configuration.rampPerSecond)/s as the search steps, none leaving"
+        } else if let arrivals = configuration.arrivals {
             load = configuration.shard == .whole ? "calls that come and go" : "shard \(configuration.shard) of calls that come and go"
             shape =
                 "\(DecimalText.short(arrivals.rate)) calls/s\(inAll), holding time \(arrivals.holdTime) "

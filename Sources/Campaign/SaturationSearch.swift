@@ -44,6 +44,8 @@ public struct SaturationSearch: Sendable {
     public var remeasure = 1
     /// The long run after the search, when one is asked for.
     public var hold: HoldPlan?
+    /// How the runner loads the steps, as the result says.
+    public var mode = SaturationMode.fresh
 
     public init(steps: [Int], stepDuration: Duration, thresholds: [Threshold]) {
         self.steps = steps
@@ -65,6 +67,7 @@ public struct SaturationSearch: Sendable {
         var saturation = SaturationResult(
             turnloadVersion: turnloadVersion, target: target, startedAt: startedAt, status: .complete, thresholds: thresholds,
             steps: [], finding: CliffFinder.find([], thresholds: thresholds))
+        saturation.mode = mode
         var stepsPastCliff = 0
         for (index, clients) in steps.enumerated() {
             let folder = String(format: "step-%02d-%d", index + 1, clients)

@@ -67,6 +67,8 @@ final class ClientThread: @unchecked Sendable {
     /// is recorded once, in `second`, which folds into `tally` when the second is taken.
     private var tally = ThreadTally()
     private(set) var second = ThreadTally()
+    /// The seconds since `beginWindow` (`saturate --live`).
+    private(set) var window = ThreadTally()
     private(set) var closedClients = 0
 
     private let clientOverhead: WireOverhead
@@ -354,9 +356,16 @@ final class ClientThread: @unchecked Sendable {
     func takeSecond() -> ThreadTally {
         defer {
             tally.merge(second)
+            window.merge(second)
             second = ThreadTally()
         }
         return second
+    }
+
+    /// A window starts with the next second; the calls' totals as they stand.
+    func beginWindow() -> [SimulatedClient.Figures] {
+        window = ThreadTally()
+        return clients.map(\.figures)
     }
 
     /// The run's figures so far, the second under way included.

@@ -22,11 +22,13 @@ public final class LoadEngine: Sendable {
     }
 
     /// Runs the load; `shouldStop` is polled ten times a second (Ctrl-C), `progress` gets one
-    /// sample a second, `checkpoint` the figures so far at its interval. Throws only when the
-    /// run cannot start at all.
+    /// sample a second, `checkpoint` the figures so far at its interval. With `live`, the
+    /// population grows as it asks and the run lasts until it finishes, instead of `clients`
+    /// for `duration`. Throws only when the run cannot start at all.
     public func run(
         group: EventLoopGroup, progress: @escaping @Sendable (SecondSample) -> Void = { _ in },
-        shouldStop: @escaping @Sendable () -> Bool = { false }, checkpoint: LoadCheckpoint? = nil
+        shouldStop: @escaping @Sendable () -> Bool = { false }, checkpoint: LoadCheckpoint? = nil,
+        live: LivePopulation? = nil
     ) async throws -> LoadOutcome {
         let (server, unanswered) = try await chooseServer(group: group)
         let relayFamily = configuration.relayFamily ?? RelayFamily(serverFamily: server.addressFamily)
@@ -73,11 +75,14 @@ public final class LoadEngine: Sendable {
             target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
             timeout: configuration.requestTimeout)
         let ramp = Task {
-            if let arrivals = configuration.arrivals {
+            if let live {
+                await self.grow(live, setup, into: run, startedAt: started)
+            } else if let arrivals = configuration.arrivals {
                 await self.arrive(arrivals, setup, into: run, startedAt: started)
             } else {
-                await self.ramp(setup, into: run)
+                await self.ramp(setup, clients: configuration.localClients, into: run)
             }
+            await run.markRampDone()
         }
         var status = RunStatus.complete
         var series: [SecondSample] = []
@@ -109,12 +114,13 @@ public final class LoadEngine: Sendable {
             }
             // An endpoint that stops answering: five seconds of sending with nothing back.
             silentSeconds = sample.sent > 0 && sample.received == 0 ? silentSeconds + 1 : 0
-            let allGone = rampDone && configuration.arrivals == nil && sample.activeClients == 0 && series.count > 2
+            let allGone = rampDone && configuration.arrivals == nil && live == nil && sample.activeClients == 0 && series.count > 2
             if silentSeconds >= 5 || allGone {
                 status = .endpointFailed
                 break
             }
-            if let fullLoadAt, monotonicNanoseconds() - fullLoadAt >= configuration.duration.nanosecondsValue { break }
+            if live != nil, rampDone { break }
+            if live == nil, let fullLoadAt, monotonicNanoseconds() - fullLoadAt >= configuration.duration.nanosecondsValue { break }
             if let checkpoint, monotonicNanoseconds() - lastCheckpoint >= checkpoint.interval.nanosecondsValue {
                 lastCheckpoint = monotonicNanoseconds()
                 var partial = await run.outcome(
@@ -123,6 +129,10 @@ public final class LoadEngine: Sendable {
                 partial.serverAddress = server.displayText
                 await checkpoint.write(partial)
             }
+        }
+        if let live {
+            let cut = status == .complete ? nil : await run.windowOutcome(status: status, configuration: configuration, startedAt: started)
+            await live.runEnded(cut)
         }
         ramp.cancel()
         await run.stop()
@@ -219,12 +229,28 @@ public final class LoadEngine: Sendable {
         }
     }
 
-    /// Opens this process's clients at its share of the ramp rate, each on the next event loop;
-    /// in `pair`, two at a time. Streams are seeded by the global client index, so that shards
-    /// run exactly the clients one big run would.
-    private func ramp(_ setup: ClientSetup, into run: RunState) async {
+    /// One population, grown as `live` asks: the clients still missing open at the ramp rate,
+    /// a second lets them settle, then a window of figures of its own.
+    private func grow(_ live: LivePopulation, _ setup: ClientSetup, into run: RunState, startedAt started: Int64) async {
+        var opened = 0
+        while let step = await live.nextStep() {
+            await ramp(setup, clients: opened..<max(opened, step.clients), into: run)
+            opened = max(opened, step.clients)
+            await run.grown(to: opened)
+            try? await Task.sleep(for: .seconds(1))
+            if Task.isCancelled { return }
+            await run.beginWindow()
+            try? await Task.sleep(for: step.window)
+            if Task.isCancelled { return }
+            await live.answer(await run.windowOutcome(status: .complete, configuration: configuration, startedAt: started))
+        }
+    }
+
+    /// Opens `share` of the clients at this process's share of the ramp rate, each on the next
+    /// event loop; in `pair`, two at a time. Streams are seeded by the global client index, so
+    /// that shards run exactly the clients one big run would.
+    private func ramp(_ setup: ClientSetup, clients share: Range<Int>, into run: RunState) async {
         let group = configuration.callSize
-        let share = configuration.localClients
         let spacing = 1_000_000_000 * Int64(group * configuration.shard.count) / Int64(max(1, configuration.rampPerSecond))
         let start = monotonicNanoseconds()
         await withTaskGroup(of: Void.self) { tasks in
@@ -241,7 +267,6 @@ public final class LoadEngine: Sendable {
             }
             await tasks.waitForAll()
         }
-        await run.markRampDone()
     }
 
     /// Calls as they arrive (a Poisson process, this process's share of it), each talking for
@@ -267,7 +292,6 @@ public final class LoadEngine: Sendable {
                 }
             }
         }
-        await run.markRampDone()
     }
 
     /// A call ends: its media stops, its packets in flight get the drain to arrive (even when

@@ -26,6 +26,13 @@ actor RunState {
     private var allocationsThisSecond = 0
     private var releasesThisSecond = 0
     private var failuresThisSecond: [String: Int] = [:]
+    /// The clients a live population has been grown to so far (`saturate --live`).
+    private var grownTo: Int?
+    /// Every second sampled so far, and where the window (`beginWindow`) starts among them.
+    private var recorded: [SecondSample] = []
+    private var windowSeries = 0
+    /// Each call's totals when the window began, by client index.
+    private var windowBaseline: [Int: SimulatedClient.Figures] = [:]
     /// The client threads' CPU and the clock at the last sample, for each second's share.
     private var lastSample: (cpu: Double, at: Int64)?
 
@@ -58,6 +65,8 @@ actor RunState {
     }
 
     func callArrived() { arrived += 1 }
+
+    func grown(to clients: Int) { grownTo = clients }
 
     /// A call hangs up, and releases its allocations itself; false once the run is stopping,
     /// when the run's release takes them with the rest.
@@ -130,6 +139,7 @@ actor RunState {
         }
         lastSample = (cpu, now)
         sample.health = health
+        recorded.append(sample)
         return sample
     }
 
@@ -149,6 +159,53 @@ actor RunState {
             tally.merge(threadTally)
             streams += threadStreams
         }
+        return outcome(
+            status: status, tally: tally, streams: streams, configuration: configuration, startedAt: started,
+            sendingEndedAt: sendingEnded, series: series)
+    }
+
+    /// From here on, a window's figures are kept apart (`saturate --live`): each thread's
+    /// tally from its next second, each call's totals as they stand.
+    func beginWindow() async {
+        windowBaseline = [:]
+        windowSeries = recorded.count
+        for thread in threads {
+            guard let figures = try? await thread.onThread({ thread.beginWindow() }) else { continue }
+            for call in figures { windowBaseline[call.client] = call }
+        }
+    }
+
+    /// The window's figures since `beginWindow`, as a run of its own: the calls' totals since
+    /// then, the threads' tallies over its whole seconds.
+    func windowOutcome(status: RunStatus, configuration: LoadConfiguration, startedAt started: Int64) async -> LoadOutcome {
+        var tally = ThreadTally()
+        var streams: [SimulatedClient.Figures] = []
+        for thread in threads {
+            guard let (window, figures) = try? await thread.onThread({ (thread.window, thread.clients.map(\.figures)) }) else {
+                continue
+            }
+            tally.merge(window)
+            streams += figures.map { call in
+                guard let before = windowBaseline[call.client] else { return call }
+                var since = call
+                since.towardPeer = call.towardPeer.since(before.towardPeer)
+                since.towardClient = call.towardClient.since(before.towardClient)
+                return since
+            }
+        }
+        let series = Array(recorded[min(windowSeries, recorded.count)...])
+        var outcome = outcome(
+            status: status, tally: tally, streams: streams, configuration: configuration, startedAt: started,
+            sendingEndedAt: started + Int64(series.count) * 1_000_000_000, series: series)
+        outcome.clients.requested = streams.count
+        return outcome
+    }
+
+    private func outcome(
+        status: RunStatus, tally: ThreadTally, streams: [SimulatedClient.Figures], configuration: LoadConfiguration,
+        startedAt started: Int64, sendingEndedAt sendingEnded: Int64, series: [SecondSample]
+    ) -> LoadOutcome {
+        var tally = tally
         let echo = configuration.topology == .echo
         for stream in streams {
             tally.towardPeer.add(stream.towardPeer)
@@ -166,7 +223,7 @@ actor RunState {
         var outcome = LoadOutcome(
             status: status, endpointSoftware: software,
             clients: ClientFigures(
-                requested: churns ? arrived * configuration.callSize : configuration.localClients.count,
+                requested: grownTo ?? (churns ? arrived * configuration.callSize : configuration.localClients.count),
                 allocationLatency: allocationLatency,
                 failures: failures, failureExamples: failureExamples),
             sendingSeconds: Double(sendingEnded - started) / 1e9, towardPeer: tally.towardPeer,

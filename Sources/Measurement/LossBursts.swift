@@ -25,6 +25,13 @@ public struct LossBursts: Sendable, Equatable {
         }
     }
 
+    /// The runs recorded after `earlier`, a snapshot of the same stream's.
+    public func since(_ earlier: LossBursts) -> LossBursts {
+        var later = LossBursts()
+        for (length, count) in countByLength { later.record(length: length, count: count - earlier.count(ofLength: length)) }
+        return later
+    }
+
     /// Runs of `length` lost packets.
     public func count(ofLength length: Int) -> Int { countByLength[length] ?? 0 }
 

@@ -33,3 +33,14 @@ public struct StreamTotals: Sendable, Equatable, Codable {
         self.jitter = jitter
     }
 }
+
+extension StreamTotals {
+    /// What the stream did after `earlier`, a snapshot of the same stream: counts subtract,
+    /// jitter is the latest. A loss burst that straddles the snapshot counts whole after it.
+    public func since(_ earlier: StreamTotals) -> StreamTotals {
+        StreamTotals(
+            sent: sent - earlier.sent, received: received - earlier.received, duplicated: duplicated - earlier.duplicated,
+            reordered: reordered - earlier.reordered, late: late - earlier.late, stale: stale - earlier.stale,
+            lost: max(0, lost - earlier.lost), lossBursts: lossBursts.since(earlier.lossBursts), jitter: jitter)
+    }
+}

@@ -4,7 +4,8 @@ import Measurement
 /// each way, loss, jitter, RTT, errors, and whether the harness keeps its schedule.
 public enum ProgressLine {
     /// `lostBefore`: the previous sample's `lost`, so that the loss shown is this second's;
-    /// `clients`: the load's, or nil when calls come and go (the line then shows the churn).
+    /// `clients`: the load's, or nil when it has none to reach (calls that come and go, whose
+    /// churn the line then shows; a live population).
     public static func render(_ sample: SecondSample, lostBefore: Int, clients: Int?) -> String {
         let delay = try? Distribution(sample.delay)
         let rtt = try? Distribution(sample.rtt)
@@ -13,7 +14,8 @@ public enum ProgressLine {
         var parts = [
             "\(sample.second)s",
             clients.map { "clients \(sample.activeClients)/\($0)" }
-                ?? "clients \(sample.activeClients) (+\(sample.allocations ?? 0) −\(sample.releases ?? 0))",
+                ?? "clients \(sample.activeClients)"
+                + (sample.allocations.map { " (+\($0) −\(sample.releases ?? 0))" } ?? ""),
             "sent \(sample.sent) pkt/s \(megabits(sample.bytesSent)) Mbit/s",
             "received \(sample.received) pkt/s \(megabits(sample.bytesReceived)) Mbit/s",
             "loss \(DecimalText.fixed(loss, decimals: 2))%",

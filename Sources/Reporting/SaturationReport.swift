@@ -39,6 +39,7 @@ public enum SaturationReport {
             title: "turnload saturate: \(result.target)",
             facts: [
                 ReportDocument.date(result.startedAt), result.status.rawValue,
+                result.mode == .live ? "one live population, grown step by step" : "each step a fresh load",
                 "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(clients.max()!) calls"),
                 "turnload \(result.turnloadVersion)",
             ],

@@ -21,6 +21,8 @@ public struct SaturationResult: Sendable, Codable {
     public var finding: SaturationFinding
     /// The long run at a share of the clean capacity, when one was asked for.
     public var hold: SaturationHold?
+    /// How the steps were loaded; absent in results from before `--live`, which were fresh.
+    public var mode: SaturationMode?
 
     public init(
         turnloadVersion: String, target: String, startedAt: Date, status: RunStatus, thresholds: [Threshold],
@@ -35,6 +37,14 @@ public struct SaturationResult: Sendable, Codable {
         self.finding = finding
         self.hold = hold
     }
+}
+
+/// How a search loads its steps.
+public enum SaturationMode: String, Sendable, Codable {
+    /// Each step a load of its own, allocated afresh and released at its end.
+    case fresh
+    /// One population that grows from step to step, each judged over its window (`--live`).
+    case live
 }
 
 /// One step: its load, where its whole result is, and its headline figures.

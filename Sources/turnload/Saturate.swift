@@ -20,6 +20,13 @@ struct Saturate: AsyncParsableCommand {
             instead of a cliff when turnload itself was the limit. Stepping stops at the cliff \
             (--past-cliff N steps more to show the collapse).
 
+            With --live, one population grows instead: each step opens only the calls it adds, \
+            none leaves, and the step is judged over its own window of that one run, with the \
+            same thresholds and cliff finder. Fresh steps (the default) tell the capacity of \
+            loads that start together; a live population tells it for a relay that has carried \
+            its calls, allocations and state for the whole climb, as production does. The whole \
+            live run is kept in <out>/live/.
+
             With --hold-volume, it then holds --hold-at (80%) of the clean capacity long enough \
             to push that many bytes out of the endpoint: the quarterly proof that there is no \
             cliff below the planned peak. --clients and --duration of `run` are replaced by the \
@@ -29,6 +36,7 @@ struct Saturate: AsyncParsableCommand {
             Examples:
               turnload saturate --start 200 --step 200 --step-duration 10s --max-clients 1400
               turnload saturate --relay-max-pps 20000 --start 50 --step 50 --max-clients 400
+              turnload saturate --live --start 200 --step 200 --step-duration 10s --max-clients 2000
               turnload saturate --target turn:relay.example.com --secret-env TURN_SECRET \\
                   --start 500 --step 250 --max-clients 5000 --hold-volume 90GB --gate --min-capacity 2000
             """
@@ -75,6 +83,9 @@ struct Saturate: AsyncParsableCommand {
         transform: OptionRange.volume(upTo: 1e15))
     var holdVolume: ByteCountArgument?
 
+    @Flag(help: "Grow one live population step by step, none leaving, each step judged over its window of that one run.")
+    var live = false
+
     @Flag(
         name: .customLong("gate"),
         help: "Gate the result: exit 1 when a check fails, 2 when the run is invalid; writes junit.xml and gate.md.")
@@ -101,6 +112,7 @@ struct Saturate: AsyncParsableCommand {
             stepDuration: stepDuration.duration, thresholds: gate.thresholds)
         search.pastCliff = pastCliff
         search.remeasure = remeasure
+        search.mode = live ? .live : .fresh
         search.hold = holdVolume.map {
             HoldPlan(share: holdAt.fraction, bytes: $0.bytes, pairs: load.topology == .pair, longest: OptionRange.longest)
         }

@@ -12,12 +12,15 @@ struct SaturateCommandTests {
     }
 
     /// Echo relays each call's 50 packets a second twice (out and back): a cap of 6,000 packets
-    /// a second carries 60 calls. The cliff must be found within one step of it.
-    @Test func findsAPlacedCliffWithinOneStep() async throws {
-        let search = try await SaturateCommand.run([
-            "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140", "--step-duration", "3s",
-            "--ramp", "200", "--drain", "1s",
-        ])
+    /// a second carries 60 calls. The cliff must be found within one step of it, with fresh
+    /// steps and with one live population alike.
+    @Test(arguments: [false, true])
+    func findsAPlacedCliffWithinOneStep(live: Bool) async throws {
+        let search = try await SaturateCommand.run(
+            [
+                "--relay-max-pps", "6000", "--start", "20", "--step", "20", "--max-clients", "140", "--step-duration", "3s",
+                "--ramp", "200", "--drain", "1s",
+            ] + (live ? ["--live"] : []))
         let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 0, "\(outcome.errors)")
@@ -36,6 +39,16 @@ struct SaturateCommandTests {
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("\(step.folder)/result.json").path))
         }
         #expect(outcome.output.contains("cliff at \(cliff.clients) calls"))
+        #expect(saturation.mode == (live ? .live : .fresh))
+        guard live else { return }
+        // One run grew through every step: its allocations are the last step's, each made once.
+        let whole = try ResultWriter.decode(try Data(contentsOf: folder.appendingPathComponent("live/result.json")))
+        #expect(whole.outcome.clients.allocated == cliff.clients, "\(whole.outcome.clients)")
+        for step in saturation.steps {
+            let window = try ResultWriter.decode(try Data(contentsOf: folder.appendingPathComponent("\(step.folder)/result.json")))
+            #expect(window.outcome.calls.count == step.clients)
+            #expect((2...4).contains(window.outcome.series.count), "\(window.outcome.series.count) seconds in the window")
+        }
     }
 
     /// A cap of 5,000 packets a second carries 50 calls: the 40-call step is clean with room to
