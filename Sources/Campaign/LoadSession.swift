@@ -56,6 +56,8 @@ public final class LoadSession: Sendable {
         public var cost = CostPlan(minutesPerMonth: 1_000_000, peakCalls: nil, prices: PriceOption.defaults)
         public var shard: ShardAssignment?
         public var startAt: Date?
+        /// The endpoint's TLS and DTLS port for a `--mix` whose target is plain `turn:`.
+        public var mixSecurePort: UInt16 = 5349
         /// Each load's results so far are written this often while it runs (`--checkpoint`).
         public var checkpoint: Duration?
         /// A local process to sample through every load (`--watch-pid`), typically the relay.
@@ -175,15 +177,18 @@ public final class LoadSession: Sendable {
                 }
             }
         }
+        let progress: @Sendable (SecondSample) -> Void = { [reporter, harnessMetrics] in
+            reporter.second($0)
+            harnessMetrics.update($0)
+        }
         let outcome: LoadOutcome
         do {
-            outcome = try await engine.run(
-                group: group,
-                progress: { [reporter, harnessMetrics] in
-                    reporter.second($0)
-                    harnessMetrics.update($0)
-                },
-                shouldStop: { [stop] in stop.received }, checkpoint: checkpoint, live: live)
+            if let mix = configuration.mix {
+                outcome = try await runMixed(mix, target: target.load, configuration: configuration, progress: progress)
+            } else {
+                outcome = try await engine.run(
+                    group: group, progress: progress, shouldStop: { [stop] in stop.received }, checkpoint: checkpoint, live: live)
+            }
         } catch {
             _ = await watcher?.finish()
             _ = await scraper?.finish()
@@ -203,6 +208,35 @@ public final class LoadSession: Sendable {
         return result
     }
 
+    /// A load of each transport of `mix` at once against `target`'s host, each taking the calls
+    /// the mix gives it: their outcomes merged, and each kept on its own.
+    private func runMixed(
+        _ mix: TransportMix, target: LoadTarget, configuration: LoadConfiguration,
+        progress: @escaping @Sendable (SecondSample) -> Void
+    ) async throws -> LoadOutcome {
+        let gatherer = SecondGatherer(loads: mix.transports.count, emit: progress)
+        let parts = try await withThrowingTaskGroup(of: (LoadTarget, LoadOutcome).self) { tasks in
+            for transport in mix.transports {
+                let load = target.over(transport, securePort: settings.mixSecurePort)
+                tasks.addTask { [group, library, stop] in
+                    do {
+                        let engine = LoadEngine(target: load, configuration: configuration, library: library)
+                        return (load, try await engine.run(group: group, progress: gatherer.add, shouldStop: { stop.received }))
+                    } catch {
+                        throw LoadError("--mix \(transport.rawValue): \(error)")
+                    }
+                }
+            }
+            var parts: [(LoadTarget, LoadOutcome)] = []
+            for try await part in tasks { parts.append(part) }
+            return parts.sorted { mix.transports.firstIndex(of: $0.0.uri.transport)! < mix.transports.firstIndex(of: $1.0.uri.transport)! }
+        }
+        var merged = try LoadOutcome.merged(
+            parts.map { ($0.1, 0) }, frameInterval: configuration.media.frameInterval.nanosecondsValue)
+        merged.byTransport = parts.map { TransportOutcome(transport: $0.0.uri.transport.rawValue, uri: "\($0.0.uri)", outcome: $0.1) }
+        return merged
+    }
+
     /// A window of a live population (`saturate --live`), kept in `folder` as a run of its own.
     public func keepWindow(
         _ outcome: LoadOutcome, of target: Target, configuration: LoadConfiguration, startedAt: Date, folder: String
@@ -218,7 +252,8 @@ public final class LoadSession: Sendable {
         _ target: Target, configuration: LoadConfiguration, startedAt: Date
     ) -> @Sendable (LoadOutcome) async -> RunResult {
         var record = RunConfiguration(
-            configuration, transport: target.load.uri.transport.rawValue, embeddedRelay: relay != nil,
+            configuration, transport: configuration.mix.map { "mix \($0)" } ?? target.load.uri.transport.rawValue,
+            embeddedRelay: relay != nil,
             relayImpairment: settings.inProcessRelay?.impairment, relayMaxPps: settings.inProcessRelay?.maxPps)
         record.relayThreads = relay?.server.threads
         let media = MediaFacts(library)

@@ -51,6 +51,9 @@ public struct LoadConfiguration: Sendable {
     /// Calls that come and go instead of `clients` held for `duration`: they arrive over
     /// `duration`, each talks for its holding time and hangs up.
     public var arrivals: ArrivalPlan?
+    /// Several transports against one endpoint: a run of each, together, takes the calls
+    /// the mix gives its transport.
+    public var mix: TransportMix?
 
     public init() {}
 
@@ -59,4 +62,16 @@ public struct LoadConfiguration: Sendable {
 
     /// The global indices of the clients this process runs.
     public var localClients: Range<Int> { shard.clients(of: clients, inGroupsOf: callSize) }
+
+    /// Whether the call whose first client is `first` goes over `transport`: always without a
+    /// mix (the run's one transport).
+    func carries(_ first: Int, over transport: TURNTransport) -> Bool {
+        mix.map { $0.transport(ofCall: first / callSize, seed: seed) == transport } ?? true
+    }
+
+    /// This process's clients over `transport`.
+    func localClients(over transport: TURNTransport) -> Int {
+        stride(from: localClients.lowerBound, to: localClients.upperBound, by: callSize).filter { carries($0, over: transport) }.count
+            * callSize
+    }
 }

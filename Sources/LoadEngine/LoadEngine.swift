@@ -65,7 +65,8 @@ public final class LoadEngine: Sendable {
                 }
             }
         }
-        let run = RunState(threads: threads, churns: configuration.arrivals != nil)
+        let run = RunState(
+            threads: threads, churns: configuration.arrivals != nil, requested: configuration.localClients(over: target.uri.transport))
         let started = monotonicNanoseconds()
         let cpuAtStart = await run.threadCPU()
         await run.clockStarted(cpu: cpuAtStart, at: started)
@@ -254,7 +255,8 @@ public final class LoadEngine: Sendable {
         let spacing = 1_000_000_000 * Int64(group * configuration.shard.count) / Int64(max(1, configuration.rampPerSecond))
         let start = monotonicNanoseconds()
         await withTaskGroup(of: Void.self) { tasks in
-            for first in stride(from: share.lowerBound, to: share.upperBound, by: group) {
+            for first in stride(from: share.lowerBound, to: share.upperBound, by: group)
+            where configuration.carries(first, over: target.uri.transport) {
                 let due = start + Int64((first - share.lowerBound) / group) * spacing
                 let wait = due - monotonicNanoseconds()
                 if wait > 0 { try? await Task.sleep(for: .nanoseconds(wait)) }

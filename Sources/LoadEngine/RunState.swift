@@ -36,9 +36,13 @@ actor RunState {
     /// The client threads' CPU and the clock at the last sample, for each second's share.
     private var lastSample: (cpu: Double, at: Int64)?
 
-    init(threads: [ClientThread], churns: Bool = false) {
+    /// The clients a load of `requested` asks for, unless they come and go or grow live.
+    private let requested: Int
+
+    init(threads: [ClientThread], churns: Bool = false, requested: Int = 0) {
         self.threads = threads
         self.churns = churns
+        self.requested = requested
     }
 
     nonisolated func thread(for index: Int) -> ClientThread { threads[index % threads.count] }
@@ -223,7 +227,7 @@ actor RunState {
         var outcome = LoadOutcome(
             status: status, endpointSoftware: software,
             clients: ClientFigures(
-                requested: grownTo ?? (churns ? arrived * configuration.callSize : configuration.localClients.count),
+                requested: grownTo ?? (churns ? arrived * configuration.callSize : requested),
                 allocationLatency: allocationLatency,
                 failures: failures, failureExamples: failureExamples),
             sendingSeconds: Double(sendingEnded - started) / 1e9, towardPeer: tally.towardPeer,

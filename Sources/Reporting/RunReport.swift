@@ -21,6 +21,11 @@ public enum RunReport {
         if let watched = result.watched {
             sections.append(WatchedProcessSection.section(watched, allocations: outcome.clients.allocated))
         }
+        if let transports = outcome.byTransport {
+            sections.append(
+                ReportDocument.Section(
+                    "By transport", [.table(TransportsSection.table(transports, sendingSeconds: outcome.sendingSeconds))]))
+        }
         if let arrivals = outcome.arrivals { sections.append(ArrivalsSection.section(arrivals, series: outcome.series)) }
         if let scraped = result.scraped { sections.append(ScrapedMetricsSection.section(scraped)) }
         if let cost { sections.append(CostSection.section(cost)) }

@@ -56,7 +56,8 @@ extension RunConfiguration {
 
 extension LoadOutcome {
     /// The shards' outcomes as one, each shard's per-second rows moved `secondsLater`.
-    static func merged(_ parts: [(outcome: LoadOutcome, secondsLater: Int)], frameInterval: Int64) throws(MergeError) -> LoadOutcome {
+    public static func merged(_ parts: [(outcome: LoadOutcome, secondsLater: Int)], frameInterval: Int64) throws(MergeError) -> LoadOutcome
+    {
         var merged = parts[0].outcome
         for (part, _) in parts.dropFirst() {
             merged.status = worse(merged.status, part.status)

@@ -21,6 +21,7 @@ public enum RunSummary {
         }
         for unanswered in outcome.unansweredAddresses ?? [] { lines.append("  · did not answer: \(unanswered)") }
         if let arrivals = outcome.arrivals { lines.append("  " + ArrivalsSection.summary(arrivals)) }
+        if let transports = outcome.byTransport { lines += TransportsSection.lines(transports, sendingSeconds: outcome.sendingSeconds) }
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }

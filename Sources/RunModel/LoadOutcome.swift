@@ -28,6 +28,8 @@ public struct LoadOutcome: Sendable, Codable {
     public var unansweredAddresses: [String]?
     /// Calls that came and went, when they did (`--arrivals`).
     public var arrivals: ArrivalFigures?
+    /// Each transport's share of a mixed run (`--mix`); the rest of the outcome is their total.
+    public var byTransport: [TransportOutcome]?
 
     public init(
         status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,

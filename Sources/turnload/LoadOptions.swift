@@ -176,6 +176,21 @@ struct LoadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "Several transports in one run against the --target's host, each call's drawn by its index from these "
+                + "weights: udp=70,tcp=20,tls=10 (dtls too); figures per transport and in total.", valueName: "MIX"),
+        transform: { text in
+            do { return try TransportMix(parsing: text) } catch { throw OptionRange.Refusal(description: "\(error)") }
+        })
+    var mix: TransportMix?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --mix and a turn: target, the endpoint's TLS and DTLS port. (default: 5349)", valueName: "PORT"),
+        transform: OptionRange.count(1...65535))
+    var mixTlsPort: UInt16 = 5349
+
+    @Option(
+        help: ArgumentHelp(
             "While a load runs, write its results so far this often, marked in-progress, so that a long run that dies "
                 + "leaves its hours of results; 0 for never. (default: 5m)", valueName: "TIME"),
         transform: OptionRange.time(.zero...OptionRange.longest))
@@ -205,6 +220,9 @@ struct LoadOptions: ParsableArguments {
         if !watchSeries.isEmpty, watchMetrics == nil { throw ValidationError("--watch-series goes with --watch-metrics URL") }
         if let metrics, TransportAddress(metrics) == nil {
             throw ValidationError("--metrics must be IP:PORT or [IPv6]:PORT, such as 127.0.0.1:9464, not \(metrics)")
+        }
+        if mix != nil, targets.count != 1 || credentials.iceServers != nil {
+            throw ValidationError("--mix loads one endpoint over several transports: give it one --target (turn: or turns:)")
         }
         if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
         if let shard {
@@ -258,7 +276,8 @@ struct LoadOptions: ParsableArguments {
         settings.watchMetrics = watchMetrics
         settings.watchSeries = watchSeries
         settings.metrics = metrics.flatMap(TransportAddress.init)
-        settings.checkpoint = checkpoint.duration > .zero ? checkpoint.duration : nil
+        settings.checkpoint = checkpoint.duration > .zero && mix == nil ? checkpoint.duration : nil
+        settings.mixSecurePort = mixTlsPort
         return settings
     }
 
@@ -277,6 +296,7 @@ struct LoadOptions: ParsableArguments {
         configuration.indications = indications
         configuration.seed = seed
         configuration.shard = shard ?? .whole
+        configuration.mix = mix
         return configuration
     }
 }

@@ -67,6 +67,7 @@ struct Run: AsyncParsableCommand {
     var rounds = 1
 
     func validate() throws {
+        if load.mix != nil, arrivals.plan != nil { throw ValidationError("--mix runs a held population: not with --arrivals or --erlangs") }
         if load.startAt != nil, rounds > 1 { throw ValidationError("--start-at starts one load together with its shards, not --repeat") }
     }
 

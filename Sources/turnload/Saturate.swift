@@ -98,6 +98,7 @@ struct Saturate: AsyncParsableCommand {
 
     func validate() throws {
         guard start <= maxClients else { throw ValidationError("--start must be at most --max-clients") }
+        if live, load.mix != nil { throw ValidationError("--live grows one population of one transport: not with --mix") }
         // Each shard would judge only its share of a step: a cliff is a whole endpoint's.
         if load.shard != nil || load.startAt != nil {
             throw ValidationError("--shard and --start-at split a run over machines; saturate runs on one (use --threads for more cores)")

@@ -70,4 +70,34 @@ struct LoadInteropTests {
             #expect(call.towardPeer.lost == 0 && call.towardClient?.lost == 0 && call.towardPeer.sent > 0, "call \(call.client)")
         }
     }
+
+    /// 70/20/10 over UDP, TCP and TLS against one coturn at once: each transport's figures,
+    /// their clients adding up to the run's, nothing lost on any.
+    @Test func aTransportMixThroughCoturn() async throws {
+        let coturn = try Coturn()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("turnload-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let outcome = try await TurnloadBinary().run(
+            [
+                "run", "--target", "turn:localhost:\(coturn.udpPort)", "--mix", "udp=70,tcp=20,tls=10", "--mix-tls-port",
+                "\(coturn.tlsPort)", "--user", Coturn.user, "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path,
+                "--clients", "100", "--ramp", "200", "--duration", "5s", "--out", folder.path,
+            ], environment: ["COTURN_PASSWORD": Coturn.password], limit: .seconds(60))
+        #expect(outcome.status == 0, "\(outcome.output)\n\(outcome.errors.suffix(2000))")
+        let data = try #require(FileManager.default.contents(atPath: folder.appendingPathComponent("result.json").path))
+        let result = try ResultWriter.decode(data)
+        let parts = try #require(result.outcome.byTransport)
+        #expect(parts.map(\.transport) == ["udp", "tcp", "tls"])
+        #expect(parts.map(\.clients.requested).reduce(0, +) == 100 && result.outcome.clients.allocated == 100)
+        // Drawn from the weights: 70, 20 and 10 give or take the draw of 100 calls.
+        #expect((55...85).contains(parts[0].clients.requested) && parts[2].clients.requested > 0, "\(parts.map(\.clients.requested))")
+        for part in parts {
+            #expect(part.clients.allocated == part.clients.requested, "\(part.transport): \(part.clients.failureExamples)")
+            for direction in [part.towardPeer, part.towardClient].compactMap({ $0 }) {
+                #expect(direction.lost == 0 && direction.received > 0, "\(part.transport): \(direction.summary(duration: 1))")
+            }
+        }
+        #expect(result.configuration.transport == "mix udp=70,tcp=20,tls=10")
+        #expect(outcome.output.contains("  tls: "), "\(outcome.output)")
+    }
 }
