@@ -69,7 +69,7 @@ public final class LoadEngine: Sendable {
 
         let setup = ClientSetup(
             target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
-            timeout: configuration.requestTimeout)
+            timeout: configuration.requestTimeout, refreshIntervals: configuration.refreshIntervals)
         let ramp = Task { await self.ramp(setup, into: run) }
         var status = RunStatus.complete
         var series: [SecondSample] = []
@@ -127,6 +127,11 @@ public final class LoadEngine: Sendable {
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
+        if outcome.status == .endpointFailed, let routed = await run.firstJoined {
+            outcome.clients.refreshes?.lapse = RefreshLapse.explain(
+                series: series, routedAt: Double(routed - started) / 1e9, intervals: configuration.refreshIntervals,
+                indications: configuration.indications)
+        }
         outcome.serverAddress = server.displayText
         outcome.unansweredAddresses = unanswered.isEmpty ? nil : unanswered
         // The client threads alone: an in-process relay's CPU is not the harness's.

@@ -15,6 +15,9 @@ actor RunState {
     private var failureExamples: [String: String] = [:]
     private var software: String?
     private(set) var rampDone = false
+    /// When the first call joined the pacing (monotonic nanoseconds), its channel or
+    /// permission just made: where a lifetime shorter than the refresh interval starts.
+    private(set) var firstJoined: Int64?
     private var stopping = false
     private var totalErrors = 0
     private var errorsReported = 0
@@ -39,6 +42,7 @@ actor RunState {
     /// False once the run is stopping: a setup that finishes then must close what it opened.
     func joined(_ new: [SimulatedClient]) -> Bool {
         guard !stopping else { return false }
+        if firstJoined == nil { firstJoined = monotonicNanoseconds() }
         clients += new
         return true
     }
@@ -95,15 +99,17 @@ actor RunState {
         series: [SecondSample]
     ) async -> LoadOutcome {
         var tally = ThreadTally()
-        var streams: [(client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
+        var streams: [(client: Int, ssrc: UInt32, route: MediaPath, towardPeer: StreamTotals, towardClient: StreamTotals)] = []
+        var refreshes = RefreshFigures()
         for thread in threads {
             guard
-                let (threadTally, threadStreams) = try? await thread.onThread({
+                let (threadTally, threadRefreshes, threadStreams) = try? await thread.onThread({
                     (
-                        thread.runTally,
+                        thread.runTally, thread.refreshes,
                         thread.clients.map { client in
                             (
-                                client.index, client.ssrc, client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
+                                client.index, client.ssrc, client.route.path,
+                                client.towardPeer.finish(sent: client.sent, firstSequence: client.firstSequence),
                                 // From the client's first sequence number: the echo carries the way out's
                                 // numbers, gaps included, and its first packet may have been overtaken.
                                 client.towardClient.finish(sent: client.echoed, firstSequence: client.firstSequence)
@@ -113,6 +119,7 @@ actor RunState {
                 })
             else { continue }
             tally.merge(threadTally)
+            refreshes.merge(threadRefreshes)
             streams += threadStreams
         }
         let echo = configuration.topology == .echo
@@ -121,16 +128,20 @@ actor RunState {
             if echo { tally.towardClient.add(stream.towardClient) }
         }
         var calls = streams.map { stream in
-            CallFigures(
+            var call = CallFigures(
                 client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
                 towardClient: echo ? stream.towardClient : nil, mos: 0)
+            call.route = stream.route
+            return call
         }.sorted { $0.client < $1.client }
+        var clients = ClientFigures(
+            requested: configuration.localClients.count, allocationLatency: allocationLatency,
+            failures: failures, failureExamples: failureExamples)
+        clients.refreshes = refreshes
         let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: tally.towardPeer.oneWayDelay)
         return LoadOutcome(
             status: status, endpointSoftware: software,
-            clients: ClientFigures(
-                requested: configuration.localClients.count, allocationLatency: allocationLatency,
-                failures: failures, failureExamples: failureExamples),
+            clients: clients,
             sendingSeconds: sendingSeconds, towardPeer: tally.towardPeer, towardClient: echo ? tally.towardClient : nil,
             rtt: echo ? tally.rtt : nil, quality: quality,
             health: tally.health, healthSummary: tally.health.summary(frameInterval: configuration.media.frameInterval.nanosecondsValue),

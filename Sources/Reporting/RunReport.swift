@@ -61,7 +61,11 @@ public enum RunReport {
         case .endpointFailed where result.outcome.clients.allocated == 0:
             alerts.append(.alert("No client could allocate (endpoint-failed): the failures below say why", details: [], tone: .fail))
         case .endpointFailed:
-            alerts.append(.alert("Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: [], tone: .fail))
+            let lapse = result.outcome.clients.refreshes?.lapse
+            alerts.append(
+                .alert(
+                    "Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: lapse.map { [$0] } ?? [],
+                    tone: .fail))
         }
         if figures.harnessSaturated {
             alerts.append(
