@@ -1,8 +1,9 @@
 import RunModel
 
 extension RefreshFigures {
-    /// What kept the calls alive, what failed on the way and why calls lapsed, a line each: for
-    /// the summary a person reads and the report's alerts. Nothing for a run too short to refresh.
+    /// What kept the calls alive and what failed on the way, a line each, for the summary a
+    /// person reads and the report's facts (`lapse` goes with the status). Nothing for a run too
+    /// short to refresh.
     var summaryLines: [String] {
         var lines: [String] = []
         if succeeded > 0 || !failures.isEmpty {
@@ -14,9 +15,8 @@ extension RefreshFigures {
                     + "\(credentialRenewals) credential renewal\(credentialRenewals == 1 ? "" : "s")")
         }
         for (reason, count) in failures.sorted(by: { $0.key < $1.key }) {
-            lines.append("\(count) refresh\(count == 1 ? "" : "es") failed (and retried): \(failureExamples[reason] ?? reason)")
+            lines.append("\(count) refresh\(count == 1 ? "" : "es") failed: \(failureExamples[reason] ?? reason)")
         }
-        if let lapse { lines.append(lapse) }
         return lines
     }
 }

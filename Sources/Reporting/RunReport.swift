@@ -103,6 +103,7 @@ public enum RunReport {
         if let impairment = configuration.relayImpairment { facts.append("in-process relay impairment: \(impairment)") }
         if let maxPps = configuration.relayMaxPps { facts.append("in-process relay capacity: \(maxPps) packets/s") }
         if let threads = configuration.relayThreads { facts.append("in-process relay threads: \(threads)") }
+        facts += result.outcome.clients.refreshes?.summaryLines ?? []
         return facts
     }
 
