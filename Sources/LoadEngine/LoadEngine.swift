@@ -127,7 +127,8 @@ public final class LoadEngine: Sendable {
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
-        if outcome.status == .endpointFailed, let routed = await run.firstJoined {
+        // Only with every refresh answered: a failed one is the explanation, by its error code.
+        if outcome.status == .endpointFailed, outcome.clients.refreshes?.failures.isEmpty == true, let routed = await run.firstJoined {
             outcome.clients.refreshes?.lapse = RefreshLapse.explain(
                 series: series, routedAt: Double(routed - started) / 1e9, intervals: configuration.refreshIntervals,
                 indications: configuration.indications)
