@@ -30,14 +30,18 @@ public final class EmbeddedRelay: Sendable {
     public var relayFamilies: Set<AddressFamily> { server.relayFamilies }
 
     /// `impairment` as `--impair` takes it; `maxPps` caps what it relays a second; `listenOnIPv6`
-    /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1; `threads` relay loops.
+    /// adds a listener on ::1 (`targetIPv6`) where the machine has ::1; `threads` relay loops;
+    /// `credentialTTL` makes the target's credential a TURN REST one (a shared secret) of that
+    /// many seconds, which the relay refuses with 401 once expired, instead of a static password.
     public static func start(
         clients: Int, impairment: String? = nil, maxPps: Int? = nil, seed: UInt64 = 1,
         transport: TURNTransport = .udp, listenOnIPv6: Bool = false,
-        threads: Int = 1
+        threads: Int = 1, credentialTTL: Int64? = nil
     ) async throws -> EmbeddedRelay {
         let password = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 36) }.joined()
-        var configuration = RelayConfiguration(realm: "turnload", users: ["turnload": password])
+        let secret = credentialTTL.map { _ in Array(password.utf8) }
+        var configuration = RelayConfiguration(
+            realm: "turnload", users: secret == nil ? ["turnload": password] : [:], sharedSecret: secret)
         configuration.peerPolicy = PeerPolicy(allowLoopback: true)
         configuration.maximumAllocationsPerUser = max(100, clients)
         configuration.maximumAllocations = max(20_000, clients)
@@ -61,7 +65,12 @@ public final class EmbeddedRelay: Sendable {
             try? await group.shutdownGracefully()
             throw error
         }
-        let credential = ClientCredential.staticPassword(username: "turnload", password: password)
+        let credential =
+            if let secret, let credentialTTL {
+                ClientCredential.sharedSecret(secret: secret, user: "turnload", ttl: credentialTTL)
+            } else {
+                ClientCredential.staticPassword(username: "turnload", password: password)
+            }
         func target(_ host: String, _ family: AddressFamily) throws -> LoadTarget? {
             guard let port = server.localAddress(transport, family: family)?.port else { return nil }
             return LoadTarget(

@@ -11,6 +11,7 @@ struct ClientSetup: Sendable {
     /// The family of the peer sockets the media goes to, when there are any (not in `pair`).
     let peerFamily: AddressFamily?
     let timeout: Duration
+    let refreshIntervals: RefreshIntervals
 
     struct Allocated {
         let connection: LoadConnection
@@ -24,7 +25,7 @@ struct ClientSetup: Sendable {
     func allocate(on thread: ClientThread) async throws(SetupFailure) -> Allocated {
         let configuration = TURNSessionConfiguration(
             credential: target.credential, reliable: target.uri.transport.isStream,
-            relayFamily: relayFamily, requestTimeout: timeout)
+            relayFamily: relayFamily, requestTimeout: timeout, refreshIntervals: refreshIntervals)
         let connection: LoadConnection
         do {
             if let packetLoop = thread.packetLoop {
@@ -43,6 +44,8 @@ struct ClientSetup: Sendable {
         } catch {
             throw SetupFailure(reason: "connect", detail: "\(error)")
         }
+        // Delivered on the thread's loop, where its figures live.
+        connection.onRefresh { refresh in thread.record(refresh) }
         let start = monotonicNanoseconds()
         do {
             let allocation = try await connection.requests.allocate()

@@ -70,6 +70,8 @@ final class ClientThread: @unchecked Sendable {
     /// The seconds since `beginWindow` (`saturate --live`).
     private(set) var window = ThreadTally()
     private(set) var closedClients = 0
+    /// Its clients' refreshes so far.
+    private(set) var refreshes = RefreshFigures()
 
     private let clientOverhead: WireOverhead
     private let peerOverhead: WireOverhead
@@ -216,6 +218,11 @@ final class ClientThread: @unchecked Sendable {
             next = max(due, next)
         }
         return next
+    }
+
+    /// A refresh one of its clients' sessions made, answered or failed.
+    func record(_ refresh: TURNRefresh) {
+        refreshes.record(refresh)
     }
 
     // MARK: the hot path

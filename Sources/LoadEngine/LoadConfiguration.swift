@@ -43,6 +43,9 @@ public struct LoadConfiguration: Sendable {
     /// Media in Send and Data indications to a permitted peer instead of ChannelData on a
     /// bound channel (`--indications`).
     public var indications = false
+    /// How often each client refreshes its permissions and channel bindings: shorter than RFC
+    /// 8656's for a server configured with shorter lifetimes.
+    public var refreshIntervals = RefreshIntervals.rfc8656
     /// Event-loop threads for the clients.
     public var threads = 1
     public var seed: UInt64 = 1

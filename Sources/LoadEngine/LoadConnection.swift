@@ -14,6 +14,14 @@ enum LoadConnection: Sendable {
         }
     }
 
+    /// Each refresh its session made on its own, delivered on the client's thread.
+    func onRefresh(_ body: @escaping @Sendable (TURNRefresh) -> Void) {
+        switch self {
+        case .packetLoop(let connection): connection.onRefresh(body)
+        case .nio(let connection): connection.onRefresh(body)
+        }
+    }
+
     func close() async {
         switch self {
         case .packetLoop(let connection): await connection.close()

@@ -74,7 +74,7 @@ public final class LoadEngine: Sendable {
 
         let setup = ClientSetup(
             target: target, server: server, relayFamily: relayFamily, peerFamily: peerHost?.family,
-            timeout: configuration.requestTimeout)
+            timeout: configuration.requestTimeout, refreshIntervals: configuration.refreshIntervals)
         let ramp = Task {
             if let live {
                 await self.grow(live, setup, into: run, startedAt: started)
@@ -156,6 +156,12 @@ public final class LoadEngine: Sendable {
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }
+        // Only with every refresh answered: a failed one is the explanation, by its error code.
+        if outcome.status == .endpointFailed, outcome.clients.refreshes?.failures.isEmpty == true, let routed = await run.firstJoined {
+            outcome.clients.refreshes?.lapse = RefreshLapse.explain(
+                series: series, routedAt: Double(routed - started) / 1e9, intervals: configuration.refreshIntervals,
+                indications: configuration.indications)
+        }
         outcome.serverAddress = server.displayText
         outcome.unansweredAddresses = unanswered.isEmpty ? nil : unanswered
         // The client threads alone: an in-process relay's CPU is not the harness's.

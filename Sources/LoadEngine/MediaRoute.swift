@@ -1,3 +1,4 @@
+import RunModel
 import TURNProtocol
 
 /// How a client's media reaches its peer through the relay: ChannelData on a bound channel
@@ -6,6 +7,14 @@ import TURNProtocol
 enum MediaRoute: Sendable, Equatable {
     case channel(ChannelNumber)
     case indications(peer: TransportAddress)
+
+    /// As a result names it.
+    var path: MediaPath {
+        switch self {
+        case .channel: .channelData
+        case .indications: .indications
+        }
+    }
 
     var channel: ChannelNumber? {
         if case .channel(let number) = self { number } else { nil }

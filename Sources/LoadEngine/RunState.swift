@@ -15,6 +15,9 @@ actor RunState {
     private var failureExamples: [String: String] = [:]
     private var software: String?
     private(set) var rampDone = false
+    /// When the first call joined the pacing (monotonic nanoseconds), its channel or
+    /// permission just made: where a lifetime shorter than the refresh interval starts.
+    private(set) var firstJoined: Int64?
     private var stopping = false
     private var totalErrors = 0
     private var errorsReported = 0
@@ -63,6 +66,7 @@ actor RunState {
     /// False once the run is stopping: a setup that finishes then must close what it opened.
     func joined(_ new: [SimulatedClient]) -> Bool {
         guard !stopping else { return false }
+        if firstJoined == nil { firstJoined = monotonicNanoseconds() }
         clients += new
         talked += 1
         return true
@@ -154,17 +158,19 @@ actor RunState {
     ) async -> LoadOutcome {
         var tally = ThreadTally()
         var streams: [SimulatedClient.Figures] = []
+        var refreshes = RefreshFigures()
         for thread in threads {
             guard
-                let (threadTally, threadStreams) = try? await thread.onThread({
-                    (thread.runTally, thread.retired + thread.clients.map(\.figures))
+                let (threadTally, threadRefreshes, threadStreams) = try? await thread.onThread({
+                    (thread.runTally, thread.refreshes, thread.retired + thread.clients.map(\.figures))
                 })
             else { continue }
             tally.merge(threadTally)
+            refreshes.merge(threadRefreshes)
             streams += threadStreams
         }
         return outcome(
-            status: status, tally: tally, streams: streams, configuration: configuration, startedAt: started,
+            status: status, tally: tally, refreshes: refreshes, streams: streams, configuration: configuration, startedAt: started,
             sendingEndedAt: sendingEnded, series: series)
     }
 
@@ -198,15 +204,17 @@ actor RunState {
             }
         }
         let series = Array(recorded[min(windowSeries, recorded.count)...])
+        // A window's refreshes are not told apart from the run's: the whole run (`live/`) has them.
         var outcome = outcome(
-            status: status, tally: tally, streams: streams, configuration: configuration, startedAt: started,
-            sendingEndedAt: started + Int64(series.count) * 1_000_000_000, series: series)
+            status: status, tally: tally, refreshes: RefreshFigures(), streams: streams, configuration: configuration,
+            startedAt: started, sendingEndedAt: started + Int64(series.count) * 1_000_000_000, series: series)
         outcome.clients.requested = streams.count
         return outcome
     }
 
     private func outcome(
-        status: RunStatus, tally: ThreadTally, streams: [SimulatedClient.Figures], configuration: LoadConfiguration,
+        status: RunStatus, tally: ThreadTally, refreshes: RefreshFigures, streams: [SimulatedClient.Figures],
+        configuration: LoadConfiguration,
         startedAt started: Int64, sendingEndedAt sendingEnded: Int64, series: [SecondSample]
     ) -> LoadOutcome {
         var tally = tally
@@ -217,19 +225,22 @@ actor RunState {
         }
         let churned = configuration.arrivals != nil
         var calls = streams.map { stream in
-            CallFigures(
+            var call = CallFigures(
                 client: stream.client, ssrc: stream.ssrc, towardPeer: stream.towardPeer,
                 towardClient: echo ? stream.towardClient : nil, mos: 0,
                 startSeconds: churned ? Double(stream.joinedAt - started) / 1e9 : nil,
                 talkSeconds: churned ? Double((stream.silencedAt ?? sendingEnded) - stream.joinedAt) / 1e9 : nil)
+            call.route = stream.route
+            return call
         }.sorted { $0.client < $1.client }
+        var clients = ClientFigures(
+            requested: grownTo ?? (churns ? arrived * configuration.callSize : requested), allocationLatency: allocationLatency,
+            failures: failures, failureExamples: failureExamples)
+        clients.refreshes = refreshes
         let quality = CallQuality(rating: &calls, model: CallQuality.model(for: configuration), delay: tally.towardPeer.oneWayDelay)
         var outcome = LoadOutcome(
             status: status, endpointSoftware: software,
-            clients: ClientFigures(
-                requested: grownTo ?? (churns ? arrived * configuration.callSize : requested),
-                allocationLatency: allocationLatency,
-                failures: failures, failureExamples: failureExamples),
+            clients: clients,
             sendingSeconds: Double(sendingEnded - started) / 1e9, towardPeer: tally.towardPeer,
             towardClient: echo ? tally.towardClient : nil,
             rtt: echo ? tally.rtt : nil, quality: quality,

@@ -2,6 +2,7 @@ import Measurement
 import Media
 import NIOCore
 import PacketIO
+import RunModel
 import TURNClient
 import TURNProtocol
 
@@ -167,6 +168,7 @@ final class SimulatedClient: @unchecked Sendable {
     struct Figures: Sendable {
         var client: Int
         var ssrc: UInt32
+        var route: MediaPath
         var towardPeer: StreamTotals
         var towardClient: StreamTotals
         var joinedAt: Int64
@@ -175,7 +177,7 @@ final class SimulatedClient: @unchecked Sendable {
 
     var figures: Figures {
         Figures(
-            client: index, ssrc: ssrc, towardPeer: towardPeer.finish(sent: sent, firstSequence: firstSequence),
+            client: index, ssrc: ssrc, route: route.path, towardPeer: towardPeer.finish(sent: sent, firstSequence: firstSequence),
             // From the client's first sequence number: the echo carries the way out's numbers,
             // gaps included, and its first packet may have been overtaken.
             towardClient: towardClient.finish(sent: echoed, firstSequence: firstSequence), joinedAt: joinedAt,

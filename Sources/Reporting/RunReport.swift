@@ -72,7 +72,11 @@ public enum RunReport {
         case .endpointFailed where result.outcome.clients.allocated == 0:
             alerts.append(.alert("No client could allocate (endpoint-failed): the failures below say why", details: [], tone: .fail))
         case .endpointFailed:
-            alerts.append(.alert("Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: [], tone: .fail))
+            let lapse = result.outcome.clients.refreshes?.lapse
+            alerts.append(
+                .alert(
+                    "Partial results: the endpoint stopped answering mid-run (endpoint-failed)", details: lapse.map { [$0] } ?? [],
+                    tone: .fail))
         }
         if figures.harnessSaturated {
             alerts.append(
@@ -110,6 +114,7 @@ public enum RunReport {
         if let impairment = configuration.relayImpairment { facts.append("in-process relay impairment: \(impairment)") }
         if let maxPps = configuration.relayMaxPps { facts.append("in-process relay capacity: \(maxPps) packets/s") }
         if let threads = configuration.relayThreads { facts.append("in-process relay threads: \(threads)") }
+        facts += result.outcome.clients.refreshes?.summaryLines ?? []
         return facts
     }
 

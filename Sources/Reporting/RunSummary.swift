@@ -25,6 +25,8 @@ public enum RunSummary {
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }
+        if let lapse = clients.refreshes?.lapse { lines.append("  " + lapse) }
+        lines += (clients.refreshes?.summaryLines ?? []).map { "  " + $0 }
         let seconds = Int64(outcome.sendingSeconds * 1e9)
         let outbound = result.configuration.topology.outboundName
         lines.append("  \(outbound): " + direction(outcome.towardPeer.summary(duration: seconds)))

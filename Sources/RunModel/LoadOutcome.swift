@@ -65,6 +65,9 @@ public struct CallFigures: Sendable, Codable {
     /// and how long it talked.
     public var startSeconds: Double?
     public var talkSeconds: Double?
+    /// How its media went through the relay, fixed for the call (absent in older results): a
+    /// share of it sent another way would show here, so no fallback passes unseen.
+    public var route: MediaPath?
 
     public init(
         client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double, startSeconds: Double? = nil,
@@ -91,6 +94,8 @@ public struct ClientFigures: Sendable, Codable {
     /// Allocate request to success, 401 round included.
     public var allocationLatency: Distribution
     public var allocationSuccessPercent: Double
+    /// The refreshes that kept them alive (absent in older results).
+    public var refreshes: RefreshFigures?
 
     /// Every allocation that succeeded is one sample of `allocationLatency`.
     public init(requested: Int, allocationLatency: Distribution, failures: [String: Int], failureExamples: [String: String]) {
@@ -107,10 +112,16 @@ public struct ClientFigures: Sendable, Codable {
     public mutating func merge(_ other: ClientFigures) {
         var latency = allocationLatency
         latency.merge(other.allocationLatency)
+        var refreshes = self.refreshes
+        if let theirs = other.refreshes {
+            refreshes = refreshes ?? RefreshFigures()
+            refreshes?.merge(theirs)
+        }
         self = ClientFigures(
             requested: requested + other.requested, allocationLatency: latency,
             failures: failures.merging(other.failures, uniquingKeysWith: +),
             failureExamples: failureExamples.merging(other.failureExamples) { first, _ in first })
+        self.refreshes = refreshes
     }
 }
 

@@ -47,6 +47,11 @@ public final class PacketLoopConnection: TURNRequests, @unchecked Sendable {
         _ = try? await loop.submit { self.closeOnLoop() }
     }
 
+    /// Each refresh the session made on its own, answered or failed, delivered on the loop.
+    public func onRefresh(_ body: @escaping @Sendable (TURNRefresh) -> Void) {
+        loop.execute { self.runner.onRefresh = body }
+    }
+
     // MARK: on the loop
 
     /// A datagram from the server that is not the loop's own media.

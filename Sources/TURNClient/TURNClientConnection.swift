@@ -248,6 +248,11 @@ public final class TURNClientConnection: TURNRequests, Sendable {
         channel.eventLoop.execute { self.handler.value.onData = body }
     }
 
+    /// Each refresh the session made on its own, answered or failed, delivered on the event loop.
+    public func onRefresh(_ body: @escaping @Sendable (TURNRefresh) -> Void) {
+        channel.eventLoop.execute { self.handler.value.onRefresh = body }
+    }
+
     /// Sends to a peer through the relay: ChannelData once a channel is bound, else a Send indication.
     public func send(_ payload: ByteBuffer, to peer: TransportAddress) {
         let padded = transport.isStream

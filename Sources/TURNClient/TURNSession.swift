@@ -18,6 +18,9 @@ public enum TURNSessionEvent: Sendable {
     case redirected(TransportAddress)
     case data(from: TransportAddress, payload: ByteBuffer)
     case failed(TURNRequest, TURNClientError)
+    /// A refresh the session made on its own schedule was answered or failed (after the
+    /// event above that says what became of the allocation, permission or channel).
+    case refreshDone(TURNRefresh)
 }
 
 /// The relayed transport addresses and what the server said of them.
@@ -78,16 +81,19 @@ public struct TURNSessionConfiguration: Sendable {
     public var lifetime: UInt32?
     public var relayFamily: RelayFamily
     public var software: String?
+    public var refreshIntervals: RefreshIntervals
 
     public init(
         credential: ClientCredential, reliable: Bool, lifetime: UInt32? = nil,
-        relayFamily: RelayFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil
+        relayFamily: RelayFamily = .ipv4, software: String? = "turnload", requestTimeout: Duration? = nil,
+        refreshIntervals: RefreshIntervals = .rfc8656
     ) {
         self.credential = credential
         self.schedule = RetransmissionSchedule(reliable: reliable, limit: requestTimeout)
         self.lifetime = lifetime
         self.relayFamily = relayFamily
         self.software = software
+        self.refreshIntervals = refreshIntervals
     }
 }
 
@@ -110,10 +116,6 @@ public struct TURNSession: Sendable {
     private var allocationTime: Duration = .zero
     private var nextChannel: UInt16 = ChannelNumber.rfc8656Range.lowerBound
     private var releasing = false
-
-    /// RFC 8656 §9: permissions last 300 s, channels 600 s; refresh with a margin.
-    static let permissionRefresh: Duration = .seconds(240)
-    static let channelRefresh: Duration = .seconds(540)
 
     public init(configuration: TURNSessionConfiguration) {
         self.configuration = configuration
@@ -142,6 +144,9 @@ public struct TURNSession: Sendable {
         /// A fresh REST credential was already tried after a 401.
         var credentialRenewed = false
         var authenticated: Bool
+        /// Sent by `advance` to keep something alive, and when it first was: reported once
+        /// answered (`refreshDone`).
+        var refresh: (kind: TURNRefresh.Kind, began: Duration)?
     }
 
     // MARK: requests
@@ -162,9 +167,14 @@ public struct TURNSession: Sendable {
     }
 
     public mutating func refresh(lifetime: UInt32, now: Duration) -> [TURNSessionOutput] {
+        refresh(lifetime: lifetime, now: now, scheduled: false)
+    }
+
+    private mutating func refresh(lifetime: UInt32, now: Duration, scheduled: Bool) -> [TURNSessionOutput] {
         guard allocation != nil else { return [.event(.failed(.refresh(lifetime: lifetime), .noAllocation))] }
         return startAuthenticated(
-            .refresh(lifetime: lifetime), STUNMessage(.refresh, .request, attributes: [.lifetime(lifetime)]), now: now)
+            .refresh(lifetime: lifetime), STUNMessage(.refresh, .request, attributes: [.lifetime(lifetime)]), now: now,
+            refresh: scheduled ? .allocation : nil)
     }
 
     /// Refresh with lifetime 0: the server frees the allocation.
@@ -174,16 +184,24 @@ public struct TURNSession: Sendable {
     }
 
     public mutating func createPermission(for peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
+        createPermission(for: peer, now: now, scheduled: false)
+    }
+
+    private mutating func createPermission(for peer: TransportAddress, now: Duration, scheduled: Bool) -> [TURNSessionOutput] {
         guard allocation != nil else { return [.event(.failed(.createPermission(peer.ip), .noAllocation))] }
         let id = TransactionID.random()
         let message = STUNMessage(
             .createPermission, .request, transactionID: id,
             attributes: [.xorAddress(.xorPeerAddress, peer, transactionID: id)])
-        return startAuthenticated(.createPermission(peer.ip), message, now: now)
+        return startAuthenticated(.createPermission(peer.ip), message, now: now, refresh: scheduled ? .permission : nil)
     }
 
     /// Binds the next free channel to `peer` (which also installs a permission for it).
     public mutating func bindChannel(to peer: TransportAddress, now: Duration) -> [TURNSessionOutput] {
+        bindChannel(to: peer, now: now, scheduled: false)
+    }
+
+    private mutating func bindChannel(to peer: TransportAddress, now: Duration, scheduled: Bool) -> [TURNSessionOutput] {
         let channel = channelsByPeer[peer] ?? ChannelNumber(rawValue: nextChannel)!
         guard allocation != nil else { return [.event(.failed(.channelBind(channel, peer), .noAllocation))] }
         if channelsByPeer[peer] == nil { nextChannel = nextChannel == 0x4FFF ? 0x4000 : nextChannel + 1 }
@@ -193,7 +211,7 @@ public struct TURNSession: Sendable {
             attributes: [
                 .channelNumber(channel), .xorAddress(.xorPeerAddress, peer, transactionID: id),
             ])
-        return startAuthenticated(.channelBind(channel, peer), message, now: now)
+        return startAuthenticated(.channelBind(channel, peer), message, now: now, refresh: scheduled ? .channel : nil)
     }
 
     /// The channel bound to a peer, once the server confirmed it.
@@ -236,9 +254,9 @@ public struct TURNSession: Sendable {
         guard let transaction = pending.removeValue(forKey: message.transactionID) else { return [] }
         switch message.type.messageClass {
         case .successResponse:
-            return succeeded(transaction, message, bytes: bytes, now: now)
+            return reportingRefresh(transaction, succeeded(transaction, message, bytes: bytes, now: now), now: now)
         case .errorResponse:
-            return rejected(transaction, message, bytes: bytes, now: now, unixTime: unixTime)
+            return reportingRefresh(transaction, rejected(transaction, message, bytes: bytes, now: now, unixTime: unixTime), now: now)
         case .request, .indication:
             pending[message.transactionID] = transaction
             return []
@@ -256,24 +274,25 @@ public struct TURNSession: Sendable {
             if elapsed >= schedule.timeout {
                 pending[id] = nil
                 let error = TURNClientError.timeout(sends: transaction.sends, seconds: Double(schedule.timeout.seconds))
-                outputs.append(.event(.failed(transaction.request, error)))
+                outputs += reportingRefresh(transaction, [.event(.failed(transaction.request, error))], now: now)
             } else if transaction.sends < offsets.count, elapsed >= offsets[transaction.sends] {
                 pending[id]!.sends += 1
                 outputs.append(.send(transaction.bytes))
             }
         }
         guard let allocation, !releasing else { return outputs }
+        let intervals = configuration.refreshIntervals
         if now - allocationTime >= Self.refreshMargin(lifetime: allocation.lifetime), !refreshPending {
             allocationTime = now
-            outputs += refresh(lifetime: configuration.lifetime ?? allocation.lifetime, now: now)
+            outputs += refresh(lifetime: configuration.lifetime ?? allocation.lifetime, now: now, scheduled: true)
         }
-        for (ip, confirmed) in permissionTimes where now - confirmed >= Self.permissionRefresh {
+        for (ip, confirmed) in permissionTimes where now - confirmed >= intervals.permission {
             permissionTimes[ip] = now
-            outputs += createPermission(for: TransportAddress(ip: ip, port: 0), now: now)
+            outputs += createPermission(for: TransportAddress(ip: ip, port: 0), now: now, scheduled: true)
         }
-        for (channel, confirmed) in channelTimes where now - confirmed >= Self.channelRefresh {
+        for (channel, confirmed) in channelTimes where now - confirmed >= intervals.channel {
             channelTimes[channel] = now
-            if let peer = channels[channel] { outputs += bindChannel(to: peer, now: now) }
+            if let peer = channels[channel] { outputs += bindChannel(to: peer, now: now, scheduled: true) }
         }
         return outputs
     }
@@ -287,8 +306,8 @@ public struct TURNSession: Sendable {
         }
         if let allocation, !releasing {
             deadlines.append(allocationTime + Self.refreshMargin(lifetime: allocation.lifetime))
-            deadlines += permissionTimes.values.map { $0 + Self.permissionRefresh }
-            deadlines += channelTimes.values.map { $0 + Self.channelRefresh }
+            deadlines += permissionTimes.values.map { $0 + configuration.refreshIntervals.permission }
+            deadlines += channelTimes.values.map { $0 + configuration.refreshIntervals.channel }
         }
         return deadlines.min()
     }
@@ -296,6 +315,45 @@ public struct TURNSession: Sendable {
     /// Refresh a minute before the lifetime ends, or at half of a short one.
     static func refreshMargin(lifetime: UInt32) -> Duration {
         .seconds(Int64(lifetime) > 120 ? Int64(lifetime) - 60 : Int64(lifetime) / 2)
+    }
+
+    /// A refresh of `advance`'s, once answered or given up on (not when it is sent again after a
+    /// 401 or 438): reported with its time, and when it failed tried again soon while the
+    /// lifetime it protects runs out, unless the allocation is gone (RFC 8656 §7.3: a 437 says
+    /// so). Other requests' outcomes pass through.
+    private mutating func reportingRefresh(
+        _ transaction: Transaction, _ outputs: [TURNSessionOutput], now: Duration
+    ) -> [TURNSessionOutput] {
+        guard let (kind, began) = transaction.refresh,
+            !outputs.contains(where: { if case .send = $0 { true } else { false } })
+        else { return outputs }
+        let error = outputs.lazy.compactMap { output -> TURNClientError? in
+            if case .event(.failed(_, let error)) = output { error } else { nil }
+        }.first
+        if let error { retry(transaction.request, after: error, now: now) }
+        let refresh = TURNRefresh(kind: kind, latency: now - began, error: error, credentialRenewed: transaction.credentialRenewed)
+        return outputs + [.event(.refreshDone(refresh))]
+    }
+
+    /// Brings a failed refresh's next try forward to `retryDelay` from now.
+    private mutating func retry(_ request: TURNRequest, after error: TURNClientError, now: Duration) {
+        if case .rejected(let code) = error, code.code == STUNErrorCode.allocationMismatch.code {
+            endAllocation()
+            return
+        }
+        guard let allocation else { return }
+        let intervals = configuration.refreshIntervals
+        switch request {
+        case .refresh:
+            let margin = Self.refreshMargin(lifetime: allocation.lifetime)
+            allocationTime = now - margin + RefreshIntervals.retryDelay(after: margin)
+        case .createPermission(let ip) where permissionTimes[ip] != nil:
+            permissionTimes[ip] = now - intervals.permission + RefreshIntervals.retryDelay(after: intervals.permission)
+        case .channelBind(let channel, _) where channelTimes[channel] != nil:
+            channelTimes[channel] = now - intervals.channel + RefreshIntervals.retryDelay(after: intervals.channel)
+        default:
+            break
+        }
     }
 
     // MARK: internals
@@ -335,11 +393,15 @@ public struct TURNSession: Sendable {
         pending.values.contains { if case .refresh = $0.request { true } else { false } }
     }
 
-    private mutating func startAuthenticated(_ request: TURNRequest, _ message: STUNMessage, now: Duration) -> [TURNSessionOutput] {
+    private mutating func startAuthenticated(
+        _ request: TURNRequest, _ message: STUNMessage, now: Duration, refresh: TURNRefresh.Kind? = nil
+    ) -> [TURNSessionOutput] {
         guard let authentication else { return [.event(.failed(request, .noAllocation))] }
         var message = message
         message.attributes += authenticationAttributes(authentication)
-        return start(request, message, authenticated: true, now: now)
+        let outputs = start(request, message, authenticated: true, now: now)
+        if let refresh { pending[message.transactionID]!.refresh = (refresh, now) }
+        return outputs
     }
 
     private mutating func start(
@@ -371,7 +433,9 @@ public struct TURNSession: Sendable {
         message.attributes += authenticationAttributes(authentication)
         let outputs = start(transaction.request, message, authenticated: true, now: now)
         pending[message.transactionID]!.staleRetried = staleRetried
-        pending[message.transactionID]!.credentialRenewed = credentialRenewed
+        // Kept across a 438 that follows: the refresh still renewed its credential on the way.
+        pending[message.transactionID]!.credentialRenewed = credentialRenewed || transaction.credentialRenewed
+        pending[message.transactionID]!.refresh = transaction.refresh
         return outputs
     }
 

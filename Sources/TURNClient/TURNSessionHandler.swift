@@ -25,6 +25,12 @@ final class TURNSessionHandler: ChannelInboundHandler {
         set { runner.onData = newValue }
     }
 
+    /// Called on the event loop with each refresh the session made on its own.
+    var onRefresh: ((TURNRefresh) -> Void)? {
+        get { runner.onRefresh }
+        set { runner.onRefresh = newValue }
+    }
+
     init(configuration: TURNSessionConfiguration) {
         runner = TURNSessionRunner(configuration: configuration)
     }

@@ -10,6 +10,8 @@ struct TURNSessionRunner {
     private var waiters: [(matches: (TURNSessionEvent) -> Bool, settle: (Result<TURNSessionEvent, Error>) -> Void)] = []
     /// Application data from peers (Data indications, ChannelData the driver did not take).
     var onData: ((TransportAddress, ByteBuffer) -> Void)?
+    /// The refreshes the session made on its own, for whoever counts them.
+    var onRefresh: ((TURNRefresh) -> Void)?
 
     /// What a call asks of the driver: datagrams or frames to send, in order, then waiters
     /// to settle.
@@ -62,6 +64,8 @@ struct TURNSessionRunner {
                 step.sends.append(bytes)
             case .event(.data(let peer, let payload)):
                 if let onData { step.settlements.append { onData(peer, payload) } }
+            case .event(.refreshDone(let refresh)):
+                if let onRefresh { step.settlements.append { onRefresh(refresh) } }
             case .event(let event):
                 if let index = waiters.firstIndex(where: { $0.matches(event) }) {
                     let waiter = waiters.remove(at: index)

@@ -281,7 +281,10 @@ public struct RelayCore: Sendable {
         now: Duration
     ) -> Response {
         guard var allocation = allocations[client] else { return error(request, .allocationMismatch, key: key) }
-        guard allocation.username == username else { return error(request, .wrongCredentials, key: key) }
+        // The allocation's user (RFC 8656 §7.3): a REST username renewed with a later expiry
+        // names the same user, as a long run's client renews its credential mid-allocation.
+        guard QuotaHolder(allocation.username, configuration: configuration) == QuotaHolder(username, configuration: configuration)
+        else { return error(request, .wrongCredentials, key: key) }
         let requested = (try? request.lifetime) ?? nil
         if requested == 0 {
             remove(client, allocation)

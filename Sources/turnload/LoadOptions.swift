@@ -77,6 +77,20 @@ struct LoadOptions: ParsableArguments {
 
     @Option(
         help: ArgumentHelp(
+            "How often each client refreshes its permission, for a server whose permission lifetime is shorter than "
+                + "RFC 8656's 300 s (coturn --permission-lifetime). (default: 240s)", valueName: "TIME"),
+        transform: OptionRange.time(.seconds(1)...(.seconds(3600))))
+    var permissionRefresh = DurationArgument(argument: "240s")!
+
+    @Option(
+        help: ArgumentHelp(
+            "How often each client refreshes its channel binding, for a server whose channel lifetime is shorter than "
+                + "RFC 8656's 600 s (coturn --channel-lifetime). (default: 540s)", valueName: "TIME"),
+        transform: OptionRange.time(.seconds(1)...(.seconds(3600))))
+    var channelRefresh = DurationArgument(argument: "540s")!
+
+    @Option(
+        help: ArgumentHelp(
             "Where the relay sees the harness's peer sockets (default: the local address routing to the target).",
             valueName: "IP"))
     var peerHost: String?
@@ -290,6 +304,7 @@ struct LoadOptions: ParsableArguments {
         configuration.media = mediaSettings
         configuration.jitterBuffer = jitterBuffer.duration
         configuration.drain = drain.duration
+        configuration.refreshIntervals = RefreshIntervals(permission: permissionRefresh.duration, channel: channelRefresh.duration)
         configuration.peerHost = peerHost.flatMap(IPAddress.init)
         configuration.relayFamily = relayFamily
         configuration.threads = threads

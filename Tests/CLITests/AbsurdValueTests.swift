@@ -14,6 +14,9 @@ struct AbsurdValueTests {
         ("run", "--duration", "3000000h", []),
         ("run", "--jitter-buffer", "3000000h", []),
         ("run", "--drain", "3000000h", []),
+        ("run", "--permission-refresh", "3000000h", []),
+        // A refresh every instant would flood the server.
+        ("saturate", "--channel-refresh", "0s", []),
         ("saturate", "--step-duration", "3000000h", []),
         ("run", "--bitrate", "999999999999999999999k", []),
         ("run", "--bitrate", "1k", []),

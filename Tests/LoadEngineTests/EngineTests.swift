@@ -3,14 +3,17 @@ import LoadEngine
 import Media
 import NIOPosix
 import RunModel
+import TURNClient
 import Testing
 
 /// Runs `clients` for `duration` against `target` on a thread of its own.
 func runLoad(
     _ target: LoadTarget, clients: Int, duration: Duration, drain: Duration = .seconds(1),
-    timeout: Duration = .seconds(10), during: @escaping @Sendable () async throws -> Void = {}
+    timeout: Duration = .seconds(10), refreshIntervals: RefreshIntervals = .rfc8656,
+    during: @escaping @Sendable () async throws -> Void = {}
 ) async throws -> LoadOutcome {
     var configuration = LoadConfiguration()
+    configuration.refreshIntervals = refreshIntervals
     configuration.clients = clients
     configuration.duration = duration
     configuration.drain = drain

@@ -56,6 +56,30 @@ struct ReportTests {
         #expect(RunReport.document(result).tone == .pass)
     }
 
+    /// A soak's refreshes are counted in the summary and the report; a lapse is said with the
+    /// endpoint-failed status it explains.
+    @Test func refreshesAndALapseAreReported() throws {
+        var result = try Fixtures.echoRun()
+        var refreshes = RefreshFigures()
+        refreshes.allocation = 8
+        refreshes.permission = 12
+        refreshes.channel = 6
+        refreshes.credentialRenewals = 3
+        refreshes.failures = ["timeout": 2]
+        refreshes.failureExamples = ["timeout": "permission refresh: no answer"]
+        refreshes.lapse = "the calls went silent about 8 s after the first channel was bound"
+        result.outcome.clients.refreshes = refreshes
+        result.outcome.status = .endpointFailed
+        let counted = "refreshes: 8 allocation, 12 permission, 6 channel, 3 credential renewals"
+        let summary = RunSummary.render(result, folder: "results/x")
+        for line in [counted, "2 refreshes failed: permission refresh: no answer", refreshes.lapse!] {
+            #expect(summary.contains(line), "\(summary)")
+        }
+        let markdown = RunReport.document(result).markdown
+        #expect(markdown.contains(counted), "\(markdown)")
+        #expect(markdown.contains("> - " + refreshes.lapse!), "\(markdown)")
+    }
+
     @Test func runReportProjectsTheCost() throws {
         let result = try Fixtures.echoRun()
         let cost = CostProjection(

@@ -119,6 +119,18 @@ struct RelayCoreTests {
             return
         }
 
+        // Past its expiry the allocation's refresh is refused with 401, and the same user's
+        // renewed username (a later expiry) refreshes it: a long run renews mid-allocation.
+        exchange.unixTime += 400
+        exchange.now = .seconds(400)
+        let events = exchange.run { $0.refresh(lifetime: 600, now: $1) }
+        guard case .refreshed(lifetime: 600)? = events.first else {
+            Issue.record("\(events)")
+            return
+        }
+        let usernames = exchange.sent.suffix(2).map { try? STUNMessage(datagram: $0).username }
+        #expect(usernames == ["1800000300:load", "1800000700:load"])
+
         // A username whose expiry has passed is refused, whatever its password.
         var late = Exchange(
             relay: Self.configuration,

@@ -229,6 +229,8 @@ private struct SessionDriver {
             precondition(session.channel(for: peer) == channel, "channel \(channel) bound but not kept for \(peer)")
         case .data(let from, _):
             precondition(Self.peers.contains(from), "data from \(from), never a peer")
+        case .refreshDone(let refresh):
+            precondition(refresh.latency >= .zero, "a \(refresh.kind) refresh answered before it was sent")
         case .bound, .redirected, .failed:
             break
         }
