@@ -23,9 +23,7 @@ struct ArrivalOptions: ParsableArguments {
         help: ArgumentHelp(
             "How long each call talks, with --arrivals or --erlangs: a mean (3m, exponential), fixed:90s, exponential:3m, "
                 + "or lognormal:3m:2m (mean and standard deviation). (default: 3m)", valueName: "TIME"),
-        transform: { text in
-            do { return try HoldTime(parsing: text) } catch { throw OptionRange.Refusal(description: "\(error)") }
-        })
+        transform: { try HoldTime(parsing: $0) })
     var holdTime: HoldTime?
 
     func validate() throws {

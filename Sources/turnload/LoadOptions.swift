@@ -192,9 +192,7 @@ struct LoadOptions: ParsableArguments {
         help: ArgumentHelp(
             "Several transports in one run against the --target's host, each call's drawn by its index from these "
                 + "weights: udp=70,tcp=20,tls=10 (dtls too); figures per transport and in total.", valueName: "MIX"),
-        transform: { text in
-            do { return try TransportMix(parsing: text) } catch { throw OptionRange.Refusal(description: "\(error)") }
-        })
+        transform: { try TransportMix(parsing: $0) })
     var mix: TransportMix?
 
     @Option(

@@ -39,6 +39,9 @@ struct Run: AsyncParsableCommand {
               turnload run --clients 300 --duration 30s
               turnload run --relay-impair loss=2%,delay=20ms --clients 200 --duration 20s
               turnload run --erlangs 300 --hold-time lognormal:2m:1m --duration 30m
+              turnload run --target turn:relay.example.com --secret-env TURN_SECRET --mix udp=70,tcp=20,tls=10
+              turnload run --target turn:relay.example.com --secret-env TURN_SECRET --duration 4h \\
+                  --permission-refresh 4m --channel-refresh 9m --checkpoint 5m
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
               turnload run --target "turns:relay.example.com:443?transport=tcp" --secret-env TURN_SECRET \\
                   --topology pair --clients 100 --ramp 20
