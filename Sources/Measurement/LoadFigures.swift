@@ -29,13 +29,15 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var harnessReasons: [String]
     /// A watched process's resident memory growth (`--watch-pid`), when one was watched.
     public var residentGrowthMegabytesPerHour: Double?
+    /// Jain's index over each call's delivered share of what it sent; absent in older results.
+    public var fairness: Double?
 
     public init(
         clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
         jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
         mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
         deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String],
-        residentGrowthMegabytesPerHour: Double? = nil
+        residentGrowthMegabytesPerHour: Double? = nil, fairness: Double? = nil
     ) {
         self.clients = clients
         self.allocated = allocated
@@ -53,6 +55,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         self.harnessSaturated = harnessSaturated
         self.harnessReasons = harnessReasons
         self.residentGrowthMegabytesPerHour = residentGrowthMegabytesPerHour
+        self.fairness = fairness
     }
 
     /// The value of `metric`, or nil when this run did not measure it (RTT without echo).
@@ -68,6 +71,7 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         case .mosP10: mos10thPercentile
         case .throughput: deliveredPacketsPerSecond
         case .rssGrowth: residentGrowthMegabytesPerHour
+        case .fairness: fairness
         }
     }
 }

@@ -12,12 +12,14 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case throughput
     /// A watched process's resident memory growth (`--watch-pid`): a leak under load.
     case rssGrowth = "rss-growth"
+    /// Jain's index over the calls' delivered shares: 1 when the relay served every call alike.
+    case fairness
 
     public var unit: Unit {
         switch self {
         case .loss, .playoutLoss, .allocationSuccess: .percent
         case .jitterP99, .delayP99, .rttP99: .milliseconds
-        case .mos, .mosP10: .score
+        case .mos, .mosP10, .fairness: .score
         case .throughput: .packetsPerSecond
         case .rssGrowth: .megabytesPerHour
         }
@@ -26,7 +28,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     /// Whether a larger value is the better one (success, MOS, throughput) or the worse one.
     public var higherIsBetter: Bool {
         switch self {
-        case .allocationSuccess, .mos, .mosP10, .throughput: true
+        case .allocationSuccess, .mos, .mosP10, .throughput, .fairness: true
         case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99, .rssGrowth: false
         }
     }
@@ -41,6 +43,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .mos, .mosP10: 0.05
         case .throughput: 1
         case .rssGrowth: 1
+        case .fairness: 0.01
         }
     }
 
@@ -56,6 +59,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .mosP10: "MOS 10th percentile"
         case .throughput: "delivered packets/s"
         case .rssGrowth: "watched process's memory growth"
+        case .fairness: "fairness between calls (Jain's index)"
         }
     }
 

@@ -26,7 +26,8 @@ extension LoadFigures {
             deliveredWireBitsPerSecond: directions.map(\.receivedWireBitsPerSecond).reduce(0, +),
             harnessSaturated: reasons.isEmpty == false,
             harnessReasons: reasons,
-            residentGrowthMegabytesPerHour: result.watched?.residentGrowthBytesPerHour.map { $0 / 1e6 }
+            residentGrowthMegabytesPerHour: result.watched?.residentGrowthBytesPerHour.map { $0 / 1e6 },
+            fairness: CallSpread(outcome.calls).fairness
         )
     }
 }

@@ -21,6 +21,7 @@ public enum RunReport {
         if let watched = result.watched {
             sections.append(WatchedProcessSection.section(watched, allocations: outcome.clients.allocated))
         }
+        if !outcome.calls.isEmpty { sections.append(FairnessSection.section(CallSpread(outcome.calls))) }
         if let transports = outcome.byTransport {
             sections.append(
                 ReportDocument.Section(

@@ -38,6 +38,7 @@ public enum RunSummary {
         lines.append(
             "  quality (E-model): MOS mean \(fixed(quality.meanMOS, 2)), worst \(fixed(quality.worstMOS, 2)); "
                 + "\(fixed(quality.callsAtOrAbove4Percent, 1))% of calls at 4.0 or better")
+        if let fairness = FairnessSection.summary(CallSpread(outcome.calls)) { lines.append("  " + fairness) }
         let health = outcome.healthSummary
         switch health.verdict {
         case .healthy:

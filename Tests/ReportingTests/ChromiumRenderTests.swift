@@ -28,7 +28,7 @@ struct ChromiumRenderTests {
         }
         try ReportWriter.writeComparison(try Comparison(runs, minutesPerMonth: 1_000_000), to: path("compare"))
 
-        for (page, charts) in [("run/report.html", 8), ("saturation/report.html", 7), ("compare/compare.html", 8)] {
+        for (page, charts) in [("run/report.html", 10), ("saturation/report.html", 7), ("compare/compare.html", 8)] {
             let dom = try await dumpDOM(page)
             // Only the body's own attributes: the script that sets them names them too.
             #expect(body(dom) == "<body data-rendered=\"ok\">", "\(page) did not render cleanly")

@@ -29,11 +29,11 @@ struct ReportTests {
         #expect(html.contains("<td class=\"fail\">✗</td>") && html.contains("<td class=\"pass\">✓</td>"))
         for title in [
             "Packets per second", "Loss per second, end to end", "One-way delay per second", "RTT per second", "Jitter per second",
-            "Active clients", "One-way delay distribution", "RTT distribution",
+            "Active clients", "One-way delay distribution", "RTT distribution", "MOS of each call", "Loss of each call",
         ] {
             #expect(html.contains("<title id=\"chart-") && html.contains(">\(title)</title>"), "missing plot \(title)")
         }
-        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 8)
+        #expect(html.components(separatedBy: "<svg class=\"chart\"").count - 1 == 10)
         // The run's 4 seconds drawn per second: every per-second plot has its line.
         #expect(html.components(separatedBy: "<path class=\"series\" d=\"M").count - 1 >= 10)
     }
