@@ -86,7 +86,7 @@ public final class LoadEngine: Sendable {
             await run.markRampDone()
         }
         var status = RunStatus.complete
-        var series: [SecondSample] = []
+        var seconds = 0
         // Calls that come and go have no full load to wait for: the run is theirs from the start.
         var fullLoadAt: Int64? = configuration.arrivals == nil ? nil : started
         /// The packet threads' CPU and the seconds measured when the ramp was done: the cost
@@ -105,17 +105,17 @@ public final class LoadEngine: Sendable {
                 try? await Task.sleep(for: .milliseconds(100))
             }
             if status == .interrupted { break }
-            let sample = await run.second(index: series.count + 1)
-            series.append(sample)
+            let sample = await run.second()
+            seconds += 1
             progress(sample)
             let rampDone = await run.rampDone
             if fullLoadAt == nil, rampDone {
                 fullLoadAt = monotonicNanoseconds()
-                atFullLoad = (await run.threadCPU(), series.count)
+                atFullLoad = (await run.threadCPU(), seconds)
             }
             // An endpoint that stops answering: five seconds of sending with nothing back.
             silentSeconds = sample.sent > 0 && sample.received == 0 ? silentSeconds + 1 : 0
-            let allGone = rampDone && configuration.arrivals == nil && live == nil && sample.activeClients == 0 && series.count > 2
+            let allGone = rampDone && configuration.arrivals == nil && live == nil && sample.activeClients == 0 && seconds > 2
             if silentSeconds >= 5 || allGone {
                 status = .endpointFailed
                 break
@@ -125,8 +125,7 @@ public final class LoadEngine: Sendable {
             if let checkpoint, monotonicNanoseconds() - lastCheckpoint >= checkpoint.interval.nanosecondsValue {
                 lastCheckpoint = monotonicNanoseconds()
                 var partial = await run.outcome(
-                    status: .inProgress, configuration: configuration, startedAt: started, sendingEndedAt: lastCheckpoint,
-                    series: series)
+                    status: .inProgress, configuration: configuration, startedAt: started, sendingEndedAt: lastCheckpoint)
                 partial.serverAddress = server.displayText
                 await checkpoint.write(partial)
             }
@@ -152,7 +151,8 @@ public final class LoadEngine: Sendable {
         }
         let cpu = await run.threadCPU() - cpuAtStart
         var outcome = await run.outcome(
-            status: status, configuration: configuration, startedAt: started, sendingEndedAt: sendingEnded, series: series)
+            status: status, configuration: configuration, startedAt: started, sendingEndedAt: sendingEnded)
+        let series = outcome.series
         // A load that no client could join measured nothing: the endpoint failed it (the
         // failures say why: 401, 508, no answer…).
         if outcome.status == .complete, outcome.clients.allocated == 0 { outcome.status = .endpointFailed }

@@ -32,7 +32,7 @@ actor RunState {
     /// The clients a live population has been grown to so far (`saturate --live`).
     private var grownTo: Int?
     /// Every second sampled so far, and where the window (`beginWindow`) starts among them.
-    private var recorded: [SecondSample] = []
+    private(set) var series: [SecondSample] = []
     private var windowSeries = 0
     /// Each call's totals when the window began, by client index.
     private var windowBaseline: [Int: SimulatedClient.Figures] = [:]
@@ -102,7 +102,8 @@ actor RunState {
 
     /// The second that just ended, from every thread; `lost` is the run's so far (see
     /// `ClientThread.lostSoFar`).
-    func second(index: Int) async -> SecondSample {
+    func second() async -> SecondSample {
+        let index = series.count + 1
         var tally = ThreadTally()
         var jitter = Distribution()
         var closed = 0
@@ -147,14 +148,13 @@ actor RunState {
         }
         lastSample = (cpu, now)
         sample.health = health
-        recorded.append(sample)
+        series.append(sample)
         return sample
     }
 
     /// The run's figures, once sending has stopped and the drain is over.
     func outcome(
-        status: RunStatus, configuration: LoadConfiguration, startedAt started: Int64, sendingEndedAt sendingEnded: Int64,
-        series: [SecondSample]
+        status: RunStatus, configuration: LoadConfiguration, startedAt started: Int64, sendingEndedAt sendingEnded: Int64
     ) async -> LoadOutcome {
         var tally = ThreadTally()
         var streams: [SimulatedClient.Figures] = []
@@ -178,7 +178,7 @@ actor RunState {
     /// tally from its next second, each call's totals as they stand.
     func beginWindow() async {
         windowBaseline = [:]
-        windowSeries = recorded.count
+        windowSeries = series.count
         for thread in threads {
             guard let figures = try? await thread.onThread({ thread.beginWindow() }) else { continue }
             for call in figures { windowBaseline[call.client] = call }
@@ -203,7 +203,7 @@ actor RunState {
                 return since
             }
         }
-        let series = Array(recorded[min(windowSeries, recorded.count)...])
+        let series = Array(series[min(windowSeries, series.count)...])
         // A window's refreshes are not told apart from the run's: the whole run (`live/`) has them.
         var outcome = outcome(
             status: status, tally: tally, refreshes: RefreshFigures(), streams: streams, configuration: configuration,
