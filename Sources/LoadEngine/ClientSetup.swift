@@ -20,9 +20,35 @@ struct ClientSetup: Sendable {
         let allocateNanoseconds: Int64
     }
 
-    /// Connects on `thread`'s loops: over plain UDP a socket its packet loop reads, else a
-    /// NIO channel on its event loop.
+    /// Connects on `thread`'s loops and allocates. A 437 is asked once more from another port:
+    /// the kernel may hand a new socket the port of a call that just hung up, whose allocation
+    /// the relay has not yet forgotten (coturn keeps it a moment after Refresh 0), and RFC 8656
+    /// §7.4 has the client try again from a different address. The mismatched socket stays
+    /// open until the new one has its port, so that it cannot get the same one back.
     func allocate(on thread: ClientThread) async throws(SetupFailure) -> Allocated {
+        let connection = try await connect(on: thread)
+        do {
+            return try await allocate(over: connection)
+        } catch let failure where failure.reason == "\(STUNErrorCode.allocationMismatch.code)" {
+            let another: LoadConnection
+            do { another = try await connect(on: thread) } catch {
+                await connection.close()
+                throw error
+            }
+            await connection.close()
+            do { return try await allocate(over: another) } catch {
+                await another.close()
+                throw error
+            }
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    /// Over plain UDP a socket the thread's packet loop reads, else a NIO channel on its event
+    /// loop.
+    private func connect(on thread: ClientThread) async throws(SetupFailure) -> LoadConnection {
         let configuration = TURNSessionConfiguration(
             credential: target.credential, reliable: target.uri.transport.isStream,
             relayFamily: relayFamily, requestTimeout: timeout, refreshIntervals: refreshIntervals)
@@ -46,24 +72,22 @@ struct ClientSetup: Sendable {
         }
         // Delivered on the thread's loop, where its figures live.
         connection.onRefresh { refresh in thread.record(refresh) }
+        return connection
+    }
+
+    /// Allocate, timed; the caller closes `connection` when this throws.
+    private func allocate(over connection: LoadConnection) async throws(SetupFailure) -> Allocated {
         let start = monotonicNanoseconds()
-        do {
-            let allocation = try await connection.requests.allocate()
-            if let peerFamily, allocation.relayed(for: peerFamily) == nil {
-                await connection.close()
-                let why = allocation.refusedFamily.map { " (\($0.error))" } ?? ""
-                throw SetupFailure(
-                    reason: "family",
-                    detail: "allocate: no \(peerFamily == .ipv6 ? "IPv6" : "IPv4") relayed "
-                        + "address\(why), the family of the peer sockets")
-            }
-            return Allocated(connection: connection, allocation: allocation, allocateNanoseconds: monotonicNanoseconds() - start)
-        } catch let failure as SetupFailure {
-            throw failure
-        } catch {
-            await connection.close()
-            throw SetupFailure(error, step: "allocate")
+        let allocation: TURNAllocation
+        do { allocation = try await connection.requests.allocate() } catch { throw SetupFailure(error, step: "allocate") }
+        if let peerFamily, allocation.relayed(for: peerFamily) == nil {
+            let why = allocation.refusedFamily.map { " (\($0.error))" } ?? ""
+            throw SetupFailure(
+                reason: "family",
+                detail: "allocate: no \(peerFamily == .ipv6 ? "IPv6" : "IPv4") relayed "
+                    + "address\(why), the family of the peer sockets")
         }
+        return Allocated(connection: connection, allocation: allocation, allocateNanoseconds: monotonicNanoseconds() - start)
     }
 }
 
