@@ -160,7 +160,6 @@ public final class LoadSession: Sendable {
         _ target: Target, configuration: LoadConfiguration, folder: String, live: LivePopulation? = nil
     ) async throws(WriteError) -> RunResult? {
         reporter.starting(target.name, library: library, configuration: configuration, live: live != nil)
-        let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
         let startedAt = Date()
         let watcher = settings.watchPid.map(ProcessWatcher.init)
         let scraper = settings.watchMetrics.flatMap(MetricsScraper.Endpoint.init).map {
@@ -185,7 +184,10 @@ public final class LoadSession: Sendable {
         do {
             if let mix = configuration.mix {
                 outcome = try await runMixed(mix, target: target.load, configuration: configuration, progress: progress)
+            } else if !configuration.groups.isEmpty {
+                outcome = try await runGroups(target: target.load, configuration: configuration, progress: progress)
             } else {
+                let engine = LoadEngine(target: target.load, configuration: configuration, library: library)
                 outcome = try await engine.run(
                     group: group, progress: progress, shouldStop: { [stop] in stop.received }, checkpoint: checkpoint, live: live)
             }
@@ -214,26 +216,85 @@ public final class LoadSession: Sendable {
         _ mix: TransportMix, target: LoadTarget, configuration: LoadConfiguration,
         progress: @escaping @Sendable (SecondSample) -> Void
     ) async throws -> LoadOutcome {
-        let gatherer = SecondGatherer(loads: mix.transports.count, emit: progress)
-        let parts = try await withThrowingTaskGroup(of: (LoadTarget, LoadOutcome).self) { tasks in
-            for transport in mix.transports {
-                let load = target.over(transport, securePort: settings.mixSecurePort)
-                tasks.addTask { [group, library, stop] in
+        let parts = mix.transports.map { transport in
+            Part(
+                name: "--mix \(transport.rawValue)", target: target.over(transport, securePort: settings.mixSecurePort),
+                configuration: configuration, library: library)
+        }
+        return try await run(parts, frameInterval: configuration.media.frameInterval, progress: progress) { part, outcome in
+            PartOutcome(transport: part.target.uri.transport.rawValue, uri: "\(part.target.uri)", outcome: outcome)
+        } keep: {
+            $0.byTransport = $1
+        }
+    }
+
+    /// A load of each group (`--group`) at once, each with its media on its clients.
+    private func runGroups(
+        target: LoadTarget, configuration: LoadConfiguration, progress: @escaping @Sendable (SecondSample) -> Void
+    ) async throws -> LoadOutcome {
+        var libraries = [settings.media: library]
+        let parts = try configuration.groupLoads.map { group in
+            let media = group.configuration.media
+            if libraries[media] == nil {
+                do { libraries[media] = try OpusPacketLibrary.encode(media, seed: settings.seed) } catch {
+                    throw LoadError("--group \(group.name): \(error)")
+                }
+            }
+            return Part(
+                name: "--group \(group.name)",
+                target: group.transport.map { target.over($0, securePort: settings.mixSecurePort) } ?? target,
+                configuration: group.configuration, library: libraries[media]!, group: group.name)
+        }
+        return try await run(parts, frameInterval: configuration.media.frameInterval, progress: progress) { part, outcome in
+            var kept = PartOutcome(transport: part.target.uri.transport.rawValue, uri: "\(part.target.uri)", outcome: outcome)
+            kept.group = part.group
+            kept.media = part.configuration.media
+            kept.packetsPerFrame = part.configuration.packetsPerFrame > 1 ? part.configuration.packetsPerFrame : nil
+            return kept
+        } keep: {
+            $0.byGroup = $1
+        }
+    }
+
+    /// One of several loads of a run, run together: a transport of a mix or a group.
+    private struct Part: Sendable {
+        let name: String
+        let target: LoadTarget
+        let configuration: LoadConfiguration
+        let library: OpusPacketLibrary
+        var group: String?
+    }
+
+    /// Runs `parts` together, their seconds summed for the progress line: their outcomes
+    /// merged, and each kept on its own with its calls' fairness.
+    private func run(
+        _ parts: [Part], frameInterval: Duration, progress: @escaping @Sendable (SecondSample) -> Void,
+        describe: (Part, LoadOutcome) -> PartOutcome, keep: (inout LoadOutcome, [PartOutcome]) -> Void
+    ) async throws -> LoadOutcome {
+        let gatherer = SecondGatherer(loads: parts.count, emit: progress)
+        let outcomes = try await withThrowingTaskGroup(of: (Int, LoadOutcome).self) { tasks in
+            for (index, part) in parts.enumerated() {
+                tasks.addTask { [group, stop] in
                     do {
-                        let engine = LoadEngine(target: load, configuration: configuration, library: library)
-                        return (load, try await engine.run(group: group, progress: gatherer.add, shouldStop: { stop.received }))
+                        let engine = LoadEngine(target: part.target, configuration: part.configuration, library: part.library)
+                        return (index, try await engine.run(group: group, progress: gatherer.add, shouldStop: { stop.received }))
                     } catch {
-                        throw LoadError("--mix \(transport.rawValue): \(error)")
+                        throw LoadError("\(part.name): \(error)")
                     }
                 }
             }
-            var parts: [(LoadTarget, LoadOutcome)] = []
-            for try await part in tasks { parts.append(part) }
-            return parts.sorted { mix.transports.firstIndex(of: $0.0.uri.transport)! < mix.transports.firstIndex(of: $1.0.uri.transport)! }
+            var outcomes: [(Int, LoadOutcome)] = []
+            for try await outcome in tasks { outcomes.append(outcome) }
+            return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var merged = try LoadOutcome.merged(
-            parts.map { ($0.1, 0) }, frameInterval: configuration.media.frameInterval.nanosecondsValue)
-        merged.byTransport = parts.map { TransportOutcome(transport: $0.0.uri.transport.rawValue, uri: "\($0.0.uri)", outcome: $0.1) }
+        var merged = try LoadOutcome.merged(outcomes.map { ($0, 0) }, frameInterval: frameInterval.nanosecondsValue)
+        keep(
+            &merged,
+            zip(parts, outcomes).map { part, outcome in
+                var kept = describe(part, outcome)
+                kept.fairness = CallSpread(outcome.calls).fairness
+                return kept
+            })
         return merged
     }
 

@@ -60,9 +60,11 @@ public final class ProgressReporter: @unchecked Sendable {
                 "\(DecimalText.short(arrivals.rate)) calls/s\(inAll), holding time \(arrivals.holdTime) "
                 + "(\(DecimalText.short(arrivals.offeredErlangs)) Erlangs), for \(configuration.duration)"
         } else {
+            let groups = configuration.groupLoads.map { "\($0.name) \($0.configuration.clientRange?.count ?? 0)" }
             load =
-                configuration.shard == .whole
-                ? "\(share) clients" : "shard \(configuration.shard), \(share) of \(configuration.clients) clients"
+                (configuration.shard == .whole
+                    ? "\(share) clients" : "shard \(configuration.shard), \(share) of \(configuration.clients) clients")
+                + (configuration.groups.isEmpty ? "" : " (\(groups.joined(separator: ", ")))")
             shape = "ramp \(configuration.rampPerSecond)/s\(inAll), then \(configuration.duration) at full load"
         }
         printError(

@@ -57,6 +57,12 @@ public struct LoadConfiguration: Sendable {
     /// Several transports against one endpoint: a run of each, together, takes the calls
     /// the mix gives its transport.
     public var mix: TransportMix?
+    /// Shares of the clients with media of their own (`--group`): a load of each, together.
+    public var groups: [CallGroup] = []
+    /// The clients this load takes of the run's, when it is one group's.
+    public var clientRange: Range<Int>?
+    /// RTP packets each client sends every frame interval, back to back (`burst=` of a group).
+    public var packetsPerFrame = 1
 
     public init() {}
 
@@ -66,10 +72,11 @@ public struct LoadConfiguration: Sendable {
     /// The global indices of the clients this process runs.
     public var localClients: Range<Int> { shard.clients(of: clients, inGroupsOf: callSize) }
 
-    /// Whether the call whose first client is `first` goes over `transport`: always without a
-    /// mix (the run's one transport).
+    /// Whether the call whose first client is `first` is this load's and goes over `transport`:
+    /// always without a mix (the run's one transport) and without groups.
     func carries(_ first: Int, over transport: TURNTransport) -> Bool {
-        mix.map { $0.transport(ofCall: first / callSize, seed: seed) == transport } ?? true
+        (clientRange?.contains(first) ?? true)
+            && (mix.map { $0.transport(ofCall: first / callSize, seed: seed) == transport } ?? true)
     }
 
     /// This process's clients over `transport`.

@@ -353,7 +353,8 @@ public final class LoadEngine: Sendable {
             let simulated = SimulatedClient(
                 index: index, connection: client.connection, route: route,
                 phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
-                library: library, jitterBuffer: configuration.jitterBuffer.nanosecondsValue, thread: thread)
+                library: library, packetsPerFrame: configuration.packetsPerFrame,
+                jitterBuffer: configuration.jitterBuffer.nanosecondsValue, thread: thread)
             clients.append(simulated)
         }
         if clients.count == 2 {

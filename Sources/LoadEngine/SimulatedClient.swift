@@ -25,6 +25,8 @@ final class SimulatedClient: @unchecked Sendable {
     /// Streams pad ChannelData to 4 bytes; datagrams (UDP, DTLS) do not.
     private let padded: Bool
     private let library: OpusPacketLibrary
+    /// Packets each frame interval: more than one for a video-like group (`burst=`).
+    private let packetsPerFrame: Int
     /// The thread owns its clients and outlives them: no reference counting per packet.
     private unowned(unsafe) let thread: ClientThread
     /// Where media leaves over TCP, TLS and DTLS, while the tap is in the connection's pipeline.
@@ -61,7 +63,7 @@ final class SimulatedClient: @unchecked Sendable {
 
     init(
         index: Int, connection: LoadConnection, route: MediaRoute, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
-        jitterBuffer: Int64, thread: ClientThread
+        packetsPerFrame: Int = 1, jitterBuffer: Int64, thread: ClientThread
     ) {
         self.index = index
         self.connection = connection
@@ -71,6 +73,7 @@ final class SimulatedClient: @unchecked Sendable {
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
         self.library = library
+        self.packetsPerFrame = packetsPerFrame
         self.thread = thread
         padded = if case .nio(let nio) = connection { nio.transport.isStream } else { false }
         outgoing = ByteBufferAllocator().buffer(capacity: 1500)
@@ -84,10 +87,20 @@ final class SimulatedClient: @unchecked Sendable {
         if case .nio(let connection) = connection { try await connection.insertBeforeSession { FrameMediaTap(self) } }
     }
 
-    /// Sends the next frame of the call, unless it is DTX silence. The buffer is reused: the
-    /// datagram is written before the send returns, so it is unique again next time.
+    /// Sends the next frame of the call, unless it is DTX silence: one packet, or a burst of
+    /// them with the frame's timestamp.
     func sendNextFrame(now: Int64) {
         guard socket != nil || tap != nil, let packet = rtp.next(in: library) else { return }
+        send(packet, now: now)
+        for _ in 1..<packetsPerFrame {
+            if let more = rtp.continueFrame(in: library) { send(more, now: now) }
+        }
+    }
+
+    /// The buffer is reused: the datagram is written before the send returns, so it is unique
+    /// again next time.
+    @inline(__always)
+    private func send(_ packet: OutgoingPacket, now: Int64) {
         outgoing.clear()
         let payloadLength = library.withPayload(packet.index) { payload in
             switch route {

@@ -69,6 +69,20 @@ public struct RTPStreamState: Sendable, Hashable {
         sequenceNumber &+= 1
         return OutgoingPacket(header: header, index: index)
     }
+
+    /// Another packet of the frame `next` just gave, as a video frame leaves in several: the
+    /// same timestamp, the next sequence number, the next library packet as its payload (nil
+    /// when that is DTX silence).
+    public mutating func continueFrame(in library: OpusPacketLibrary) -> OutgoingPacket? {
+        let index = libraryIndex < library.count ? libraryIndex : libraryIndex % library.count
+        libraryIndex = index + 1
+        if library.isSilent(index) { return nil }
+        let header = RTPHeader(
+            marker: false, payloadType: payloadType, sequenceNumber: sequenceNumber,
+            timestamp: timestamp &- library.settings.samplesPerFrame, ssrc: ssrc)
+        sequenceNumber &+= 1
+        return OutgoingPacket(header: header, index: index)
+    }
 }
 
 /// An RTP packet ready to write: its header, and the library packet that is its payload

@@ -22,10 +22,8 @@ public enum RunReport {
             sections.append(WatchedProcessSection.section(watched, allocations: outcome.clients.allocated))
         }
         if !outcome.calls.isEmpty { sections.append(FairnessSection.section(CallSpread(outcome.calls))) }
-        if let transports = outcome.byTransport {
-            sections.append(
-                ReportDocument.Section(
-                    "By transport", [.table(TransportsSection.table(transports, sendingSeconds: outcome.sendingSeconds))]))
+        for parts in [outcome.byTransport, outcome.byGroup].compactMap({ $0 }) {
+            sections.append(PartsSection.section(parts, sendingSeconds: outcome.sendingSeconds))
         }
         if let arrivals = outcome.arrivals { sections.append(ArrivalsSection.section(arrivals, series: outcome.series)) }
         if let scraped = result.scraped { sections.append(ScrapedMetricsSection.section(scraped)) }

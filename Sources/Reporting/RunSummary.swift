@@ -21,7 +21,9 @@ public enum RunSummary {
         }
         for unanswered in outcome.unansweredAddresses ?? [] { lines.append("  · did not answer: \(unanswered)") }
         if let arrivals = outcome.arrivals { lines.append("  " + ArrivalsSection.summary(arrivals)) }
-        if let transports = outcome.byTransport { lines += TransportsSection.lines(transports, sendingSeconds: outcome.sendingSeconds) }
+        for parts in [outcome.byTransport, outcome.byGroup].compactMap({ $0 }) {
+            lines += PartsSection.lines(parts, sendingSeconds: outcome.sendingSeconds)
+        }
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }

@@ -29,7 +29,9 @@ public struct LoadOutcome: Sendable, Codable {
     /// Calls that came and went, when they did (`--arrivals`).
     public var arrivals: ArrivalFigures?
     /// Each transport's share of a mixed run (`--mix`); the rest of the outcome is their total.
-    public var byTransport: [TransportOutcome]?
+    public var byTransport: [PartOutcome]?
+    /// Each group's share of a run of groups (`--group`); the rest of the outcome is their total.
+    public var byGroup: [PartOutcome]?
 
     public init(
         status: RunStatus, endpointSoftware: String?, clients: ClientFigures, sendingSeconds: Double,

@@ -196,6 +196,16 @@ struct LoadOptions: ParsableArguments {
     var mix: TransportMix?
 
     @Option(
+        name: .customLong("group"),
+        help: ArgumentHelp(
+            "A share of the clients with media of their own, beside the others: video:4:bitrate=510k,frame=10,burst=10 "
+                + "(burst: packets a frame, back to back); transport= too with a --target. Repeat for several groups; the "
+                + "clients no group takes are 'others'. Figures per group and in total.",
+            valueName: "NAME:CLIENTS[:SETTINGS]"),
+        transform: { try CallGroup(argument: $0) })
+    var groups: [CallGroup] = []
+
+    @Option(
         help: ArgumentHelp(
             "With --mix and a turn: target, the endpoint's TLS and DTLS port. (default: 5349)", valueName: "PORT"),
         transform: OptionRange.count(1...65535))
@@ -236,6 +246,7 @@ struct LoadOptions: ParsableArguments {
         if mix != nil, targets.count != 1 || credentials.iceServers != nil {
             throw ValidationError("--mix loads one endpoint over several transports: give it one --target (turn: or turns:)")
         }
+        try validateGroups()
         if let peerHost, IPAddress(peerHost) == nil { throw ValidationError("--peer-host must be an IP address, not \(peerHost)") }
         if let shard {
             if inProcessRelay { throw ValidationError("--shard splits a load on one endpoint among machines: give it --target") }
@@ -253,6 +264,28 @@ struct LoadOptions: ParsableArguments {
             if targets.count > 1 { throw ValidationError("--start-at starts one load together with its shards: give one --target") }
         }
     }
+
+    private func validateGroups() throws {
+        guard !groups.isEmpty else { return }
+        if let twice = groups.first(where: { group in groups.filter { $0.name == group.name }.count > 1 }) {
+            throw ValidationError("--group \(twice.name) is given twice: give each group a name of its own")
+        }
+        if topology == .pair, let odd = groups.first(where: { $0.clients % 2 == 1 }) {
+            throw ValidationError("--group \(odd.name): --topology pair needs an even number of clients in each group")
+        }
+        if mix != nil { throw ValidationError("--group and --mix both split the clients: give a group its transport= instead") }
+        if let group = groups.first(where: { $0.transport != nil }), targets.count != 1 || credentials.iceServers != nil {
+            throw ValidationError(
+                "--group \(group.name): transport= loads one endpoint over several transports: give it one --target "
+                    + "(the in-process relay listens on UDP alone)")
+        }
+        for group in groups {
+            do { _ = try group.media(over: mediaSettings).validated() } catch { throw ValidationError("--group \(group.name): \(error)") }
+        }
+    }
+
+    /// The clients the groups take, all of them together.
+    var groupedClients: Int { groups.reduce(0) { $0 + $1.clients } }
 
     /// No target given: turnload's own relay.
     var inProcessRelay: Bool { targets.isEmpty && credentials.iceServers == nil }
@@ -288,7 +321,7 @@ struct LoadOptions: ParsableArguments {
         settings.watchMetrics = watchMetrics
         settings.watchSeries = watchSeries
         settings.metrics = metrics.flatMap(TransportAddress.init)
-        settings.checkpoint = checkpoint.duration > .zero && mix == nil ? checkpoint.duration : nil
+        settings.checkpoint = checkpoint.duration > .zero && mix == nil && groups.isEmpty ? checkpoint.duration : nil
         settings.mixSecurePort = mixTlsPort
         return settings
     }
@@ -310,6 +343,7 @@ struct LoadOptions: ParsableArguments {
         configuration.seed = seed
         configuration.shard = shard ?? .whole
         configuration.mix = mix
+        configuration.groups = groups
         return configuration
     }
 }

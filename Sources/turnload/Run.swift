@@ -71,6 +71,13 @@ struct Run: AsyncParsableCommand {
 
     func validate() throws {
         if load.mix != nil, arrivals.plan != nil { throw ValidationError("--mix runs a held population: not with --arrivals or --erlangs") }
+        if load.groupedClients > load.clients {
+            throw ValidationError(
+                "--group takes \(load.groupedClients) clients of --clients \(load.clients): give --clients at least the groups' sum")
+        }
+        if !load.groups.isEmpty, arrivals.plan != nil {
+            throw ValidationError("--group runs a held population: not with --arrivals or --erlangs")
+        }
         if load.startAt != nil, rounds > 1 { throw ValidationError("--start-at starts one load together with its shards, not --repeat") }
     }
 

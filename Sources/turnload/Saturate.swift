@@ -99,6 +99,11 @@ struct Saturate: AsyncParsableCommand {
     func validate() throws {
         guard start <= maxClients else { throw ValidationError("--start must be at most --max-clients") }
         if live, load.mix != nil { throw ValidationError("--live grows one population of one transport: not with --mix") }
+        if live, !load.groups.isEmpty { throw ValidationError("--live grows one population of one kind: not with --group") }
+        if !load.groups.isEmpty, load.groupedClients >= start {
+            throw ValidationError(
+                "--group takes \(load.groupedClients) clients, and each step's others grow beside them: give --start above that")
+        }
         // Each shard would judge only its share of a step: a cliff is a whole endpoint's.
         if load.shard != nil || load.startAt != nil {
             throw ValidationError("--shard and --start-at split a run over machines; saturate runs on one (use --threads for more cores)")

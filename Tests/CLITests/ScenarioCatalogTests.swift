@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoadEngine
 import Measurement
 import Scenario
 import TestSupport
@@ -77,6 +78,12 @@ struct ScenarioCatalogTests {
         let run = try parse(["run", "--scenario", path("credential-rotation")])
         #expect(run.load.credentials.credentialTTL == 300 && run.load.credentials.secrets.secretEnv == "TURN_SECRET")
         #expect(run.load.duration.description == "30m" && run.load.clients == 200 && run.load.ramp == 10)
+    }
+
+    @Test func noisyNeighboursGroupsTenHeavyCalls() throws {
+        let run = try parse(["run", "--scenario", path("noisy-neighbours")])
+        #expect(run.load.groups == [CallGroup(name: "video", clients: 10, bitrate: 510_000, packetsPerFrame: 20)])
+        #expect(run.load.clients == 200 && run.gate.thresholds.contains { $0.metric == .fairness })
     }
 
     @Test func theCommandLineOverridesTheScenario() throws {

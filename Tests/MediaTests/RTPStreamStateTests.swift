@@ -15,6 +15,22 @@ struct RTPStreamStateTests {
         #expect(headers.allSatisfy { $0.ssrc == 0xDEAD_BEEF && $0.payloadType == 111 && $0.csrcs.isEmpty })
     }
 
+    /// A video-like burst: the frame's further packets keep its timestamp and take the next
+    /// sequence numbers and library packets; the next frame steps on as usual.
+    @Test func aBurstSharesItsFramesTimestamp() throws {
+        let library = TestLibraries.constantBitrate
+        var stream = RTPStreamState(ssrc: 7, firstSequence: 65_535, firstTimestamp: 1_000, libraryOffset: 0)
+        let next = stream.next(in: library)
+        let first = try #require(next)
+        let rest = (0..<3).compactMap { _ in stream.continueFrame(in: library) }
+        let after = stream.next(in: library)
+        let following = try #require(after)
+        #expect(([first] + rest).map(\.header.sequenceNumber) == [65_535, 0, 1, 2])
+        #expect(([first] + rest).allSatisfy { $0.header.timestamp == 1_000 } && rest.allSatisfy { !$0.header.marker })
+        #expect(([first] + rest + [following]).map(\.index) == [0, 1, 2, 3, 4])
+        #expect(following.header.sequenceNumber == 3 && following.header.timestamp == 1_000 + library.settings.samplesPerFrame)
+    }
+
     /// Twice round the library from an arbitrary offset: one packet a frame, timestamps one frame
     /// apart, markers exactly where the library starts a talk spurt.
     @Test(arguments: [TestLibraries.voice, TestLibraries.constantBitrate])

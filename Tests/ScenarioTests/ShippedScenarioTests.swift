@@ -11,7 +11,9 @@ struct ShippedScenarioTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("scenarios")
 
-    @Test(arguments: ["quick-probe", "ci-gate", "quarterly-saturation", "fallback-paths", "credential-rotation"])
+    @Test(arguments: [
+        "quick-probe", "ci-gate", "quarterly-saturation", "fallback-paths", "credential-rotation", "noisy-neighbours",
+    ])
     func loads(_ name: String) throws {
         let scenario = try Scenario.load(path: Self.folder.appendingPathComponent("\(name).yaml").path)
         #expect(scenario.name != nil && scenario.description != nil && scenario.command != nil)
@@ -22,7 +24,7 @@ struct ShippedScenarioTests {
         #expect(
             Set(files) == [
                 "quick-probe.yaml", "ci-gate.yaml", "quarterly-saturation.yaml", "fallback-paths.yaml",
-                "credential-rotation.yaml",
+                "credential-rotation.yaml", "noisy-neighbours.yaml",
             ])
     }
 
