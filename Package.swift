@@ -190,7 +190,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "turnload", "LoadEngine", "Scenario", "Reporting", "Measurement", "TestSupport",
+                "turnload", "LoadEngine", "RunModel", "Scenario", "Reporting", "Measurement", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

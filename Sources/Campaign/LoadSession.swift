@@ -6,6 +6,7 @@ import NIOCore
 import NIOPosix
 import Reporting
 import RunModel
+import TURNClient
 import TURNProtocol
 import TURNRelay
 
@@ -176,11 +177,17 @@ public final class LoadSession: Sendable {
                 }
             }
         }
+        let abuse: AbuseSender?
+        do { abuse = try await startAbuse(configuration.abuse, at: target.load.uri, seed: configuration.seed) } catch {
+            printError("\(target.name): --abuse: \(error)")
+            return nil
+        }
         let progress: @Sendable (SecondSample) -> Void = { [reporter, harnessMetrics] in
+            abuse?.second($0.second)
             reporter.second($0)
             harnessMetrics.update($0)
         }
-        let outcome: LoadOutcome
+        var outcome: LoadOutcome
         do {
             if let mix = configuration.mix {
                 outcome = try await runMixed(mix, target: target.load, configuration: configuration, progress: progress)
@@ -194,8 +201,12 @@ public final class LoadSession: Sendable {
         } catch {
             _ = await watcher?.finish()
             _ = await scraper?.finish()
+            _ = await abuse?.finish()
             printError("\(target.name): \(error)")
             return nil
+        }
+        if let abuse, let plan = configuration.abuse {
+            outcome.abuse = AbuseFigures(plan: plan, kinds: await abuse.finish(), series: outcome.series)
         }
         var result = await assemble(outcome)
         result.watched = await watcher?.finish()
@@ -208,6 +219,13 @@ public final class LoadSession: Sendable {
         }
         reporter.finished(result, folder: folder)
         return result
+    }
+
+    /// The abuse's sockets, aimed at the endpoint's first address; none without a plan.
+    private func startAbuse(_ plan: AbusePlan?, at uri: TURNURI, seed: UInt64) async throws -> AbuseSender? {
+        guard let plan else { return nil }
+        let servers = try await ServerAddresses.resolve(uri, timeout: .seconds(5))
+        return try AbuseSender(plan, server: servers[0], seed: seed)
     }
 
     /// A load of each transport of `mix` at once against `target`'s host, each taking the calls

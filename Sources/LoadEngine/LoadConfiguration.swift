@@ -61,6 +61,8 @@ public struct LoadConfiguration: Sendable {
     public var groups: [CallGroup] = []
     /// The clients this load takes of the run's, when it is one group's.
     public var clientRange: Range<Int>?
+    /// Hostile traffic beside the calls, in alternate windows (`--abuse`).
+    public var abuse: AbusePlan?
     /// RTP packets each client sends every frame interval, back to back (`burst=` of a group).
     public var packetsPerFrame = 1
 

@@ -43,6 +43,20 @@ public struct UDPSocket: Sendable, Hashable {
         return socket
     }
 
+    /// Bound to `local` (by default any address of the server's family, a port the kernel
+    /// picks) and connected to `server`: ICMP port unreachable reaches it as ECONNREFUSED, and
+    /// only the server's datagrams do.
+    public static func connected(to server: SocketAddress, from local: SocketAddress? = nil) throws(SocketError) -> UDPSocket {
+        let wildcard = try! SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
+        let socket = try UDPSocket.bound(to: local ?? wildcard)
+        guard server.withSockAddr({ connect(socket.descriptor, $0, socklen_t($1)) }) == 0 else {
+            let error = SocketError(errno: errno, operation: "connect \(server)")
+            socket.close()
+            throw error
+        }
+        return socket
+    }
+
     public init(descriptor: CInt) {
         self.descriptor = descriptor
     }

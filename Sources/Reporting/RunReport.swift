@@ -26,6 +26,7 @@ public enum RunReport {
             sections.append(PartsSection.section(parts, sendingSeconds: outcome.sendingSeconds))
         }
         if let arrivals = outcome.arrivals { sections.append(ArrivalsSection.section(arrivals, series: outcome.series)) }
+        if let abuse = outcome.abuse { sections.append(AbuseSection.section(abuse)) }
         if let scraped = result.scraped { sections.append(ScrapedMetricsSection.section(scraped)) }
         if let cost { sections.append(CostSection.section(cost)) }
         let charted = [ChartedRun(name: result.target, color: 0, results: [result])]

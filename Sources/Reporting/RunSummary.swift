@@ -24,6 +24,7 @@ public enum RunSummary {
         for parts in [outcome.byTransport, outcome.byGroup].compactMap({ $0 }) {
             lines += PartsSection.lines(parts, sendingSeconds: outcome.sendingSeconds)
         }
+        lines += (outcome.abuse.map(AbuseSection.lines) ?? []).map { "  " + $0 }
         for (reason, count) in clients.failures.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(count) failed: \(clients.failureExamples[reason] ?? reason)")
         }

@@ -28,6 +28,8 @@ public struct LoadOutcome: Sendable, Codable {
     public var unansweredAddresses: [String]?
     /// Calls that came and went, when they did (`--arrivals`).
     public var arrivals: ArrivalFigures?
+    /// The abuse sent beside the calls, and their figures with and without it (`--abuse`).
+    public var abuse: AbuseFigures?
     /// Each transport's share of a mixed run (`--mix`); the rest of the outcome is their total.
     public var byTransport: [PartOutcome]?
     /// Each group's share of a run of groups (`--group`); the rest of the outcome is their total.

@@ -26,15 +26,7 @@ public final class PacketLoopConnection: TURNRequests, @unchecked Sendable {
     /// A socket connected to `server` (so that ICMP port unreachable reaches it as ECONNREFUSED,
     /// and only the server's datagrams do), not yet watched: the loop's handler watches it.
     public init(to server: SocketAddress, configuration: TURNSessionConfiguration, on loop: PacketLoop) throws(SocketError) {
-        let wildcard = try! SocketAddress(ipAddress: server.protocol == .inet6 ? "::" : "0.0.0.0", port: 0)
-        let socket = try UDPSocket.bound(to: wildcard)
-        let connected = server.withSockAddr { connect(socket.descriptor, $0, socklen_t($1)) }
-        guard connected == 0 else {
-            let error = SocketError(errno: errno, operation: "connect \(server)")
-            socket.close()
-            throw error
-        }
-        self.socket = socket
+        socket = try UDPSocket.connected(to: server)
         self.server = server
         self.loop = loop
         runner = TURNSessionRunner(configuration: configuration)

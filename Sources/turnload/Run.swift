@@ -5,6 +5,7 @@ import LoadEngine
 import Media
 import NIOPosix
 import Reporting
+import RunModel
 import TURNClient
 import TURNProtocol
 import TURNRelay
@@ -40,6 +41,7 @@ struct Run: AsyncParsableCommand {
               turnload run --relay-impair loss=2%,delay=20ms --clients 200 --duration 20s
               turnload run --erlangs 300 --hold-time lognormal:2m:1m --duration 30m
               turnload run --target turn:relay.example.com --secret-env TURN_SECRET --mix udp=70,tcp=20,tls=10
+              turnload run --clients 200 --duration 20s --abuse invalid=500,wrong-password=200 --abuse-window 2s
               turnload run --target turn:relay.example.com --secret-env TURN_SECRET --duration 4h \\
                   --permission-refresh 4m --channel-refresh 9m --checkpoint 5m
               turnload run --target turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --clients 500
@@ -61,6 +63,21 @@ struct Run: AsyncParsableCommand {
     var gateResult = false
 
     @Option(
+        help: ArgumentHelp(
+            "Hostile traffic beside the calls, from sockets of its own, in alternate --abuse-window windows (quiet first): "
+                + "invalid, unauthenticated (Allocates), wrong-password (a 401 flood), unbound-channel (ChannelData) and "
+                + "binding, each at RATE datagrams a second: invalid=200,wrong-password=50. The result has the calls' "
+                + "figures with and without it, and what the endpoint answered.",
+            valueName: "KIND=RATE,…"),
+        transform: { try AbusePlan(parsing: $0) })
+    var abuse: AbusePlan?
+
+    @Option(
+        help: ArgumentHelp("With --abuse: the length of each window, quiet and abusive alike. (default: 2s)", valueName: "TIME"),
+        transform: OptionRange.time(.seconds(1)...OptionRange.longest))
+    var abuseWindow: DurationArgument?
+
+    @Option(
         name: .customLong("repeat"),
         help: ArgumentHelp(
             "Run the whole load N times, the targets in turn each round (A B A B …), so that a comparison can tell a "
@@ -75,6 +92,15 @@ struct Run: AsyncParsableCommand {
             throw ValidationError(
                 "--group takes \(load.groupedClients) clients of --clients \(load.clients): give --clients at least the groups' sum")
         }
+        if abuse != nil, arrivals.plan != nil {
+            throw ValidationError("--abuse compares a held population with and without it: not with --arrivals or --erlangs")
+        }
+        if let abuseWindow {
+            if abuse == nil { throw ValidationError("--abuse-window goes with --abuse") }
+            if abuseWindow.duration.components.attoseconds != 0 {
+                throw ValidationError("--abuse-window \(abuseWindow) is not whole seconds: give 1s, 2s, 5s…")
+            }
+        }
         if !load.groups.isEmpty, arrivals.plan != nil {
             throw ValidationError("--group runs a held population: not with --arrivals or --erlangs")
         }
@@ -84,6 +110,11 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         var configuration = load.loadConfiguration
         configuration.arrivals = arrivals.plan
+        configuration.abuse = abuse.map { plan in
+            var plan = plan
+            plan.windowSeconds = Int(abuseWindow?.duration.components.seconds ?? 2)
+            return plan
+        }
         let maxClients =
             configuration.arrivals?.allocationsAtOnce(drain: configuration.drain, callSize: configuration.callSize)
             ?? configuration.localClients.count

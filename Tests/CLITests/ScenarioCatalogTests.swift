@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LoadEngine
 import Measurement
+import RunModel
 import Scenario
 import TestSupport
 import Testing
@@ -84,6 +85,12 @@ struct ScenarioCatalogTests {
         let run = try parse(["run", "--scenario", path("noisy-neighbours")])
         #expect(run.load.groups == [CallGroup(name: "video", clients: 10, bitrate: 510_000, packetsPerFrame: 20)])
         #expect(run.load.clients == 200 && run.gate.thresholds.contains { $0.metric == .fairness })
+    }
+
+    @Test func abuseSendsEveryKindInFiveSecondWindows() throws {
+        let run = try parse(["run", "--scenario", path("abuse")])
+        #expect(run.abuse?.shares.map(\.kind) == [.invalid, .unauthenticated, .wrongPassword, .unboundChannel, .binding])
+        #expect(run.abuseWindow?.description == "5s" && run.load.clients == 200)
     }
 
     @Test func theCommandLineOverridesTheScenario() throws {

@@ -12,7 +12,7 @@ struct ShippedScenarioTests {
         .deletingLastPathComponent().appendingPathComponent("scenarios")
 
     @Test(arguments: [
-        "quick-probe", "ci-gate", "quarterly-saturation", "fallback-paths", "credential-rotation", "noisy-neighbours",
+        "quick-probe", "ci-gate", "quarterly-saturation", "fallback-paths", "credential-rotation", "noisy-neighbours", "abuse",
     ])
     func loads(_ name: String) throws {
         let scenario = try Scenario.load(path: Self.folder.appendingPathComponent("\(name).yaml").path)
@@ -24,7 +24,7 @@ struct ShippedScenarioTests {
         #expect(
             Set(files) == [
                 "quick-probe.yaml", "ci-gate.yaml", "quarterly-saturation.yaml", "fallback-paths.yaml",
-                "credential-rotation.yaml", "noisy-neighbours.yaml",
+                "credential-rotation.yaml", "noisy-neighbours.yaml", "abuse.yaml",
             ])
     }
 
