@@ -352,6 +352,7 @@ public final class LoadEngine: Sendable {
             let index = first + offset
             let simulated = SimulatedClient(
                 index: index, connection: client.connection, route: route,
+                fiveTuple: "\(client.connection.fiveTuple), relayed \(client.allocation.relayed)",
                 phase: Self.phase(index, interval: configuration.media.frameInterval.nanosecondsValue), rtp: streams[offset],
                 library: library, packetsPerFrame: configuration.packetsPerFrame,
                 jitterBuffer: configuration.jitterBuffer.nanosecondsValue, thread: thread)

@@ -231,6 +231,7 @@ actor RunState {
                 startSeconds: churned ? Double(stream.joinedAt - started) / 1e9 : nil,
                 talkSeconds: churned ? Double((stream.silencedAt ?? sendingEnded) - stream.joinedAt) / 1e9 : nil)
             call.route = stream.route
+            call.fiveTuple = stream.fiveTuple
             return call
         }.sorted { $0.client < $1.client }
         var clients = ClientFigures(

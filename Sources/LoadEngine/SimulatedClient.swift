@@ -17,6 +17,8 @@ final class SimulatedClient: @unchecked Sendable {
     /// The socket the thread's packet loop reads and writes, over plain UDP.
     let socket: UDPSocket?
     let route: MediaRoute
+    /// Its connection's 5-tuple and its relayed address, as its figures name it.
+    let fiveTuple: String
     /// The first two words of every Send indication's transaction ID; the third counts them.
     private let indicationID = TransactionID.random()
     private var indications: UInt32 = 0
@@ -62,13 +64,15 @@ final class SimulatedClient: @unchecked Sendable {
     var ssrc: UInt32 { rtp.ssrc }
 
     init(
-        index: Int, connection: LoadConnection, route: MediaRoute, phase: Int64, rtp: RTPStreamState, library: OpusPacketLibrary,
+        index: Int, connection: LoadConnection, route: MediaRoute, fiveTuple: String, phase: Int64, rtp: RTPStreamState,
+        library: OpusPacketLibrary,
         packetsPerFrame: Int = 1, jitterBuffer: Int64, thread: ClientThread
     ) {
         self.index = index
         self.connection = connection
         if case .packetLoop(let loopConnection) = connection { socket = loopConnection.socket } else { socket = nil }
         self.route = route
+        self.fiveTuple = fiveTuple
         self.phase = phase
         self.rtp = rtp
         firstSequence = rtp.sequenceNumber
@@ -182,6 +186,7 @@ final class SimulatedClient: @unchecked Sendable {
         var client: Int
         var ssrc: UInt32
         var route: MediaPath
+        var fiveTuple: String
         var towardPeer: StreamTotals
         var towardClient: StreamTotals
         var joinedAt: Int64
@@ -190,7 +195,8 @@ final class SimulatedClient: @unchecked Sendable {
 
     var figures: Figures {
         Figures(
-            client: index, ssrc: ssrc, route: route.path, towardPeer: towardPeer.finish(sent: sent, firstSequence: firstSequence),
+            client: index, ssrc: ssrc, route: route.path, fiveTuple: fiveTuple,
+            towardPeer: towardPeer.finish(sent: sent, firstSequence: firstSequence),
             // From the client's first sequence number: the echo carries the way out's numbers,
             // gaps included, and its first packet may have been overtaken.
             towardClient: towardClient.finish(sent: echoed, firstSequence: firstSequence), joinedAt: joinedAt,

@@ -61,17 +61,19 @@ public struct UDPSocket: Sendable, Hashable {
         self.descriptor = descriptor
     }
 
-    /// The port the socket is bound to.
-    public var localPort: Int? {
+    /// The address the socket is bound to: for a connected socket, its end of the 5-tuple.
+    public var localAddress: SocketAddress? {
         var storage = sockaddr_storage()
         var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
         let named = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
         }
         guard named == 0 else { return nil }
-        // sin_port and sin6_port sit at the same offset.
-        return withUnsafeBytes(of: storage) { Int(UInt16(bigEndian: $0.loadUnaligned(fromByteOffset: 2, as: UInt16.self))) }
+        return SocketAddress(storage: storage)
     }
+
+    /// The port the socket is bound to.
+    public var localPort: Int? { localAddress?.port }
 
     /// Sends `bytes` on a connected socket without blocking: false when the socket's send
     /// buffer was full, the datagram lost. Other errors (a pending ICMP error of a connected
@@ -90,4 +92,17 @@ public struct UDPSocket: Sendable, Hashable {
     public var receiveQueueDrops: Int { ReceiveQueueDrops.of(descriptor: descriptor) }
 
     public func close() { _ = Glibc.close(descriptor) }
+}
+
+extension SocketAddress {
+    /// What the kernel wrote into `storage` (getsockname, recvfrom): nil for a family other
+    /// than IPv4 and IPv6.
+    public init?(storage: sockaddr_storage) {
+        var storage = storage
+        switch Int32(storage.ss_family) {
+        case AF_INET: self = withUnsafeBytes(of: &storage) { SocketAddress($0.load(as: sockaddr_in.self), host: "") }
+        case AF_INET6: self = withUnsafeBytes(of: &storage) { SocketAddress($0.load(as: sockaddr_in6.self), host: "") }
+        default: return nil
+        }
+    }
 }

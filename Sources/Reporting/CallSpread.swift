@@ -13,6 +13,8 @@ public struct CallSpread: Sendable, Equatable {
         public var worstDecile: Double
         public var worst: Double
         public var worstClient: Int
+        /// The worst call's 5-tuple and relayed address, to find it in the relay's logs.
+        public var worstFiveTuple: String?
     }
 
     public var fairness: Double?
@@ -41,6 +43,8 @@ public struct CallSpread: Sendable, Equatable {
                 Self.spread("loss %", loss, higherIsWorse: true), Self.spread("jitter ms", jitter, higherIsWorse: true),
                 Self.spread("MOS", mos, higherIsWorse: false),
             ]
+        let fiveTuples = Dictionary(calls.compactMap { call in call.fiveTuple.map { (call.client, $0) } }) { first, _ in first }
+        for index in spreads.indices { spreads[index].worstFiveTuple = fiveTuples[spreads[index].worstClient] }
         mosWorstFirst = mos.map(\.1).sorted()
         lossWorstFirst = loss.map(\.1).sorted(by: >)
     }

@@ -9,7 +9,9 @@ enum FairnessSection {
     static func summary(_ spread: CallSpread) -> String? {
         guard let fairness = spread.fairness, let loss = spread.spreads.first, let mos = spread.spreads.last else { return nil }
         var worst: [String] = []
-        if loss.worst > loss.median { worst.append("by loss: client \(loss.worstClient), \(Metric.loss.format(loss.worst))") }
+        if loss.worst > loss.median {
+            worst.append("by loss: client \(loss.worstClient)\(path(loss)), \(Metric.loss.format(loss.worst))")
+        }
         if mos.worst < mos.median { worst.append("by MOS: client \(mos.worstClient), " + DecimalText.fixed(mos.worst, decimals: 2)) }
         return "fairness between calls: Jain's index \(DecimalText.fixed(fairness, decimals: 3)); "
             + (worst.isEmpty ? "no call fared worse than the median" : "worst call " + worst.joined(separator: "; "))
@@ -32,7 +34,7 @@ enum FairnessSection {
                     rows: spread.spreads.map {
                         [
                             ReportTable.Cell($0.metric), cell($0.median), cell($0.worstDecile), cell($0.worst),
-                            .number("client \($0.worstClient)"),
+                            ReportTable.Cell("client \($0.worstClient)\(path($0))"),
                         ]
                     })))
         let rank = ChartAxis("calls, worst first")
@@ -48,4 +50,6 @@ enum FairnessSection {
             ]))
         return ReportDocument.Section("Fairness between calls", blocks)
     }
+
+    private static func path(_ spread: CallSpread.Spread) -> String { spread.worstFiveTuple.map { " (\($0))" } ?? "" }
 }

@@ -72,6 +72,9 @@ public struct CallFigures: Sendable, Codable {
     /// How its media went through the relay, fixed for the call (absent in older results): a
     /// share of it sent another way would show here, so no fallback passes unseen.
     public var route: MediaPath?
+    /// Its client's end and the server's, and its relayed address: `udp 192.0.2.1:40123 →
+    /// 203.0.113.5:3478, relayed 203.0.113.5:50001`, to find it in the relay's logs.
+    public var fiveTuple: String?
 
     public init(
         client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double, startSeconds: Double? = nil,

@@ -37,7 +37,8 @@ struct OneCall {
             eventLoop: eventLoop, packetLoop: nil, topology: topology, interval: .milliseconds(20),
             clientOverhead: WireOverhead(transport: .tcp, ipv6: false), peerOverhead: .peerLeg(ipv6: false))
         let client = SimulatedClient(
-            index: 0, connection: .nio(connection), route: .channel(channelNumber), phase: 0,
+            index: 0, connection: .nio(connection), route: .channel(channelNumber), fiveTuple: LoadConnection.nio(connection).fiveTuple,
+            phase: 0,
             rtp: RTPStreamState(ssrc: ssrc, firstSequence: 100, firstTimestamp: 0, libraryOffset: 0), library: library,
             jitterBuffer: 60_000_000, thread: thread)
         thread.add(client)

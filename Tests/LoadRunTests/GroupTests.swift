@@ -40,6 +40,10 @@ struct GroupTests {
             #expect(direction.lost == 0 && direction.received == direction.expected, "\(direction.summary(duration: 1))")
         }
         #expect(heavy.fairness.map { $0 > 0.99 } == true && others.fairness.map { $0 > 0.99 } == true)
+        for call in result.outcome.calls {
+            let path = try #require(call.fiveTuple)
+            #expect(path.hasPrefix("udp 127.0.0.1:") && path.contains(" → 127.0.0.1:\(relay.port), relayed 127.0.0.1:"), "\(path)")
+        }
         let fairness = try #require(LoadFigures(result).fairness)
         #expect(fairness < 0.95, "\(fairness)")
         #expect((run.outcome.output + run.outcome.errors).contains("heavy (udp, Opus 32 kbit/s, 20 ms frames, VBR, 20 packets a frame)"))

@@ -17,7 +17,9 @@ struct CallSpreadTests {
         let clean = StreamTotals(
             sent: sent - lost, received: sent - lost, duplicated: 0, reordered: 0, late: 0, stale: 0, lost: 0, lossBursts: LossBursts(),
             jitter: jitter)
-        return CallFigures(client: client, ssrc: UInt32(client), towardPeer: way, towardClient: clean, mos: mos)
+        var call = CallFigures(client: client, ssrc: UInt32(client), towardPeer: way, towardClient: clean, mos: mos)
+        call.fiveTuple = "udp 192.0.2.1:\(40_000 + client) → 203.0.113.5:3478, relayed 203.0.113.5:\(50_000 + client)"
+        return call
     }
 
     @Test func aStarvedCallIsNamedAndLowersTheIndex() throws {
@@ -40,7 +42,10 @@ struct CallSpreadTests {
         #expect(jitter.worst == 9 && jitter.worstClient == 7)
         #expect(spread.mosWorstFirst.first == 1.5 && spread.lossWorstFirst.first == 50)
         let line = try #require(FairnessSection.summary(spread))
-        #expect(line.contains("worst call by loss: client 7, 50") && line.contains("by MOS: client 7, 1.50"), "\(line)")
+        #expect(
+            line.contains("worst call by loss: client 7 (udp 192.0.2.1:40007 → 203.0.113.5:3478, relayed 203.0.113.5:50007), 50")
+                && line.contains("by MOS: client 7, 1.50"), "\(line)")
+        #expect(loss.worstFiveTuple == calls[7].fiveTuple)
     }
 
     @Test func alikeCallsAreFair() throws {
