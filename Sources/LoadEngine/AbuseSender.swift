@@ -68,8 +68,9 @@ public final class AbuseSender: Sendable {
             last = now
             let sending = abusive.on.load(ordering: .relaxed) && !Task.isCancelled
             for (index, share) in plan.shares.enumerated() {
-                // A stalled tick does not make up for lost time in one burst.
-                owed[index] = sending ? min(owed[index] + Double(share.rate) * elapsed, Double(share.rate) * 0.1) : 0
+                // A stalled tick does not make up for lost time in one burst: at most a tenth of
+                // a second's worth, and never less than one datagram.
+                owed[index] = sending ? min(owed[index] + Double(share.rate) * elapsed, max(1, Double(share.rate) * 0.1)) : 0
                 while owed[index] >= 1 {
                     owed[index] -= 1
                     let datagram = datagrams.next(share.kind)
