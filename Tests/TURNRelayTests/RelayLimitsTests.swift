@@ -64,6 +64,32 @@ struct RelayLimitsTests {
         await relay.stop()
     }
 
+    /// 50 datagrams at once through an allocation of 250 packets a second: its 20 ms of burst
+    /// (5 packets, a few more if the relay reads them over some milliseconds) pass, the rest
+    /// are dropped and counted as over the packet rate.
+    @Test func packetsAboveTheRateAreDropped() async throws {
+        let relay = try await startRelay { $0.maximumPacketsPerSecondPerAllocation = 250 }
+        let peer = try LoopbackUDPSocket()
+        let client = try await relay.connectAlice()
+        _ = try await client.allocate()
+        let peerAddress = TransportAddress(ip: .loopbackV4, port: UInt16(peer.port))
+        _ = try await client.bindChannel(to: peerAddress)
+        for _ in 0..<50 { client.send(ByteBuffer(repeating: 7, count: 20), to: peerAddress) }
+        let received = peer.receiveAll().count
+        #expect((5...10).contains(received), "\(received) of 50 passed a 5-packet burst at 250 a second")
+        var counters = await relay.counters
+        for _ in 0..<20 where counters.droppedPacketRate + counters.packetsToPeers < 50 {
+            try await Task.sleep(for: .milliseconds(50))
+            counters = await relay.counters
+        }
+        // As with bandwidth, a loaded machine has been seen to lose some of a burst before the relay.
+        #expect(counters.packetsToPeers == received, "\(counters)")
+        #expect(counters.droppedPacketRate >= 50 - received - 35 && counters.droppedPacketRate <= 50 - received, "\(counters)")
+        #expect(counters.droppedBandwidth == 0, "\(counters)")
+        await client.close()
+        await relay.stop()
+    }
+
     /// A flood of Allocates without credentials from 100 ports of one address (127.0.0.2) gets
     /// that address's 10 answers a second; a client elsewhere (127.0.0.1) is still served at
     /// once; each kind of trouble is logged at most once a second.
