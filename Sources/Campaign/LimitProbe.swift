@@ -5,8 +5,9 @@ import TURNProtocol
 
 /// `probe --limits`: steps one allocation's sending up to find its packet-rate cap (small
 /// packets) and its bit-rate cap (large ones), each step a warm-up at twice its rate then a
-/// measured window of packets to a `LimitSink`, whose count of the window's arrivals is what was delivered. Every
-/// search is bounded by its time and its ceiling; the decisions are `LimitSearch`'s.
+/// measured window of packets to a `LimitSink`, whose count of the window's arrivals is what
+/// was delivered. Every search is bounded by its time and its ceiling; the decisions are
+/// `LimitSearch`'s.
 struct LimitProbe {
     let connection: TURNClientConnection
     let sink: LimitSink
@@ -35,23 +36,28 @@ struct LimitProbe {
         var step: UInt32 = 0
         let packetRate = LimitSearch(unit: "packets/s", start: 100, ceiling: 20_000, lossLimitPercent: lossLimitPercent)
         limits.packetRate = await search(
-            packetRate, bytes: Self.smallPacketBytes, unitsPerPacket: 1, until: clock.now + bound / 2, step: &step)
+            packetRate, bytes: Self.smallPacketBytes, unitsPerPacket: 1, catchUp: 0.02, until: clock.now + bound / 2, step: &step)
         let bitRate = LimitSearch(unit: "bits/s", start: 256_000, ceiling: 100_000_000, lossLimitPercent: lossLimitPercent)
         limits.bitRate = await search(
-            bitRate, bytes: Self.largePacketBytes, unitsPerPacket: Double(Self.largePacketBytes * 8), until: end, step: &step)
+            bitRate, bytes: Self.largePacketBytes, unitsPerPacket: Double(Self.largePacketBytes * 8), catchUp: 0.1, until: end,
+            step: &step)
         return limits
     }
 
     /// Runs `search` with packets of `bytes`, each `unitsPerPacket` of its unit, while a step
-    /// still fits before `end`.
+    /// still fits before `end`. A late tick of the pacer catches up at most `catchUp` seconds of
+    /// packets: half of what turnload's relay allows a burst, 20 ms of packets and 200 ms of
+    /// bytes, as a busy machine stalls a thread for that long often enough.
     private func search(
-        _ search: LimitSearch, bytes: Int, unitsPerPacket: Double, until end: ContinuousClock.Instant, step: inout UInt32
+        _ search: LimitSearch, bytes: Int, unitsPerPacket: Double, catchUp: Double, until end: ContinuousClock.Instant,
+        step: inout UInt32
     ) async -> LimitFinding {
         var search = search
         let clock = ContinuousClock()
         while let rate = search.next, clock.now + Self.stepTime <= end, !Task.isCancelled {
             step += 1
-            let (sent, delivered, seconds) = await send(step: step, packetsPerSecond: rate / unitsPerPacket, bytes: bytes)
+            let (sent, delivered) = await send(step: step, packetsPerSecond: rate / unitsPerPacket, bytes: bytes, catchUp: catchUp)
+            let seconds = Self.window.seconds
             search.record(
                 LimitStep(
                     offered: rate, sent: Double(sent) * unitsPerPacket / seconds, delivered: Double(delivered) * unitsPerPacket / seconds))
@@ -61,35 +67,15 @@ struct LimitProbe {
         return finding
     }
 
-    /// One step: packets paced on an absolute schedule every 2 ms, the warm-up's (at twice the
-    /// rate) then the window's. Returns how many of the window's were sent, how many the sink counted, and
-    /// the seconds they took to leave: the window, and however long the connection's event
-    /// loop took after it to write what was handed to it (a harness behind shows there, as a
-    /// rate sent below the one offered).
-    private func send(step: UInt32, packetsPerSecond: Double, bytes: Int) async -> (sent: Int, delivered: Int, seconds: Double) {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let windowStart = start + Self.warmUp
-        let windowEnd = windowStart + Self.window
-        let warmUp = LimitSink.packet(step: step, measured: false, bytes: bytes)
-        let measured = LimitSink.packet(step: step, measured: true, bytes: bytes)
-        var sentBefore = 0
-        var sentInWindow = 0
-        while !Task.isCancelled {
-            let now = clock.now
-            let inWindow = now >= windowStart
-            let rate = inWindow ? packetsPerSecond : 2 * packetsPerSecond
-            let due = Int(((min(now, windowEnd) - (inWindow ? windowStart : start)) / .seconds(1)) * rate)
-            let sent = inWindow ? sentInWindow : sentBefore
-            for _ in sent..<max(sent, due) { connection.send(inWindow ? measured : warmUp, to: sinkAddress) }
-            if inWindow { sentInWindow = max(sent, due) } else { sentBefore = max(sent, due) }
-            if now >= windowEnd { break }
-            try? await clock.sleep(until: min(now + .milliseconds(2), inWindow ? windowEnd : windowStart))
-        }
-        // Sends run on the connection's event loop in order: this runs once they have all been written.
-        try? await connection.channel.eventLoop.submit {}.get()
-        let seconds = (clock.now - windowStart).seconds
-        try? await clock.sleep(for: Self.settle)
-        return (sentInWindow, sink.delivered(step: step), max(seconds, Self.window.seconds))
+    /// One step: its packets paced by `Pacer` on the connection's own event loop, then a wait
+    /// for the last to arrive: how many of the window's were sent and how many the sink counted.
+    private func send(step: UInt32, packetsPerSecond: Double, bytes: Int, catchUp: Double) async -> (sent: Int, delivered: Int) {
+        let pacer = Pacer(
+            connection: connection, to: sinkAddress, packetsPerSecond: packetsPerSecond,
+            warmUp: LimitSink.packet(step: step, measured: false, bytes: bytes),
+            measured: LimitSink.packet(step: step, measured: true, bytes: bytes), catchUp: catchUp)
+        let sent = (try? await pacer.run()) ?? 0
+        try? await ContinuousClock().sleep(for: Self.settle)
+        return (sent, sink.delivered(step: step))
     }
 }

@@ -61,12 +61,7 @@ public struct LimitSearch: Sendable {
         if let broken {
             finding.verdict = .cap
             finding.broke = broken
-            let lowest = clean?.offered ?? 0
-            finding.cap =
-                steps.filter {
-                    $0.offered > lowest && $0.lossPercent > lossLimitPercent && $0.sent >= $0.offered * Self.sendableShare
-                }
-                .map(\.delivered).min()
+            finding.cap = steps.filter { $0.sent >= $0.offered * Self.sendableShare }.map(\.delivered).max()
         } else if harnessBound {
             finding.verdict = .harnessBound
         }

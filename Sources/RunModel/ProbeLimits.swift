@@ -36,8 +36,10 @@ public struct LimitFinding: Codable, Sendable, Hashable {
     /// The payload of every packet the search sent, in bytes.
     public var packetBytes: Int?
     public var verdict: Verdict
-    /// The cap: the least a broken step delivered, since a relay that polices delivers its cap
-    /// whatever is offered above it (a burst allowance only lifts steps just over it).
+    /// The cap: the most any step delivered, once a step broke. A relay that polices delivers
+    /// its cap whatever is offered above it and never more (the warm-up spends its burst
+    /// allowance), while a harness that stalls only wastes some of it: the highest figure is
+    /// the one least spoilt.
     public var cap: Double?
     /// The highest offered rate that went through clean.
     public var cleanUpTo: Double?

@@ -22,7 +22,7 @@ struct Probe: AsyncParsableCommand {
             20,000), then 1,200-byte packets from 256 kbit/s (up to 100 Mbit/s), each step a \
             0.5 s warm-up and a measured second; a step breaks when it loses more than 2%, and \
             the rates between the last clean and the first broken step are bisected. It reports \
-            each cap (what the relay delivered while offered more) with the clean step below \
+            each cap (the most a step delivered, once one broke) with the clean step below \
             and the step that broke, or "no cap found up to" the highest clean rate. \
             --limits-time bounds both searches together.
 

@@ -72,4 +72,15 @@ struct LimitSearchTests {
         #expect(search.finding.verdict == .cap && search.finding.cap == 5 && search.finding.below == nil)
         #expect(search.finding.broke?.offered == 12.5)
     }
+
+    /// A step the harness stalled in wastes some of a policer's allowance: it delivers less
+    /// than the cap, never more, so the cap is the most any step delivered.
+    @Test func aStalledStepDoesNotLowerTheCap() {
+        var search = LimitSearch(unit: "packets/s", start: 100, ceiling: 20_000)
+        for (offered, delivered) in [(100.0, 100.0), (200, 200), (400, 400), (800, 420), (566, 500)] {
+            search.record(LimitStep(offered: offered, sent: offered, delivered: delivered))
+        }
+        #expect(search.finding.cap == 500)
+        #expect(search.finding.broke?.offered == 566 && search.finding.below?.offered == 400)
+    }
 }
