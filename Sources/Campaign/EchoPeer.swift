@@ -2,24 +2,13 @@ import NIOCore
 import NIOPosix
 import TURNClient
 
-/// A UDP socket that sends every datagram back to where it came from: the far end of the
-/// probe's echo path, standing where a call's other party would.
-public final class EchoPeer: Sendable {
-    public let channel: Channel
+/// A UDP socket of the probe's at the peer's end of the relay. It sends first, so that the
+/// relay and any NAT learn where it is (`EchoRecorder.firstContact`).
+public protocol ProbePeer: Sendable {
+    var channel: Channel { get }
+}
 
-    private init(channel: Channel) {
-        self.channel = channel
-    }
-
-    public static func start(host: String, group: EventLoopGroup) async throws -> EchoPeer {
-        let channel = try await DatagramBootstrap(group: group)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(Echo()) }
-            }
-            .bind(host: host, port: 0).get()
-        return EchoPeer(channel: channel)
-    }
-
+extension ProbePeer {
     public var port: Int { channel.localAddress?.port ?? 0 }
 
     /// Sends one datagram from the peer socket, to open the path through the relay and any NAT.
@@ -29,6 +18,29 @@ public final class EchoPeer: Sendable {
 
     public func close() async {
         try? await channel.close()
+    }
+
+    /// A UDP socket on `host`, a port the kernel picks, its datagrams read by `handler`.
+    static func open(host: String, group: EventLoopGroup, _ handler: @escaping @Sendable () -> ChannelHandler) async throws -> Channel {
+        try await DatagramBootstrap(group: group)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(handler()) }
+            }
+            .bind(host: host, port: 0).get()
+    }
+}
+
+/// A peer that sends every datagram back to where it came from: the far end of the probe's
+/// echo path, standing where a call's other party would.
+public final class EchoPeer: ProbePeer {
+    public let channel: Channel
+
+    private init(channel: Channel) {
+        self.channel = channel
+    }
+
+    public static func start(host: String, group: EventLoopGroup) async throws -> EchoPeer {
+        EchoPeer(channel: try await open(host: host, group: group) { Echo() })
     }
 
     private final class Echo: ChannelInboundHandler, Sendable {

@@ -54,7 +54,7 @@ final class EchoRecorder: Sendable {
 
     /// The peer socket sends first; the relay hands it over as data from the address it sees,
     /// which is where the echo packets must go.
-    func firstContact(from peer: EchoPeer, to relayed: TransportAddress, timeout: Duration) async throws -> TransportAddress {
+    func firstContact(from peer: some ProbePeer, to relayed: TransportAddress, timeout: Duration) async throws -> TransportAddress {
         let relayedAddress = SocketAddress(relayed)
         return try await withThrowingTaskGroup(of: TransportAddress.self) { group in
             group.addTask {

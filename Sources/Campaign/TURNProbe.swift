@@ -21,10 +21,15 @@ public struct TURNProbe: Sendable {
     public var indications: Bool
     /// The relayed address family to ask for; nil for the family of the server's address.
     public var relayFamily: RelayFamily?
+    /// `--limits`: once every step passed, the allocation's caps are searched for, within this time.
+    public var limitsBound: Duration?
+
+    /// A limit search's step breaks when more than this share of what it sent is lost.
+    static let limitLossPercent = 2.0
 
     public init(
         credential: ClientCredential, tls: TLSOptions, peer: TransportAddress?, packets: Int, timeout: Duration,
-        indications: Bool = false, relayFamily: RelayFamily? = nil
+        indications: Bool = false, relayFamily: RelayFamily? = nil, limitsBound: Duration? = nil
     ) {
         self.credential = credential
         self.tls = tls
@@ -33,6 +38,7 @@ public struct TURNProbe: Sendable {
         self.timeout = timeout
         self.indications = indications
         self.relayFamily = relayFamily
+        self.limitsBound = limitsBound
     }
 
     /// Opus at 32 kbit/s in 20 ms frames: 80 bytes, behind a 12-byte RTP header.
@@ -125,7 +131,8 @@ public struct TURNProbe: Sendable {
         }
         defer { if let echoPeer { Task { await echoPeer.close() } } }
 
-        let permitted = peerAddress?.ip ?? Self.ownAddress(seenBy: relayed, mapped: allocation.mapped?.ip, reflexive: reflexive?.ip)
+        let ownAddress = Self.ownAddress(seenBy: relayed, mapped: allocation.mapped?.ip, reflexive: reflexive?.ip)
+        let permitted = peerAddress?.ip ?? ownAddress
         let permission: Void? = await recorder.step(
             .permission, into: &result,
             {
@@ -154,7 +161,38 @@ public struct TURNProbe: Sendable {
                 })
             result.echo = statistics ?? echo.statistics
         }
+        if let limitsBound, result.steps.allSatisfy(\.ok) {
+            result.limits = await searchLimits(
+                connection, relayed: relayed, ownAddress: ownAddress, echo: echo, bound: limitsBound, group: group, recorder: recorder)
+        }
         return await finish(&result, recorder, connection, target)
+    }
+
+    /// The allocation's caps, sent to a sink peer of the probe's own (at `ownAddress`, as the
+    /// relay sees it), on a channel of its own unless the probe sends indications.
+    private func searchLimits(
+        _ connection: TURNClientConnection, relayed: TransportAddress, ownAddress: IPAddress, echo: EchoRecorder,
+        bound: Duration, group: EventLoopGroup, recorder: StepRecorder
+    ) async -> ProbeLimits {
+        var limits = ProbeLimits(lossLimitPercent: Self.limitLossPercent, boundSeconds: bound.seconds)
+        let sink: LimitSink
+        do {
+            sink = try await LimitSink.start(host: relayed.ip.family == .ipv6 ? "::" : "0.0.0.0", group: group)
+        } catch {
+            limits.error = "could not open the sink peer's socket: \(error)"
+            return limits
+        }
+        defer { Task { await sink.close() } }
+        do {
+            try await connection.createPermission(for: TransportAddress(ip: ownAddress, port: 0))
+            let address = try await echo.firstContact(from: sink, to: relayed, timeout: timeout)
+            if !indications { _ = try await connection.bindChannel(to: address) }
+            return await LimitProbe(connection: connection, sink: sink, sinkAddress: address, bound: bound)
+                .run(lossLimitPercent: Self.limitLossPercent)
+        } catch {
+            limits.error = "the sink peer: " + recorder.explain(error, target: nil, peer: ownAddress)
+            return limits
+        }
     }
 
     /// Where the relay will see the probe's own echo peer: the address the server saw this

@@ -44,6 +44,7 @@ public enum ProbeTable {
             for step in result.steps where !step.ok {
                 lines.append("  ✗ \(step.step.rawValue): \(step.error ?? "failed")")
             }
+            if let limits = result.limits { lines += limits.lines }
         }
         return lines.joined(separator: "\n")
     }

@@ -6,6 +6,7 @@ public enum RelayStatusLine {
     public static func render(_ now: RelayCounters, since last: RelayCounters, seconds: Int) -> String {
         let dropped = [
             ("capacity", now.droppedCapacity - last.droppedCapacity), ("bandwidth", now.droppedBandwidth - last.droppedBandwidth),
+            ("packet rate", now.droppedPacketRate - last.droppedPacketRate),
             ("impairment", now.droppedImpairment - last.droppedImpairment), ("unroutable", now.droppedUnroutable - last.droppedUnroutable),
             ("malformed", now.droppedMalformed - last.droppedMalformed),
             ("receive queue full", now.droppedReceiveQueue - last.droppedReceiveQueue),

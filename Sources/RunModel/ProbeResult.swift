@@ -66,6 +66,8 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
     public var software: String?
     public var peer: String?
     public var echo: EchoStatistics?
+    /// `--limits`: the allocation's packet-rate and bit-rate caps, with their evidence.
+    public var limits: ProbeLimits?
     /// Stopped by SIGINT or SIGTERM before every step was taken.
     public var interrupted = false
 
@@ -78,7 +80,7 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
 
     enum CodingKeys: String, CodingKey {
         case uri, transport, server, addresses, unanswered, redirectedFrom, passed, interrupted, steps, reflexiveAddress
-        case relayedAddress, relayedAddresses, refusedFamily, lifetimeSeconds, software, peer, echo
+        case relayedAddress, relayedAddresses, refusedFamily, lifetimeSeconds, software, peer, echo, limits
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -100,5 +102,6 @@ public struct ProbeResult: Encodable, Sendable, Hashable {
         try container.encodeIfPresent(software, forKey: .software)
         try container.encodeIfPresent(peer, forKey: .peer)
         try container.encodeIfPresent(echo, forKey: .echo)
+        try container.encodeIfPresent(limits, forKey: .limits)
     }
 }

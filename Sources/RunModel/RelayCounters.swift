@@ -9,6 +9,8 @@ public struct RelayCounters: Sendable, Hashable, Codable {
     public var droppedCapacity = 0
     /// Over an allocation's bandwidth limit.
     public var droppedBandwidth = 0
+    /// Over an allocation's packet-rate limit.
+    public var droppedPacketRate = 0
     /// Lost to `--impair loss=`.
     public var droppedImpairment = 0
     /// Extra copies sent for `--impair duplicate=`: the ground truth a measurement of
@@ -40,6 +42,7 @@ extension RelayCounters {
         bytesToClients += other.bytesToClients
         droppedCapacity += other.droppedCapacity
         droppedBandwidth += other.droppedBandwidth
+        droppedPacketRate += other.droppedPacketRate
         droppedImpairment += other.droppedImpairment
         duplicatedImpairment += other.duplicatedImpairment
         reorderedImpairment += other.reorderedImpairment
@@ -64,6 +67,7 @@ extension RelayCounters {
         bytesToClients = try count(.bytesToClients)
         droppedCapacity = try count(.droppedCapacity)
         droppedBandwidth = try count(.droppedBandwidth)
+        droppedPacketRate = try count(.droppedPacketRate)
         droppedImpairment = try count(.droppedImpairment)
         duplicatedImpairment = try count(.duplicatedImpairment)
         reorderedImpairment = try count(.reorderedImpairment)

@@ -33,6 +33,9 @@ public struct RelayConfiguration: Sendable {
     /// Relayed bits a second per allocation, both ways together; the excess is dropped, as
     /// providers drop above a per-client rate.
     public var maximumBitsPerSecondPerAllocation: Int?
+    /// Relayed packets a second per allocation, both ways together; the excess is dropped, as
+    /// providers cap a client's packet rate whatever the packets' size.
+    public var maximumPacketsPerSecondPerAllocation: Int?
     public var peerPolicy = PeerPolicy()
     /// TLS 1.0 and 1.1 and DTLS 1.0, deprecated by RFC 8996, for old clients (turnutils_uclient
     /// 4.6 picks one of them at random for each connection); TLS 1.2+ and DTLS 1.2 otherwise.

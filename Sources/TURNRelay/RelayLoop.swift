@@ -67,6 +67,7 @@ final class RelayLoop: PacketLoopHandler, @unchecked Sendable {
         // Loop 0 draws what a single-loop relay always drew, so that one thread repeats a run.
         shaper = RelayShaper(
             capacity: capacity, bitsPerSecondPerAllocation: configuration.maximumBitsPerSecondPerAllocation,
+            packetsPerSecondPerAllocation: configuration.maximumPacketsPerSecondPerAllocation,
             impairment: configuration.impairment,
             seed: configuration.seed &+ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
         nextHousekeeping = origin + 1_000_000_000

@@ -31,6 +31,7 @@ public final class RelayMetrics: Sendable {
             counter("turnload_relay_bytes_total", [("direction", "to_client")], bytes, \.bytesToClients),
             counter("turnload_relay_dropped_total", [("reason", "capacity")], dropped, \.droppedCapacity),
             counter("turnload_relay_dropped_total", [("reason", "bandwidth")], dropped, \.droppedBandwidth),
+            counter("turnload_relay_dropped_total", [("reason", "packet_rate")], dropped, \.droppedPacketRate),
             counter("turnload_relay_dropped_total", [("reason", "impairment")], dropped, \.droppedImpairment),
             counter("turnload_relay_dropped_total", [("reason", "unroutable")], dropped, \.droppedUnroutable),
             counter("turnload_relay_dropped_total", [("reason", "malformed")], dropped, \.droppedMalformed),

@@ -283,6 +283,7 @@ public final class RelayServer: @unchecked Sendable {
             ("requests refused", now.rejections.refused - logged.rejections.refused, .notice),
             ("packets dropped without an allocation, channel or permission", now.droppedUnroutable - logged.droppedUnroutable, .notice),
             ("packets dropped over an allocation's bandwidth", now.droppedBandwidth - logged.droppedBandwidth, .notice),
+            ("packets dropped over an allocation's packet rate", now.droppedPacketRate - logged.droppedPacketRate, .notice),
             ("requests challenged (401/438)", now.rejections.challenged - logged.rejections.challenged, .debug),
             ("connections closed over the limit per address", trouble.refused - loggedTrouble.refused, .notice),
             ("connections closed without an allocation", trouble.idle - loggedTrouble.idle, .notice),

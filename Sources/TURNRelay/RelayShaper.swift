@@ -1,8 +1,9 @@
 import RunModel
 
 /// What happens to every relayed packet, either way, before it leaves: the relay's capacity
-/// (`--max-pps`, shared by the loops through a `CapacityPool`), the allocation's bandwidth
-/// (`--max-allocation-bitrate`), then the impairment (`--impair`). Pure: it says what to do
+/// (`--max-pps`, shared by the loops through a `CapacityPool`), the allocation's packet rate
+/// (`--max-allocation-pps`) and bandwidth (`--max-allocation-bitrate`), then the impairment
+/// (`--impair`). Pure: it says what to do
 /// and the loop does it, and its statistics are the ground truth a measurement of injected
 /// loss, duplication and reordering is held to.
 ///
@@ -12,7 +13,7 @@ struct RelayShaper<Flow: Hashable, Packet> {
     enum Outcome {
         /// Send it now, as it is: nothing impairs this relay.
         case sendNow
-        /// Refused: over capacity or over bandwidth.
+        /// Refused: over capacity, over the allocation's packet rate or over its bandwidth.
         case dropped
         /// Admitted, then lost to the impairment: the relay counts it as relayed, as a lossy
         /// path beyond it would have lost it.
@@ -38,14 +39,20 @@ struct RelayShaper<Flow: Hashable, Packet> {
 
     private var capacity: CapacityShare?
     private let bitsPerSecondPerAllocation: Int?
+    private let packetsPerSecondPerAllocation: Int?
     private var budgets: [RelayClient: TokenBucket] = [:]
+    private var packetBudgets: [RelayClient: TokenBucket] = [:]
     private var impairer: Impairer
     private var held: [Flow: Held] = [:]
     private(set) var statistics = RelayCounters()
 
-    init(capacity: CapacityPool?, bitsPerSecondPerAllocation: Int?, impairment: Impairment, seed: UInt64) {
+    init(
+        capacity: CapacityPool?, bitsPerSecondPerAllocation: Int?, packetsPerSecondPerAllocation: Int? = nil,
+        impairment: Impairment, seed: UInt64
+    ) {
         self.capacity = capacity.map(CapacityShare.init)
         self.bitsPerSecondPerAllocation = bitsPerSecondPerAllocation
+        self.packetsPerSecondPerAllocation = packetsPerSecondPerAllocation
         impairer = Impairer(impairment, seed: seed)
     }
 
@@ -79,13 +86,22 @@ struct RelayShaper<Flow: Hashable, Packet> {
     /// Whether packets leave as they came, once admitted: nothing is impaired.
     var isTransparent: Bool { impairer.impairment.isNone }
 
-    /// The capacity and bandwidth checks alone, for the path that sends at once when
-    /// `isTransparent`.
+    /// The capacity, packet-rate and bandwidth checks alone, for the path that sends at once
+    /// when `isTransparent`. A packet over the packet rate spends none of the bandwidth.
     @inline(__always)
     mutating func admit(bytes: Int, of client: RelayClient, now: Duration) -> Bool {
         if capacity != nil, !capacity!.admit(now: now) {
             statistics.droppedCapacity += 1
             return false
+        }
+        if let packetsPerSecondPerAllocation {
+            var budget = packetBudgets[client] ?? TokenBucket.packets(perSecond: packetsPerSecondPerAllocation)
+            let admitted = budget.admit(now: now)
+            packetBudgets[client] = budget
+            guard admitted else {
+                statistics.droppedPacketRate += 1
+                return false
+            }
         }
         if let bitsPerSecondPerAllocation {
             var budget = budgets[client] ?? TokenBucket.bandwidth(bitsPerSecond: bitsPerSecondPerAllocation)
@@ -110,8 +126,9 @@ struct RelayShaper<Flow: Hashable, Packet> {
     /// When the next held packet leaves anyway, if one is held.
     var nextHoldDeadline: Duration? { held.values.map(\.deadline).min() }
 
-    /// Forgets the bandwidth budgets of the clients that have no allocation any more.
+    /// Forgets the packet-rate and bandwidth budgets of the clients that have no allocation any more.
     mutating func forget(where gone: (RelayClient) -> Bool) {
         for client in budgets.keys where gone(client) { budgets[client] = nil }
+        for client in packetBudgets.keys where gone(client) { packetBudgets[client] = nil }
     }
 }

@@ -1,6 +1,6 @@
 /// At most `rate` units a second in the long run, bursts up to `burst` units; what is over is
-/// refused, as a relay at capacity drops. Used for `--max-pps` (packets), the per-allocation
-/// bandwidth limit (bytes) and unauthenticated requests.
+/// refused, as a relay at capacity drops. Used for `--max-pps` and the per-allocation packet
+/// rate (packets), the per-allocation bandwidth limit (bytes) and unauthenticated requests.
 public struct TokenBucket: Sendable {
     public let rate: Double
     private let burst: Double
@@ -13,7 +13,7 @@ public struct TokenBucket: Sendable {
         tokens = burst
     }
 
-    /// `--max-pps`: a bucket holding 20 ms of packets, so that bursts stay short and the long-run
+    /// `--max-pps` and `--max-allocation-pps`: a bucket holding 20 ms of packets, so that bursts stay short and the long-run
     /// rate is the limit.
     public static func packets(perSecond rate: Int) -> TokenBucket {
         TokenBucket(rate: Double(rate), burst: max(1, Double(rate) / 50))

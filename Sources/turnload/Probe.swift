@@ -17,11 +17,21 @@ struct Probe: AsyncParsableCommand {
             (it speaks first, so that the relay and any NAT learn where it is); --peer names an \
             echo server of your own instead. Exit status 0 only when every URI passed.
 
+            --limits then steps that one allocation's sending up, to a sink peer of the probe's \
+            own, to find its caps: small packets doubling in rate from 100 a second (up to \
+            20,000), then 1,200-byte packets from 256 kbit/s (up to 100 Mbit/s), each step a \
+            0.5 s warm-up and a measured second; a step breaks when it loses more than 2%, and \
+            the rates between the last clean and the first broken step are bisected. It reports \
+            each cap (the most a step delivered, once one broke) with the clean step below \
+            and the step that broke, or "no cap found up to" the highest clean rate. \
+            --limits-time bounds both searches together.
+
             Examples:
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
               turnload probe "turn:relay.example.com?transport=tcp" "turns:relay.example.com:443" \\
                   --user alice --secret-env TURN_SECRET
               turnload probe --ice-servers ice.json --json
+              turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD --limits --limits-time 40s
             """
     )
 
@@ -49,6 +59,14 @@ struct Probe: AsyncParsableCommand {
                 + "(default: the family of the server's address)", valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
+    @Flag(help: "After a probe that passed, find the allocation's packet-rate and bit-rate caps.")
+    var limits = false
+
+    @Option(
+        help: ArgumentHelp("How long --limits may search, both caps together. (default: 30s)", valueName: "TIME"),
+        transform: OptionRange.time(.seconds(4)...(.seconds(600))))
+    var limitsTime: DurationArgument?
+
     @Flag(help: "Print one JSON object per URI instead of the table.")
     var json = false
 
@@ -58,6 +76,9 @@ struct Probe: AsyncParsableCommand {
         }
         for uri in uris {
             do { _ = try TURNURI(uri) } catch { throw ValidationError("\(TURNURI.redacted(uri)): \(error)") }
+        }
+        if limitsTime != nil, !limits {
+            throw ValidationError("--limits-time bounds --limits: give --limits too")
         }
         if let peer, TransportAddress(peer) == nil {
             throw ValidationError("--peer must be IP:PORT or [IPv6]:PORT, not \(peer)")
@@ -71,7 +92,7 @@ struct Probe: AsyncParsableCommand {
                 TURNProbe(
                     credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
                     packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
-                    relayFamily: relayFamily)
+                    relayFamily: relayFamily, limitsBound: limits ? limitsTime?.duration ?? .seconds(30) : nil)
             )
         }
         let (results, interrupted) = await ProbeSession.run(probes, json: json)

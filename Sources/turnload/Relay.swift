@@ -33,6 +33,7 @@ struct Relay: AsyncParsableCommand {
               turnload relay --user alice --password-env TURN_PASSWORD --tls-listen 127.0.0.1:5349 \\
                 --dtls-listen 127.0.0.1:5349 --cert cert.pem --key key.pem
               turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
+              turnload relay --user alice --password-env TURN_PASSWORD --max-allocation-pps 500 --max-allocation-bitrate 2M
             """
     )
 
@@ -89,6 +90,11 @@ struct Relay: AsyncParsableCommand {
             valueName: "RATE"),
         transform: OptionRange.bitrate(1...100_000_000_000))
     var maxAllocationBitrate: Int?
+
+    @Option(
+        help: ArgumentHelp("Relay at most N packets a second per allocation, both ways together; drop the rest.", valueName: "N"),
+        transform: OptionRange.count(1...10_000_000))
+    var maxAllocationPps: Int?
 
     @Option(
         help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
@@ -204,6 +210,7 @@ struct Relay: AsyncParsableCommand {
         configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
         configuration.maximumConnectionsPerAddress = maxConnectionsPerIp
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate
+        configuration.maximumPacketsPerSecondPerAllocation = maxAllocationPps
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
         configuration.allowsLegacyTLS = allowLegacyTls

@@ -74,6 +74,7 @@ struct RelayCommandTests {
         (["--listen", "127.0.0.2:0"], "--listen takes at most one IPv4 and one IPv6 address"),
         (["--relay-ports", "65000-61000"], "--relay-ports must be MIN-MAX"),
         (["--max-allocation-bitrate", "fast"], "'--max-allocation-bitrate <RATE>': give bits a second from 1 to 100G"),
+        (["--max-allocation-pps", "0"], "invalid for '--max-allocation-pps <N>': give a whole number from 1 to 10000000"),
         (["--metrics", "localhost"], "--metrics must be IP:PORT"),
         (["--log-level", "loud"], "--log-level must be one of"),
         (["--max-unauthenticated-per-ip", "0"], "invalid for '--max-unauthenticated-per-ip <N>': give a whole number from 1 to 1000000"),

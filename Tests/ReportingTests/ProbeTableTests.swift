@@ -59,4 +59,33 @@ import Testing
         #expect(text.contains("turns:relay.example.com:443: FAILED\n  · did not answer: 192.0.2.1:443: timeout\n"))
         #expect(text.contains("  ✗ allocate: 401 Unauthorized: wrong password"))
     }
+
+    /// `--limits`: each cap with the step below it and the step that broke, in its unit and
+    /// the other's; a search without a cap says how far it went, and why it stopped there.
+    @Test func limitsWithTheirEvidence() {
+        var result = Self.results[0]
+        var limits = ProbeLimits(lossLimitPercent: 2, boundSeconds: 30)
+        var packets = LimitFinding(unit: "packets/s", verdict: .cap, steps: [])
+        packets.packetBytes = 100
+        packets.cap = 500
+        packets.below = LimitStep(offered: 497, sent: 496, delivered: 496)
+        packets.broke = LimitStep(offered: 519, sent: 518, delivered: 500)
+        limits.packetRate = packets
+        var bits = LimitFinding(
+            unit: "bits/s", verdict: .harnessBound, steps: [LimitStep(offered: 8_192_000, sent: 5_000_000, delivered: 5_000_000)])
+        bits.cleanUpTo = 4_096_000
+        limits.bitRate = bits
+        result.limits = limits
+        let text = ProbeTable.render([result])
+        #expect(text.contains("\n  limits (at most 30 s; a step breaks above 2% loss):\n"))
+        #expect(
+            text.contains(
+                "    packet rate: cap ≈ 500 packets/s (400 kbit/s in 100-byte packets) — clean at 497 packets/s (sent 496 packets/s, "
+                    + "delivered 496 packets/s, loss 0%); broke at 519 packets/s (sent 518 packets/s, delivered 500 packets/s, loss 3.5%)"),
+            "\(text)")
+        #expect(
+            text.contains(
+                "    bit rate: no cap found up to 4.1 Mbit/s: turnload could not send faster (offered 8.19 Mbit/s, turnload sent 5 Mbit/s)"),
+            "\(text)")
+    }
 }

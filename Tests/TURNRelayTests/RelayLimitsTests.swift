@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
+import RunModel
 import TURNClient
 import TURNProtocol
 import TestSupport
@@ -38,30 +39,55 @@ struct RelayLimitsTests {
         await relay.stop()
     }
 
-    /// 100 datagrams of 100 bytes at once through a 20 kbit/s allocation: the burst allowance
-    /// (1500 bytes) passes, the rest is dropped and counted.
-    @Test func bandwidthAboveTheLimitIsDropped() async throws {
-        let relay = try await startRelay { $0.maximumBitsPerSecondPerAllocation = 20_000 }
+    /// `count` datagrams of `bytes` at once through one allocation of a relay set up by
+    /// `configure`: how many reached the peer, and the relay's counters once it has passed or
+    /// dropped as many as it saw (it may still be working through the burst when the peer stops
+    /// waiting).
+    func burst(
+        of count: Int, bytes: Int, dropped: KeyPath<RelayCounters, Int>, _ configure: (inout RelayConfiguration) -> Void
+    ) async throws -> (received: Int, counters: RelayCounters) {
+        let relay = try await startRelay(configure)
         let peer = try LoopbackUDPSocket()
         let client = try await relay.connectAlice()
         _ = try await client.allocate()
         let peerAddress = TransportAddress(ip: .loopbackV4, port: UInt16(peer.port))
         _ = try await client.bindChannel(to: peerAddress)
-        for _ in 0..<100 { client.send(ByteBuffer(repeating: 7, count: 100), to: peerAddress) }
+        for _ in 0..<count { client.send(ByteBuffer(repeating: 7, count: bytes), to: peerAddress) }
         let received = peer.receiveAll().count
-        #expect((15...17).contains(received), "\(received) of 100 passed a 1500-byte burst at 2500 bytes/s")
-        // The relay may still be working through the burst when the peer stops waiting.
         var counters = await relay.counters
-        for _ in 0..<20 where counters.droppedBandwidth + counters.packetsToPeers < 100 {
+        for _ in 0..<20 where counters[keyPath: dropped] + counters.packetsToPeers < count {
             try await Task.sleep(for: .milliseconds(50))
             counters = await relay.counters
         }
+        await client.close()
+        await relay.stop()
+        return (received, counters)
+    }
+
+    /// 100 datagrams of 100 bytes at once through a 20 kbit/s allocation: the burst allowance
+    /// (1500 bytes) passes, the rest is dropped and counted.
+    @Test func bandwidthAboveTheLimitIsDropped() async throws {
+        let (received, counters) = try await burst(of: 100, bytes: 100, dropped: \.droppedBandwidth) {
+            $0.maximumBitsPerSecondPerAllocation = 20_000
+        }
+        #expect((15...17).contains(received), "\(received) of 100 passed a 1500-byte burst at 2500 bytes/s")
         // What the relay saw of the burst, it passed or counted as dropped; under a loaded
         // `make test` some of the 100 have been seen not to reach it at all (see the note).
         #expect(counters.packetsToPeers == received, "\(counters)")
         #expect(counters.droppedBandwidth >= 100 - received - 70 && counters.droppedBandwidth <= 100 - received, "\(counters)")
-        await client.close()
-        await relay.stop()
+    }
+
+    /// 50 datagrams at once through an allocation of 250 packets a second: its 20 ms of burst
+    /// (5 packets, a few more if the relay reads them over some milliseconds) pass, the rest
+    /// are dropped and counted as over the packet rate, not the bandwidth.
+    @Test func packetsAboveTheRateAreDropped() async throws {
+        let (received, counters) = try await burst(of: 50, bytes: 20, dropped: \.droppedPacketRate) {
+            $0.maximumPacketsPerSecondPerAllocation = 250
+        }
+        #expect((5...10).contains(received), "\(received) of 50 passed a 5-packet burst at 250 a second")
+        #expect(counters.packetsToPeers == received, "\(counters)")
+        #expect(counters.droppedPacketRate >= 50 - received - 35 && counters.droppedPacketRate <= 50 - received, "\(counters)")
+        #expect(counters.droppedBandwidth == 0, "\(counters)")
     }
 
     /// A flood of Allocates without credentials from 100 ports of one address (127.0.0.2) gets

@@ -10,13 +10,19 @@ struct RelayShaperTests {
     typealias Shaper = RelayShaper<Int, Int>
     let client = RelayClient(transport: .udp, address: TransportAddress(ip: .loopbackV4, port: 5000))
 
-    func shaper(_ impairment: String = "", pool: CapacityPool? = nil, bitsPerSecond: Int? = nil) throws -> Shaper {
-        Shaper(capacity: pool, bitsPerSecondPerAllocation: bitsPerSecond, impairment: try Impairment(parsing: impairment), seed: 1)
+    func shaper(
+        _ impairment: String = "", pool: CapacityPool? = nil, bitsPerSecond: Int? = nil, packetsPerSecond: Int? = nil
+    ) throws -> Shaper {
+        Shaper(
+            capacity: pool, bitsPerSecondPerAllocation: bitsPerSecond, packetsPerSecondPerAllocation: packetsPerSecond,
+            impairment: try Impairment(parsing: impairment), seed: 1)
     }
 
     /// What a packet turned into: "now", "dropped", or each copy's packet and delay in µs.
-    func outcome(_ shaper: inout Shaper, _ packet: Int, flow: Int = 0, at now: Duration = .zero) -> String {
-        switch shaper.shape(bytes: 100, of: client, to: flow, now: now, packet: { packet }) {
+    func outcome(
+        _ shaper: inout Shaper, _ packet: Int, flow: Int = 0, at now: Duration = .zero, of client: RelayClient? = nil
+    ) -> String {
+        switch shaper.shape(bytes: 100, of: client ?? self.client, to: flow, now: now, packet: { packet }) {
         case .sendNow: "now"
         case .dropped: "dropped"
         case .lost: "lost"
@@ -67,6 +73,38 @@ struct RelayShaperTests {
         shaper.forget { _ in true }
         _ = outcome(&shaper, 0)
         #expect(shaper.statistics.droppedBandwidth == 5, "a forgotten allocation starts with a full budget")
+    }
+
+    /// --max-allocation-pps 500: offered 2,000 a second for 10 s, each allocation passes its
+    /// own 500 a second within 2% (after the 20 ms burst), whatever another allocation sends;
+    /// the rest are dropped and counted, before any impairment.
+    @Test func packetRateIsCappedPerAllocation() throws {
+        var shaper = try shaper("loss=100%", packetsPerSecond: 500)
+        let other = RelayClient(transport: .udp, address: TransportAddress(ip: .loopbackV4, port: 5001))
+        var passed = [0, 0]
+        for index in 0..<40_000 {
+            let sender = index % 2
+            let fate = outcome(&shaper, index, at: .microseconds(Int64(index) * 250), of: sender == 0 ? client : other)
+            if fate == "lost" { passed[sender] += 1 }
+        }
+        #expect(passed.allSatisfy { abs(Double($0) / 10 - 500) <= 10 }, "\(passed) in 10 s")
+        #expect(shaper.statistics.droppedPacketRate == 40_000 - passed[0] - passed[1])
+        #expect(shaper.statistics.droppedImpairment == passed[0] + passed[1])
+        #expect(shaper.statistics.droppedBandwidth == 0 && shaper.statistics.droppedCapacity == 0)
+    }
+
+    /// Both caps at once, 200 packets of 100 bytes a second for a second: the packet rate
+    /// passes its 100 (and 2 of burst), the bandwidth of those the 2,500 bytes of its burst and
+    /// rate; each drop is counted under the cap that refused it, and a forgotten allocation
+    /// starts with full budgets.
+    @Test func packetRateAndBandwidthAreCountedApart() throws {
+        var shaper = try shaper(bitsPerSecond: 8_000, packetsPerSecond: 100)
+        let passed = (0..<200).filter { outcome(&shaper, $0, at: .milliseconds(Int64($0) * 5)) == "now" }.count
+        #expect((24...26).contains(passed), "\(passed)")
+        #expect((97...103).contains(shaper.statistics.droppedPacketRate), "\(shaper.statistics)")
+        #expect(shaper.statistics.droppedPacketRate + shaper.statistics.droppedBandwidth + passed == 200)
+        shaper.forget { _ in true }
+        #expect(outcome(&shaper, 0, at: .seconds(1)) == "now", "a forgotten allocation starts with a full budget")
     }
 
     /// --max-pps across two loops: offered 2.5 times the limit for 10 s, half through each,
