@@ -45,6 +45,8 @@ struct AbsurdValueTests {
         ("probe", "--packets", huge, ["turn:127.0.0.1"]),
         ("probe", "--timeout", "1e300", ["turn:127.0.0.1"]),
         ("relay", "--max-pps", huge, []),
+        ("relay", "--max-allocate-rate", huge, []),
+        ("relay", "--max-allocate-rate", "0/s", []),
         ("relay", "--user-quota", huge, []),
         ("relay", "--seed", huge, []),
     ]
