@@ -47,6 +47,7 @@ struct AbsurdValueTests {
         ("relay", "--max-pps", huge, []),
         ("relay", "--max-allocate-rate", huge, []),
         ("relay", "--max-allocate-rate", "0/s", []),
+        ("saturate", "--max-rate", huge, []),
         ("relay", "--user-quota", huge, []),
         ("relay", "--seed", huge, []),
     ]
