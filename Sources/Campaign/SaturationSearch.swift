@@ -20,8 +20,8 @@ public struct StepMeasurement: Sendable {
 /// What the search needs of the world: loads run, findings kept, lines shown. The session runs
 /// real loads; the tests script their figures.
 public protocol SaturationStepRunner {
-    /// A load of `clients` for `duration`, its results in `folder` (relative to the search's);
-    /// nil when it could not start at all.
+    /// A load of `clients` (on the allocations axis, allocations a second) for `duration`, its
+    /// results in `folder` (relative to the search's); nil when it could not start at all.
     func measure(clients: Int, duration: Duration, folder: String) async throws(WriteError) -> StepMeasurement?
     /// The search so far, after each step: a search cut short still leaves its findings.
     func keep(_ saturation: SaturationResult) throws(WriteError)
@@ -32,7 +32,7 @@ public protocol SaturationStepRunner {
 /// The saturation search's policy: which loads to step through, when a step is measured again,
 /// when to stop, and how long to hold. It runs nothing itself; its runner does.
 public struct SaturationSearch: Sendable {
-    /// Each step's clients, rising.
+    /// Each step's load, rising: clients, or allocations a second on the allocations axis.
     public var steps: [Int]
     /// Time at full load of each step.
     public var stepDuration: Duration
@@ -46,6 +46,10 @@ public struct SaturationSearch: Sendable {
     public var hold: HoldPlan?
     /// How the runner loads the steps, as the result says.
     public var mode = SaturationMode.fresh
+    /// What the steps are loads of: calls at once, or allocations a second (each step's
+    /// calls then arrive at its rate and talk for `callHoldTime`).
+    public var axis = SaturationAxis.calls
+    public var callHoldTime = HoldTime.fixed(.seconds(2))
 
     public init(steps: [Int], stepDuration: Duration, thresholds: [Threshold]) {
         self.steps = steps
@@ -54,7 +58,7 @@ public struct SaturationSearch: Sendable {
     }
 
     /// The loads of `start`, then `start + step`… up to `maxClients`, rounded up to whole pairs
-    /// when each call is two clients.
+    /// when each call is two clients (two allocations a call, on the allocations axis).
     public static func steps(start: Int, step: Int, maxClients: Int, pairs: Bool) -> [Int] {
         stride(from: start, through: maxClients, by: step).map { pairs ? $0 + $0 % 2 : $0 }
     }
@@ -68,16 +72,18 @@ public struct SaturationSearch: Sendable {
             turnloadVersion: turnloadVersion, target: target, startedAt: startedAt, status: .complete, thresholds: thresholds,
             steps: [], finding: CliffFinder.find([], thresholds: thresholds))
         saturation.mode = mode
+        saturation.axis = axis
         var stepsPastCliff = 0
-        for (index, clients) in steps.enumerated() {
-            let folder = String(format: "step-%02d-%d", index + 1, clients)
-            guard let (measured, repeats) = try await measureStep(index, clients: clients, folder: folder, runner: runner) else {
+        for (index, load) in steps.enumerated() {
+            let folder = String(format: "step-%02d-%d", index + 1, load)
+            guard let (measured, repeats) = try await measureStep(index, load: load, folder: folder, runner: runner) else {
                 saturation.status = .endpointFailed
                 break
             }
             var step = SaturationStep(
-                clients: clients, folder: folder, status: measured.status, figures: measured.figures,
+                clients: load, folder: folder, status: measured.status, figures: measured.figures,
                 checks: thresholds.map { $0.check(measured.figures) })
+            if axis == .allocations { step.allocationsPerSecond = load }
             if !repeats.isEmpty {
                 step.remeasured = repeats.count
                 step.remeasuredBecause = repeats.last
@@ -85,8 +91,8 @@ public struct SaturationSearch: Sendable {
             saturation.steps.append(step)
             // A step cut short by Ctrl-C is kept and shown, but proves nothing about the endpoint.
             let judged = saturation.steps.filter { $0.status != .interrupted }
-            saturation.finding = CliffFinder.find(judged.map(\.figures), thresholds: thresholds)
-            runner.tell("step \(index + 1): \(clients) calls: " + saturation.finding.headline)
+            saturation.finding = CliffFinder.find(judged.map(\.figures), thresholds: thresholds, loads: judged.map(\.clients))
+            runner.tell("step \(index + 1): \(axis.load(load)): " + saturation.headline)
             try runner.keep(saturation)
             if measured.status != .complete {
                 saturation.status = measured.status
@@ -108,18 +114,18 @@ public struct SaturationSearch: Sendable {
     /// One step, measured again while turnload says it fell behind itself, up to `remeasure`
     /// times; the last measurement is the step's, with why each earlier one was set aside.
     private func measureStep(
-        _ index: Int, clients: Int, folder: String,
+        _ index: Int, load: Int, folder: String,
         runner: some SaturationStepRunner
     ) async throws(WriteError) -> (StepMeasurement, [[String]])? {
         var setAside: [[String]] = []
         while true {
-            guard let measured = try await runner.measure(clients: clients, duration: stepDuration, folder: folder) else { return nil }
+            guard let measured = try await runner.measure(clients: load, duration: stepDuration, folder: folder) else { return nil }
             guard measured.status == .complete, measured.figures.harnessSaturated, setAside.count < remeasure else {
                 return (measured, setAside)
             }
             setAside.append(measured.figures.harnessReasons)
             runner.tell(
-                "step \(index + 1): \(clients) calls: turnload fell behind, not the endpoint ("
+                "step \(index + 1): \(axis.load(load)): turnload fell behind, not the endpoint ("
                     + measured.figures.harnessReasons.joined(separator: "; ") + "); measuring the step again "
                     + "(\(setAside.count) of \(remeasure))")
         }

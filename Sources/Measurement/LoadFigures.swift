@@ -31,13 +31,20 @@ public struct LoadFigures: Sendable, Codable, Equatable {
     public var residentGrowthMegabytesPerHour: Double?
     /// Jain's index over each call's delivered share of what it sent; absent in older results.
     public var fairness: Double?
+    /// Allocate request to success, 401 round included, median and p99; absent in older
+    /// results and when no allocation succeeded.
+    public var allocationP50Milliseconds: Double?
+    public var allocationP99Milliseconds: Double?
+    /// Failed setups of those attempted, in percent; absent in older results.
+    public var setupFailurePercent: Double?
 
     public init(
         clients: Int, allocated: Int, allocationSuccessPercent: Double, lossPercent: Double, playoutLossPercent: Double,
         jitterP99Milliseconds: Double, delayP99Milliseconds: Double, rttP99Milliseconds: Double?, meanMOS: Double,
         mos10thPercentile: Double, offeredPacketsPerSecond: Double, deliveredPacketsPerSecond: Double,
         deliveredWireBitsPerSecond: Double, harnessSaturated: Bool, harnessReasons: [String],
-        residentGrowthMegabytesPerHour: Double? = nil, fairness: Double? = nil
+        residentGrowthMegabytesPerHour: Double? = nil, fairness: Double? = nil, allocationP50Milliseconds: Double? = nil,
+        allocationP99Milliseconds: Double? = nil, setupFailurePercent: Double? = nil
     ) {
         self.clients = clients
         self.allocated = allocated
@@ -56,6 +63,9 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         self.harnessReasons = harnessReasons
         self.residentGrowthMegabytesPerHour = residentGrowthMegabytesPerHour
         self.fairness = fairness
+        self.allocationP50Milliseconds = allocationP50Milliseconds
+        self.allocationP99Milliseconds = allocationP99Milliseconds
+        self.setupFailurePercent = setupFailurePercent
     }
 
     /// The value of `metric`, or nil when this run did not measure it (RTT without echo).
@@ -67,6 +77,8 @@ public struct LoadFigures: Sendable, Codable, Equatable {
         case .delayP99: delayP99Milliseconds
         case .rttP99: rttP99Milliseconds
         case .allocationSuccess: allocationSuccessPercent
+        case .allocationP99: allocationP99Milliseconds
+        case .setupFailure: setupFailurePercent
         case .mos: meanMOS
         case .mosP10: mos10thPercentile
         case .throughput: deliveredPacketsPerSecond

@@ -7,6 +7,10 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     case delayP99 = "delay-p99"
     case rttP99 = "rtt-p99"
     case allocationSuccess = "allocation-success"
+    /// Allocate request to success, 401 round included: how long the control plane makes a call wait.
+    case allocationP99 = "allocation-p99"
+    /// Setups that failed (refused, unanswered, channel not bound) of those attempted.
+    case setupFailure = "setup-failure"
     case mos
     case mosP10 = "mos-p10"
     case throughput
@@ -17,8 +21,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
 
     public var unit: Unit {
         switch self {
-        case .loss, .playoutLoss, .allocationSuccess: .percent
-        case .jitterP99, .delayP99, .rttP99: .milliseconds
+        case .loss, .playoutLoss, .allocationSuccess, .setupFailure: .percent
+        case .jitterP99, .delayP99, .rttP99, .allocationP99: .milliseconds
         case .mos, .mosP10, .fairness: .score
         case .throughput: .packetsPerSecond
         case .rssGrowth: .megabytesPerHour
@@ -29,7 +33,7 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     public var higherIsBetter: Bool {
         switch self {
         case .allocationSuccess, .mos, .mosP10, .throughput, .fairness: true
-        case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99, .rssGrowth: false
+        case .loss, .playoutLoss, .jitterP99, .delayP99, .rttP99, .rssGrowth, .allocationP99, .setupFailure: false
         }
     }
 
@@ -38,8 +42,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
     /// doubling to 0.02 % is not a regression).
     public var noiseFloor: Double {
         switch self {
-        case .loss, .playoutLoss, .allocationSuccess: 0.1
-        case .jitterP99, .delayP99, .rttP99: 1
+        case .loss, .playoutLoss, .allocationSuccess, .setupFailure: 0.1
+        case .jitterP99, .delayP99, .rttP99, .allocationP99: 1
         case .mos, .mosP10: 0.05
         case .throughput: 1
         case .rssGrowth: 1
@@ -55,6 +59,8 @@ public enum Metric: String, Sendable, Codable, CaseIterable {
         case .delayP99: "one-way delay p99"
         case .rttP99: "RTT p99"
         case .allocationSuccess: "allocation success"
+        case .allocationP99: "allocation p99"
+        case .setupFailure: "setup failure"
         case .mos: "mean MOS"
         case .mosP10: "MOS 10th percentile"
         case .throughput: "delivered packets/s"

@@ -1,7 +1,8 @@
 /// What a saturation run found, from its steps' figures: the answers users run it for.
 public struct SaturationFinding: Sendable, Codable, Equatable {
-    /// The highest load (clients) up to which every step held every threshold, or nil when
-    /// the first step already broke one.
+    /// The highest load up to which every step held every threshold, or nil when the first
+    /// step already broke one. Loads here are in the search's unit: calls, or allocations a
+    /// second on that axis (`SaturationAxis`).
     public var cleanCapacity: Int?
     /// The first step where quality collapsed, or nil when no step did (or the harness, not
     /// the endpoint, was the limit).
@@ -22,24 +23,25 @@ public struct SaturationFinding: Sendable, Codable, Equatable {
         self.harnessReasons = harnessReasons
     }
 
-    /// One sentence for a summary line.
-    public var headline: String {
+    /// One sentence for a summary line, loads in `axis`'s unit.
+    public func headline(_ axis: SaturationAxis) -> String {
         var parts: [String] = []
-        parts.append(cleanCapacity.map { "clean capacity \($0) calls" } ?? "no clean step")
+        parts.append(cleanCapacity.map { "clean capacity \(axis.load($0))" } ?? "no clean step")
         if let cliff {
-            parts.append("cliff at \(cliff.clients) calls (" + cliff.breaches.map(\.description).joined(separator: "; ") + ")")
+            parts.append("cliff at \(axis.load(cliff.clients)) (" + cliff.breaches.map(\.description).joined(separator: "; ") + ")")
         } else if let harnessBoundAt {
-            parts.append("harness-bound at \(harnessBoundAt) calls, not a cliff")
+            parts.append("harness-bound at \(axis.load(harnessBoundAt)), not a cliff")
         } else {
             parts.append("no cliff up to the last step")
         }
-        if let knee { parts.append("throughput knee at \(knee) calls") }
+        if let knee { parts.append("throughput knee at \(axis.load(knee))") }
         return parts.joined(separator: "; ")
     }
 }
 
 /// The step where quality collapsed, and the evidence.
 public struct Cliff: Sendable, Codable, Equatable {
+    /// The step's load, in the search's unit (the name is from when calls were the only one).
     public var clients: Int
     /// Every threshold this step broke, with how far the figure moved from the step before.
     public var breaches: [Breach]

@@ -135,7 +135,7 @@ public enum ComparisonReport {
         case .saturations:
             let curves = groups.enumerated().map { index, group in
                 StepCharts.Curve(
-                    name: group.name, color: index, steps: group.results.compactMap(\.saturation).flatMap { $0.steps.map(\.figures) })
+                    name: group.name, color: index, steps: group.results.compactMap(\.saturation).flatMap(\.chartedSteps))
             }
             return StepCharts.charts(curves, thresholds: groups.first?.results.first?.saturation?.thresholds ?? Threshold.defaults)
         }

@@ -37,23 +37,24 @@ public enum Gate {
         var invalid: [String] = []
         if saturation.status != .complete { invalid.append("the saturation run is \(saturation.status.rawValue): its results are partial") }
         let capacity = finding.cleanCapacity ?? 0
+        let axis = saturation.steppedAxis
         if let minimumCapacity {
             if let bound = finding.harnessBoundAt, bound <= minimumCapacity, capacity < minimumCapacity {
                 invalid.append(
-                    "the harness was the bottleneck at \(bound) calls, below the \(minimumCapacity) to prove: "
+                    "the harness was the bottleneck at \(axis.load(bound)), below the \(minimumCapacity) to prove: "
                         + "spread the load over more threads or machines (--threads, --shard)")
             }
             checks.append(
                 GateCheck(
-                    kind: .capacity, name: "clean capacity >= \(minimumCapacity) calls", passed: capacity >= minimumCapacity,
-                    detail: "\(capacity) calls" + (finding.cliff.map { "; cliff at \($0.clients)" } ?? "")))
+                    kind: .capacity, name: "clean capacity >= \(axis.load(minimumCapacity))", passed: capacity >= minimumCapacity,
+                    detail: axis.load(capacity) + (finding.cliff.map { "; cliff at \($0.clients)" } ?? "")))
         }
         if let baseline, let before = baseline.finding.cleanCapacity {
             let allowed = Double(before) * (1 - maxRegressionPercent / 100)
             checks.append(
                 GateCheck(
                     kind: .regression, name: "clean capacity regression <= \(DecimalText.short(maxRegressionPercent))%",
-                    passed: Double(capacity) >= allowed, detail: "\(capacity) calls, baseline \(before)"))
+                    passed: Double(capacity) >= allowed, detail: "\(axis.load(capacity)), baseline \(before)"))
         }
         if let hold = saturation.hold {
             checks += thresholds.map { check($0.check(hold.figures)) }

@@ -10,6 +10,7 @@ extension LoadFigures {
         let health = outcome.healthSummary.verdict
         var reasons: [String] = []
         if case let .saturated(why) = health { reasons = why }
+        let allocation = outcome.clients.allocated > 0 ? outcome.clients.allocationLatency.summary : nil
         self.init(
             clients: outcome.clients.requested,
             allocated: outcome.clients.allocated,
@@ -27,7 +28,10 @@ extension LoadFigures {
             harnessSaturated: reasons.isEmpty == false,
             harnessReasons: reasons,
             residentGrowthMegabytesPerHour: result.watched?.residentGrowthBytesPerHour.map { $0 / 1e6 },
-            fairness: CallSpread(outcome.calls).fairness
+            fairness: CallSpread(outcome.calls).fairness,
+            allocationP50Milliseconds: allocation?.p50,
+            allocationP99Milliseconds: allocation?.p99,
+            setupFailurePercent: outcome.clients.setupFailurePercent
         )
     }
 }

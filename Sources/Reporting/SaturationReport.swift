@@ -8,6 +8,7 @@ public enum SaturationReport {
     /// by their clients); they add each step's delay and RTT distributions.
     public static func document(_ result: SaturationResult, stepResults: [RunResult] = [], cost: CostProjection? = nil) -> ReportDocument {
         let finding = result.finding
+        let axis = result.steppedAxis
         var sections = [
             ReportDocument.Section("Finding", findingBlocks(result)),
             ReportDocument.Section(
@@ -15,9 +16,9 @@ public enum SaturationReport {
                 [
                     .charts(
                         StepCharts.charts(
-                            [StepCharts.Curve(name: result.target, color: 0, steps: result.steps.map(\.figures))],
+                            [StepCharts.Curve(name: result.target, color: 0, steps: result.chartedSteps)],
                             thresholds: result.thresholds, markers: StepCharts.markers(finding),
-                            knee: finding.knee.map { ChartMarker(x: Double($0), label: "knee \($0)", tone: .neutral) }))
+                            knee: finding.knee.map { ChartMarker(x: Double($0), label: "knee \($0)", tone: .neutral) }, axis: axis))
                 ]),
             ReportDocument.Section("Steps", [.table(steps(result))]),
         ]
@@ -26,7 +27,7 @@ public enum SaturationReport {
         let ordered = result.steps.compactMap { step in stepResults.first { $0.configuration.clients == step.clients } }
         if !ordered.isEmpty {
             let runs = ordered.enumerated().map {
-                ChartedRun(name: "\($0.element.configuration.clients) calls", color: $0.offset, results: [$0.element])
+                ChartedRun(name: axis.load($0.element.configuration.clients), color: $0.offset, results: [$0.element])
             }
             sections.append(ReportDocument.Section("Distributions by step", [.charts(RunCharts.distributions(runs))]))
         }
@@ -39,11 +40,13 @@ public enum SaturationReport {
             title: "turnload saturate: \(result.target)",
             facts: [
                 ReportDocument.date(result.startedAt), result.status.rawValue,
-                result.mode == .live ? "one live population, grown step by step" : "each step a fresh load",
-                "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(clients.max()!) calls"),
+                axis == .allocations
+                    ? "calls arriving at each step's rate of new allocations"
+                    : result.mode == .live ? "one live population, grown step by step" : "each step a fresh load",
+                "\(clients.count) steps" + (clients.isEmpty ? "" : " from \(clients.min()!) to \(axis.load(clients.max()!))"),
                 "turnload \(result.turnloadVersion)",
             ],
-            headline: finding.headline,
+            headline: result.headline,
             tone: tone,
             sections: sections
         )
@@ -51,6 +54,7 @@ public enum SaturationReport {
 
     static func findingBlocks(_ result: SaturationResult) -> [ReportDocument.Block] {
         let finding = result.finding
+        let axis = result.steppedAxis
         var blocks: [ReportDocument.Block] = []
         if result.status != .complete {
             blocks.append(.alert("Partial results: stepping was cut short (\(result.status.rawValue))", details: [], tone: .fail))
@@ -58,30 +62,30 @@ public enum SaturationReport {
         if let bound = finding.harnessBoundAt {
             blocks.append(
                 .alert(
-                    "HARNESS SATURATED at \(bound) calls: from there on these figures measure turnload, not the endpoint",
+                    "HARNESS SATURATED at \(axis.load(bound)): from there on these figures measure turnload, not the endpoint",
                     details: finding.harnessReasons, tone: .fail))
         }
         var facts = [
-            finding.cleanCapacity.map { "**Clean capacity: \($0) calls**: every threshold held at every step up to it" }
+            finding.cleanCapacity.map { "**Clean capacity: \(axis.load($0))**: every threshold held at every step up to it" }
                 ?? "**No clean step**: the first step already broke a threshold"
         ]
         if let cliff = finding.cliff {
-            facts.append("**Cliff at \(cliff.clients) calls**: " + cliff.breaches.map(\.description).joined(separator: "; "))
+            facts.append("**Cliff at \(axis.load(cliff.clients))**: " + cliff.breaches.map(\.description).joined(separator: "; "))
         } else if let bound = finding.harnessBoundAt {
             facts.append(
-                "**Harness-bound at \(bound) calls**, not a cliff: run turnload on more cores or machines "
+                "**Harness-bound at \(axis.load(bound))**, not a cliff: run turnload on more cores or machines "
                     + "(`--threads`, shards) to go further"
             )
         } else {
             facts.append("**No cliff** up to the last step")
         }
         if let knee = finding.knee {
-            facts.append("**Throughput knee at \(knee) calls**: beyond it, less than half of the added packets were delivered")
+            facts.append("**Throughput knee at \(axis.load(knee))**: beyond it, less than half of the added packets were delivered")
         }
         for step in result.steps {
             guard let times = step.remeasured else { continue }
             facts.append(
-                "**\(step.clients) calls measured \(times == 1 ? "again" : "\(times) more times")**: turnload fell behind "
+                "**\(axis.load(step.clients)) measured \(times == 1 ? "again" : "\(times) more times")**: turnload fell behind "
                     + "first (" + (step.remeasuredBecause ?? []).joined(separator: "; ") + "); the figures are the last measurement's")
         }
         facts.append("thresholds: " + result.thresholds.map(\.description).joined(separator: ", "))
@@ -91,13 +95,20 @@ public enum SaturationReport {
 
     static func steps(_ result: SaturationResult) -> ReportTable {
         let header =
-            ["calls", "status", "loss", "jitter p99", "RTT p99", "MOS", "offered pkt/s", "delivered pkt/s", "harness"]
+            [
+                result.steppedAxis == .calls ? "calls" : "allocations/s", "status", "allocation p50 / p99", "setup failure", "loss",
+                "jitter p99", "RTT p99", "MOS", "offered pkt/s", "delivered pkt/s", "harness",
+            ]
             + result.thresholds.map(\.description)
         let rows = result.steps.map { step -> [ReportTable.Cell] in
             let figures = step.figures
             let cells: [ReportTable.Cell] = [
                 .number(String(step.clients)),
                 ReportTable.Cell(step.status.rawValue, tone: step.status == .complete ? .neutral : .fail),
+                .number(
+                    [figures.allocationP50Milliseconds, figures.allocationP99Milliseconds]
+                        .map { $0.map(Metric.allocationP99.format) ?? "—" }.joined(separator: " / ")),
+                .number(figures.setupFailurePercent.map(Metric.setupFailure.format) ?? "—"),
                 .number(Metric.loss.format(figures.lossPercent)),
                 .number(Metric.jitterP99.format(figures.jitterP99Milliseconds)),
                 .number(figures.rttP99Milliseconds.map(Metric.rttP99.format) ?? "—"),

@@ -23,6 +23,8 @@ public struct SaturationResult: Sendable, Codable {
     public var hold: SaturationHold?
     /// How the steps were loaded; absent in results from before `--live`, which were fresh.
     public var mode: SaturationMode?
+    /// What the steps stepped up; absent in results from before `--axis`, which stepped calls.
+    public var axis: SaturationAxis?
 
     public init(
         turnloadVersion: String, target: String, startedAt: Date, status: RunStatus, thresholds: [Threshold],
@@ -37,6 +39,15 @@ public struct SaturationResult: Sendable, Codable {
         self.finding = finding
         self.hold = hold
     }
+
+    /// The axis stepped, calls when the result does not say.
+    public var steppedAxis: SaturationAxis { axis ?? .calls }
+
+    /// One sentence for a summary line.
+    public var headline: String { finding.headline(steppedAxis) }
+
+    /// Each step's load, in the axis's unit, and figures: what charts plot against load.
+    var chartedSteps: [(load: Int, figures: LoadFigures)] { steps.map { ($0.clients, $0.figures) } }
 }
 
 /// How a search loads its steps.
@@ -49,7 +60,11 @@ public enum SaturationMode: String, Sendable, Codable {
 
 /// One step: its load, where its whole result is, and its headline figures.
 public struct SaturationStep: Sendable, Codable {
+    /// The step's load in the search's unit: its calls, or on the allocations axis its
+    /// allocations a second (also in `allocationsPerSecond`, which says so).
     public var clients: Int
+    /// The rate of new allocations the step offered, on the allocations axis.
+    public var allocationsPerSecond: Int?
     /// The folder of the step's `result.json`, relative to `saturation.json`.
     public var folder: String
     public var status: RunStatus

@@ -2,15 +2,26 @@ import Foundation
 import Measurement
 
 /// Calls that come and go (`--arrivals`, `--erlangs`): they arrive as a Poisson process at
-/// `rate` a second and each talks for a length drawn from `holdTime`.
+/// `rate` a second (or evenly spaced) and each talks for a length drawn from `holdTime`.
 public struct ArrivalPlan: Sendable, Equatable {
     /// Calls a second, all shards together.
     public var rate: Double
     public var holdTime: HoldTime
+    public var spacing: Spacing
 
-    public init(rate: Double, holdTime: HoldTime) {
+    /// How arrivals are spread in time.
+    public enum Spacing: String, Sendable, Equatable {
+        /// Exponential gaps: calls as people place them, clustered by chance.
+        case poisson
+        /// One every 1/rate, as wrk2 and k6's constant-arrival-rate pace requests: a step
+        /// offers exactly its rate, so that a limit at that rate is not crossed by chance.
+        case even
+    }
+
+    public init(rate: Double, holdTime: HoldTime, spacing: Spacing = .poisson) {
         self.rate = rate
         self.holdTime = holdTime
+        self.spacing = spacing
     }
 
     /// `erlangs` of offered load: as many calls under way on average (Little's law), so
@@ -62,7 +73,7 @@ public struct CallArrivals: Sequence, IteratorProtocol, Sendable {
 
     public mutating func next() -> ArrivingCall? {
         while true {
-            clock += -log(1 - gaps.unit()) / plan.rate
+            clock += plan.spacing == .even ? 1 / plan.rate : -log(1 - gaps.unit()) / plan.rate
             index += 1
             guard clock < window else { return nil }
             guard index % shard.count == shard.index - 1 else { continue }

@@ -114,6 +114,11 @@ public struct ClientFigures: Sendable, Codable {
         allocationSuccessPercent = requested > 0 ? 100 * Double(allocated) / Double(requested) : 0
     }
 
+    /// Failed setups of those attempted, in percent: a setup cut by the run's end is neither.
+    public var setupFailurePercent: Double {
+        requested > 0 ? 100 * Double(failures.values.reduce(0, +)) / Double(requested) : 0
+    }
+
     /// Adds another process's clients of the same run (a shard): counts and latencies add up, the
     /// success rate is over them all, and each reason keeps the first example.
     public mutating func merge(_ other: ClientFigures) {

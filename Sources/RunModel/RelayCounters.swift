@@ -54,26 +54,26 @@ extension RelayCounters {
         rejections.badCredentials += other.rejections.badCredentials
         rejections.rateLimited += other.rejections.rateLimited
         rejections.refused += other.rejections.refused
+        rejections.overAllocateRate += other.rejections.overAllocateRate
     }
 
     /// Reads result files written before a counter existed: a missing counter is 0.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        func count(_ key: CodingKeys) throws -> Int { try container.decodeIfPresent(Int.self, forKey: key) ?? 0 }
-        allocations = try count(.allocations)
-        packetsToPeers = try count(.packetsToPeers)
-        bytesToPeers = try count(.bytesToPeers)
-        packetsToClients = try count(.packetsToClients)
-        bytesToClients = try count(.bytesToClients)
-        droppedCapacity = try count(.droppedCapacity)
-        droppedBandwidth = try count(.droppedBandwidth)
-        droppedPacketRate = try count(.droppedPacketRate)
-        droppedImpairment = try count(.droppedImpairment)
-        duplicatedImpairment = try count(.duplicatedImpairment)
-        reorderedImpairment = try count(.reorderedImpairment)
-        droppedUnroutable = try count(.droppedUnroutable)
-        droppedMalformed = try count(.droppedMalformed)
-        droppedReceiveQueue = try count(.droppedReceiveQueue)
+        allocations = try container.count(.allocations)
+        packetsToPeers = try container.count(.packetsToPeers)
+        bytesToPeers = try container.count(.bytesToPeers)
+        packetsToClients = try container.count(.packetsToClients)
+        bytesToClients = try container.count(.bytesToClients)
+        droppedCapacity = try container.count(.droppedCapacity)
+        droppedBandwidth = try container.count(.droppedBandwidth)
+        droppedPacketRate = try container.count(.droppedPacketRate)
+        droppedImpairment = try container.count(.droppedImpairment)
+        duplicatedImpairment = try container.count(.duplicatedImpairment)
+        reorderedImpairment = try container.count(.reorderedImpairment)
+        droppedUnroutable = try container.count(.droppedUnroutable)
+        droppedMalformed = try container.count(.droppedMalformed)
+        droppedReceiveQueue = try container.count(.droppedReceiveQueue)
         rejections = try container.decodeIfPresent(RelayRejections.self, forKey: .rejections) ?? RelayRejections()
     }
 }
@@ -92,6 +92,24 @@ public struct RelayRejections: Sendable, Hashable, Codable {
     public var rateLimited = 0
     /// Authenticated requests refused with an error (quota, forbidden peer, mismatch…).
     public var refused = 0
+    /// Authenticated Allocates refused with 508 over `--max-allocate-rate`.
+    public var overAllocateRate = 0
 
     public init() {}
+
+    /// Reads result files written before a reason existed: a missing count is 0.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        malformed = try container.count(.malformed)
+        challenged = try container.count(.challenged)
+        badCredentials = try container.count(.badCredentials)
+        rateLimited = try container.count(.rateLimited)
+        refused = try container.count(.refused)
+        overAllocateRate = try container.count(.overAllocateRate)
+    }
+}
+
+extension KeyedDecodingContainer {
+    /// A count, 0 in a file written before it existed.
+    fileprivate func count(_ key: Key) throws -> Int { try decodeIfPresent(Int.self, forKey: key) ?? 0 }
 }

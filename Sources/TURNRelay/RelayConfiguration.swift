@@ -15,6 +15,10 @@ public struct RelayConfiguration: Sendable {
     public var channelLifetime: Duration = .seconds(600)
     public var maximumAllocationsPerUser = 100
     public var maximumAllocations = 20_000
+    /// New allocations granted a second, all clients together, with a second's worth as a
+    /// burst (`--max-allocate-rate`); the rest are refused with 508: a control-plane cliff
+    /// placed where a measurement should find it.
+    public var maximumAllocationsPerSecond: Double?
     /// Requests without valid credentials, and Binding requests, answered a second from one
     /// source address (an IPv4 address or IPv6 /64, all its ports together) and in all; the
     /// rest are dropped unanswered. Every client's first Allocate is one, so a source's share

@@ -84,7 +84,7 @@ public struct RelayCore: Sendable {
         case .authenticated(let name, let integrity): (username, key) = (name, integrity)
         }
         expire(now: now)
-        let response: (bytes: ByteBuffer, refused: Bool)
+        let response: Response
         switch request.type.method {
         case .allocate: response = allocate(request, client: client, username: username, key: key, now: now, openRelay: openRelay)
         case .refresh: response = refresh(request, client: client, username: username, key: key, now: now)
@@ -92,7 +92,7 @@ public struct RelayCore: Sendable {
         case .channelBind: response = channelBind(request, client: client, key: key, now: now)
         default: response = error(request, .badRequest, key: key)
         }
-        if response.refused { rejections.refused += 1 }
+        if let why = response.refusal { rejections[keyPath: why] += 1 }
         return response.bytes
     }
 
@@ -190,6 +190,14 @@ public struct RelayCore: Sendable {
         // allocation takes what it can get and names the rest in ADDRESS-ERROR-CODE.
         if families.count == 1, !relayFamilies.contains(families[0]) {
             return error(request, .addressFamilyNotSupported, key: key)
+        }
+        // Only a new allocation spends the rate: the 401 round before it was answered
+        // unauthenticated, and a retransmission was answered above from the allocation it made.
+        // 508, not 486: the limit is the server's, "some capacity limit being reached" (RFC 8656
+        // §7.2, §18), which any client may meet and retry later; 486 would say that this
+        // user's own quota is full, which no other user's Allocate could have caused.
+        guard ledger.admitAllocation(now: now) else {
+            return error(request, .insufficientCapacity, key: key, why: \.overAllocateRate)
         }
         let holder = QuotaHolder(username, configuration: configuration)
         switch ledger.reserve(holder) {
@@ -431,24 +439,24 @@ public struct RelayCore: Sendable {
 
     // MARK: replies
 
-    /// A reply's bytes, and whether it refuses the request.
-    private typealias Response = (bytes: ByteBuffer, refused: Bool)
+    /// A reply's bytes, and the rejection it counts as when it refuses the request.
+    private typealias Response = (bytes: ByteBuffer, refusal: WritableKeyPath<RelayRejections, Int>?)
 
     private func reply(_ request: STUNMessage, _ attributes: [STUNAttribute], key: STUNIntegrity?) -> Response {
         var attributes = attributes
         if let software = configuration.software { attributes.append(.software(software)) }
         let message = STUNMessage(request.type.method, .successResponse, transactionID: request.transactionID, attributes: attributes)
-        return (message.encoded(integrity: key, fingerprint: true), false)
+        return (message.encoded(integrity: key, fingerprint: true), nil)
     }
 
     private func error(
         _ request: STUNMessage, _ code: STUNErrorCode, extra: [STUNAttribute] = [],
-        key: STUNIntegrity? = nil
+        key: STUNIntegrity? = nil, why: WritableKeyPath<RelayRejections, Int> = \.refused
     ) -> Response {
         var attributes: [STUNAttribute] = [.errorCode(code)] + extra
         if let software = configuration.software { attributes.append(.software(software)) }
         let message = STUNMessage(request.type.method, .errorResponse, transactionID: request.transactionID, attributes: attributes)
-        return (message.encoded(integrity: key, fingerprint: true), true)
+        return (message.encoded(integrity: key, fingerprint: true), why)
     }
 }
 

@@ -1,8 +1,8 @@
 import Synchronization
 import TURNProtocol
 
-/// What the relay's loops count together: allocations in all and per user, and requests
-/// without valid credentials a second. Each loop's core owns its own clients' allocations, so
+/// What the relay's loops count together: allocations in all and per user, new allocations
+/// a second, and requests without valid credentials a second. Each loop's core owns its own clients' allocations, so
 /// these limits must hold across them; a core asks only on an Allocate, a release or an
 /// unauthenticated request (the control plane), never per relayed packet, so a lock is cheap.
 public final class RelayLedger: Sendable {
@@ -14,6 +14,7 @@ public final class RelayLedger: Sendable {
         var allocations = 0
         var perUser: [QuotaHolder: Int] = [:]
         var unauthenticated: UnauthenticatedLimit
+        var allocateRate: TokenBucket?
     }
 
     public init(configuration: RelayConfiguration) {
@@ -23,7 +24,8 @@ public final class RelayLedger: Sendable {
             State(
                 unauthenticated: UnauthenticatedLimit(
                     perSource: configuration.maximumUnauthenticatedPerAddressPerSecond, total: configuration.maximumUnauthenticatedPerSecond
-                )))
+                ),
+                allocateRate: configuration.maximumAllocationsPerSecond.map(TokenBucket.allocations(perSecond:))))
     }
 
     enum Reservation { case granted, quotaReached, atCapacity }
@@ -46,6 +48,12 @@ public final class RelayLedger: Sendable {
             state.perUser[holder, default: 1] -= 1
             if state.perUser[holder] == 0 { state.perUser[holder] = nil }
         }
+    }
+
+    /// One more new allocation at `now` (on the relay's clock): false when over
+    /// `maximumAllocationsPerSecond`.
+    func admitAllocation(now: Duration) -> Bool {
+        state.withLock { state in state.allocateRate?.admit(now: now) ?? true }
     }
 
     /// One more request without valid credentials from `source` at `now` (on the relay's

@@ -41,6 +41,7 @@ public final class RelayMetrics: Sendable {
             counter("turnload_relay_rejected_requests_total", [("reason", "bad_credentials")], rejected, \.rejections.badCredentials),
             counter("turnload_relay_rejected_requests_total", [("reason", "rate_limited")], rejected, \.rejections.rateLimited),
             counter("turnload_relay_rejected_requests_total", [("reason", "refused")], rejected, \.rejections.refused),
+            counter("turnload_relay_rejected_requests_total", [("reason", "allocate_rate")], rejected, \.rejections.overAllocateRate),
         ]
     }
 

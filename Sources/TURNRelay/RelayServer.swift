@@ -281,6 +281,7 @@ public final class RelayServer: @unchecked Sendable {
             ("requests with wrong credentials", now.rejections.badCredentials - logged.rejections.badCredentials, .warning),
             ("unauthenticated requests dropped over the rate limit", now.rejections.rateLimited - logged.rejections.rateLimited, .warning),
             ("requests refused", now.rejections.refused - logged.rejections.refused, .notice),
+            ("Allocates refused over the allocation rate", now.rejections.overAllocateRate - logged.rejections.overAllocateRate, .notice),
             ("packets dropped without an allocation, channel or permission", now.droppedUnroutable - logged.droppedUnroutable, .notice),
             ("packets dropped over an allocation's bandwidth", now.droppedBandwidth - logged.droppedBandwidth, .notice),
             ("packets dropped over an allocation's packet rate", now.droppedPacketRate - logged.droppedPacketRate, .notice),

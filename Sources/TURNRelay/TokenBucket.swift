@@ -1,6 +1,7 @@
 /// At most `rate` units a second in the long run, bursts up to `burst` units; what is over is
 /// refused, as a relay at capacity drops. Used for `--max-pps` and the per-allocation packet
-/// rate (packets), the per-allocation bandwidth limit (bytes) and unauthenticated requests.
+/// rate (packets), the per-allocation bandwidth limit (bytes), unauthenticated requests and new
+/// allocations (`--max-allocate-rate`).
 public struct TokenBucket: Sendable {
     public let rate: Double
     private let burst: Double
@@ -24,6 +25,12 @@ public struct TokenBucket: Sendable {
     public static func bandwidth(bitsPerSecond: Int) -> TokenBucket {
         let bytesPerSecond = Double(bitsPerSecond) / 8
         return TokenBucket(rate: bytesPerSecond, burst: max(1500, bytesPerSecond / 5))
+    }
+
+    /// `--max-allocate-rate`: a second's worth of allocations as a burst, so that a load
+    /// arriving at the limit passes whole and only a rate above it is refused.
+    public static func allocations(perSecond rate: Double) -> TokenBucket {
+        TokenBucket(rate: rate, burst: max(1, rate))
     }
 
     public mutating func admit(_ cost: Double = 1, now: Duration) -> Bool {

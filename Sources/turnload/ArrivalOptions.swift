@@ -9,7 +9,7 @@ struct ArrivalOptions: ParsableArguments {
         help: ArgumentHelp(
             "Calls arrive at RATE a second, a seeded Poisson process, over --duration; each talks for its --hold-time "
                 + "and hangs up. Replaces --clients and --ramp. 5, 5/s or 300/m.", valueName: "RATE"),
-        transform: ArrivalOptions.rate)
+        transform: OptionRange.rate(of: "calls", upTo: 10_000))
     var arrivals: Double?
 
     @Option(
@@ -41,19 +41,5 @@ struct ArrivalOptions: ParsableArguments {
         let holdTime = holdTime ?? .standard
         if let arrivals { return ArrivalPlan(rate: arrivals, holdTime: holdTime) }
         return erlangs.map { ArrivalPlan(erlangs: $0, holdTime: holdTime) }
-    }
-
-    /// Calls a second: `5`, `5/s`, `300/m`, `600/h`.
-    static let rate: @Sendable (String) throws -> Double = { text in
-        let units: [(suffix: String, seconds: Double)] = [("/s", 1), ("/m", 60), ("/h", 3600)]
-        let unit = units.first { text.hasSuffix($0.suffix) }
-        guard let value = Double(unit.map { String(text.dropLast($0.suffix.count)) } ?? text), value.isFinite else {
-            throw OptionRange.Refusal(description: "give calls a second, such as 5, 5/s or 300/m")
-        }
-        let perSecond = value / (unit?.seconds ?? 1)
-        guard perSecond > 0, perSecond <= 10_000 else {
-            throw OptionRange.Refusal(description: "give more than 0 and at most 10000 calls a second")
-        }
-        return perSecond
     }
 }

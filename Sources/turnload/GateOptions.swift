@@ -10,7 +10,8 @@ struct GateOptions: ParsableArguments {
         name: .customLong("threshold"),
         help: ArgumentHelp(
             "A limit such as \"loss < 0.5%\", \"rtt-p99 < 150ms\"; repeat for several (default: loss < 0.5%, "
-                + "jitter-p99 < 30ms, rtt-p99 < 150ms, allocation-success >= 99.9%, mos >= 4).", valueName: "EXPR"))
+                + "jitter-p99 < 30ms, rtt-p99 < 150ms, allocation-success >= 99.9%, mos >= 4; saturate --axis allocations: "
+                + "setup-failure < 1%, allocation-p99 < 500ms).", valueName: "EXPR"))
     var thresholdTexts: [String] = []
 
     @Option(help: ArgumentHelp("A result.json (or saturation.json) to hold this one against.", valueName: "RESULT"))
@@ -27,9 +28,12 @@ struct GateOptions: ParsableArguments {
         }
     }
 
-    var thresholds: [Threshold] {
+    var thresholds: [Threshold] { thresholds(else: Threshold.defaults) }
+
+    /// The `--threshold`s given, or `defaults` when none was.
+    func thresholds(else defaults: [Threshold]) -> [Threshold] {
         let given = thresholdTexts.compactMap { try? Threshold(parsing: $0) }
-        return given.isEmpty ? Threshold.defaults : given
+        return given.isEmpty ? defaults : given
     }
 
     var maxRegressionPercent: Double { maxRegression.fraction * 100 }

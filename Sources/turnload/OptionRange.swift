@@ -73,6 +73,22 @@ enum OptionRange {
         }
     }
 
+    /// So many `what` a second, more than 0 and at most `most`: `5`, `5/s`, `300/m` or `600/h`.
+    static func rate(of what: String, upTo most: Double) -> @Sendable (String) throws -> Double {
+        { text in
+            let units: [(suffix: String, seconds: Double)] = [("/s", 1), ("/m", 60), ("/h", 3600)]
+            let unit = units.first { text.hasSuffix($0.suffix) }
+            guard let value = Double(unit.map { String(text.dropLast($0.suffix.count)) } ?? text), value.isFinite else {
+                throw Refusal(description: "give \(what) a second, such as 5, 5/s or 300/m")
+            }
+            let perSecond = value / (unit?.seconds ?? 1)
+            guard perSecond > 0, perSecond <= most else {
+                throw Refusal(description: "give more than 0 and at most \(DecimalText.short(most)) \(what) a second")
+            }
+            return perSecond
+        }
+    }
+
     /// Bits a second, `64000`, `64k`, `2M` or `10G`, within `range`.
     static func bitrate(_ range: ClosedRange<Int>) -> @Sendable (String) throws -> Int {
         { text in

@@ -17,9 +17,10 @@ struct Relay: AsyncParsableCommand {
             coturn's use-auth-secret), allocations, permissions and channels. Like hosted \
             providers it refuses private, loopback, link-local and multicast peers unless \
             allowed, and never relays without credentials. It can inject loss, delay, jitter, \
-            reordering and duplication, and a capacity limit, so that a known impairment or \
-            cliff can be placed where a measurement should find it. Prints one status line a \
-            second; Ctrl-C or SIGTERM stops it.
+            reordering and duplication, and capacity limits on packets (--max-pps) and on new \
+            allocations (--max-allocate-rate), so that a known impairment or cliff can be \
+            placed where a measurement should find it. Prints one status line a second; Ctrl-C \
+            or SIGTERM stops it.
 
             It relays from the IPv4 and/or IPv6 address of --relay-ip (repeat it for both; by \
             default the --listen addresses'), whichever family clients reach it over: a client \
@@ -34,6 +35,7 @@ struct Relay: AsyncParsableCommand {
                 --dtls-listen 127.0.0.1:5349 --cert cert.pem --key key.pem
               turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
               turnload relay --user alice --password-env TURN_PASSWORD --max-allocation-pps 500 --max-allocation-bitrate 2M
+              turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers --max-allocate-rate 30/s
             """
     )
 
@@ -95,6 +97,14 @@ struct Relay: AsyncParsableCommand {
         help: ArgumentHelp("Relay at most N packets a second per allocation, both ways together; drop the rest.", valueName: "N"),
         transform: OptionRange.count(1...10_000_000))
     var maxAllocationPps: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Grant at most RATE new allocations a second, all clients together, a second's worth at once; refuse the "
+                + "rest with 508 Insufficient Capacity: a known control-plane capacity. 30, 30/s or 600/m.",
+            valueName: "RATE"),
+        transform: OptionRange.rate(of: "allocations", upTo: 1_000_000))
+    var maxAllocateRate: Double?
 
     @Option(
         help: ArgumentHelp("Allocations one username may hold at once (486 beyond). (default: 100)", valueName: "N"),
@@ -206,6 +216,7 @@ struct Relay: AsyncParsableCommand {
         configuration.impairment = try impair.map { try Impairment(parsing: $0) } ?? Impairment()
         configuration.seed = seed
         configuration.maximumPacketsPerSecond = maxPps
+        configuration.maximumAllocationsPerSecond = maxAllocateRate
         configuration.maximumAllocationsPerUser = userQuota
         configuration.maximumUnauthenticatedPerAddressPerSecond = maxUnauthenticatedPerIp
         configuration.maximumConnectionsPerAddress = maxConnectionsPerIp

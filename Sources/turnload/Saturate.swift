@@ -33,12 +33,24 @@ struct Saturate: AsyncParsableCommand {
             steps here. Results: <out>/saturation.json, a folder per step, report.md and \
             report.html.
 
+            With --axis allocations, the steps are rates of new allocations instead (the control \
+            plane): --start, --step and --max-rate are allocations a second, and each step's \
+            calls arrive evenly at its rate for --step-duration (as wrk2 and k6's \
+            constant-arrival-rate pace requests), each allocating, binding its channel, talking \
+            for --hold-time (default fixed:2s) and releasing. A step is clean when its setups \
+            hold the thresholds (default: setup-failure < 1%, allocation-p99 < 500ms); each \
+            step shows its allocation latency p50/p99, setup failures and media quality. Over \
+            turns: each Allocate opens a TLS connection, so the rate is one of TLS handshakes \
+            too. Not with --live, --hold-volume, --mix or --group.
+
             Examples:
               turnload saturate --start 200 --step 200 --step-duration 10s --max-clients 1400
               turnload saturate --relay-max-pps 20000 --start 50 --step 50 --max-clients 400
               turnload saturate --live --start 200 --step 200 --step-duration 10s --max-clients 2000
               turnload saturate --target turn:relay.example.com --secret-env TURN_SECRET \\
                   --start 500 --step 250 --max-clients 5000 --hold-volume 90GB --gate --min-capacity 2000
+              turnload saturate --axis allocations --target turns:relay.example.com --secret-env TURN_SECRET \\
+                  --start 20 --step 20 --max-rate 200 --step-duration 10s
             """
     )
 
@@ -46,10 +58,20 @@ struct Saturate: AsyncParsableCommand {
     @OptionGroup var gate: GateOptions
     @OptionGroup var cost: CostOptions
 
-    @Option(help: "Clients at the first step. (default: 100)", transform: OptionRange.count(1...100_000))
+    @Option(
+        help: ArgumentHelp(
+            "What the steps raise: calls (clients at once) or allocations (new allocations a second). (default: calls)",
+            valueName: "AXIS"))
+    var axis = SaturationAxis.calls
+
+    @Option(
+        help: "Clients at the first step; with --axis allocations, allocations a second. (default: 100)",
+        transform: OptionRange.count(1...100_000))
     var start = 100
 
-    @Option(help: "Clients added at each step. (default: 100)", transform: OptionRange.count(1...100_000))
+    @Option(
+        help: "Clients added at each step; with --axis allocations, allocations a second. (default: 100)",
+        transform: OptionRange.count(1...100_000))
     var step = 100
 
     @Option(
@@ -58,7 +80,19 @@ struct Saturate: AsyncParsableCommand {
     var stepDuration = DurationArgument(argument: "20s")!
 
     @Option(help: "The last step's clients, at most. (default: 2000)", transform: OptionRange.count(1...100_000))
-    var maxClients = 2000
+    var maxClients: Int?
+
+    @Option(
+        help: ArgumentHelp("With --axis allocations: the last step's allocations a second, at most. (default: 1000)", valueName: "RATE"),
+        transform: OptionRange.count(1...10_000))
+    var maxRate: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --axis allocations: how long each call talks before it releases, fixed:2s, or a mean (exponential), "
+                + "exponential:3s, lognormal:3s:1s. (default: fixed:2s)", valueName: "TIME"),
+        transform: { try HoldTime(parsing: $0) })
+    var holdTime: HoldTime?
 
     @Option(
         help: ArgumentHelp("Steps to run past the cliff, to show the collapse. (default: 0)", valueName: "N"),
@@ -92,12 +126,17 @@ struct Saturate: AsyncParsableCommand {
     var gateResult = false
 
     @Option(
-        help: ArgumentHelp("With --gate: the clean capacity must reach this (the planned peak).", valueName: "CALLS"),
+        help: ArgumentHelp(
+            "With --gate: the clean capacity must reach this (the planned peak), in calls or with --axis allocations "
+                + "allocations a second.", valueName: "LOAD"),
         transform: OptionRange.count(1...100_000))
     var minCapacity: Int?
 
     func validate() throws {
-        guard start <= maxClients else { throw ValidationError("--start must be at most --max-clients") }
+        try validateAxis()
+        guard start <= lastLoad else {
+            throw ValidationError("--start must be at most " + (axis == .calls ? "--max-clients" : "--max-rate"))
+        }
         if live, load.mix != nil { throw ValidationError("--live grows one population of one transport: not with --mix") }
         if live, !load.groups.isEmpty { throw ValidationError("--live grows one population of one kind: not with --group") }
         if !load.groups.isEmpty, load.groupedClients >= start {
@@ -113,12 +152,14 @@ struct Saturate: AsyncParsableCommand {
     var search: SaturationSearch {
         var search = SaturationSearch(
             steps: SaturationSearch.steps(
-                start: start, step: step, maxClients: maxClients,
+                start: start, step: step, maxClients: lastLoad,
                 pairs: load.topology == .pair),
-            stepDuration: stepDuration.duration, thresholds: gate.thresholds)
+            stepDuration: stepDuration.duration, thresholds: gate.thresholds(else: axis.defaultThresholds))
         search.pastCliff = pastCliff
         search.remeasure = remeasure
         search.mode = live ? .live : .fresh
+        search.axis = axis
+        search.callHoldTime = callHoldTime
         search.hold = holdVolume.map {
             HoldPlan(share: holdAt.fraction, bytes: $0.bytes, pairs: load.topology == .pair, longest: OptionRange.longest)
         }
@@ -126,8 +167,9 @@ struct Saturate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let thresholds = gate.thresholds(else: axis.defaultThresholds)
         let session = try await LoadSession.forCommand(
-            try load.sessionSettings(thresholds: gate.thresholds, cost: cost, maxClients: maxClients + maxClients % 2))
+            try load.sessionSettings(thresholds: thresholds, cost: cost, maxClients: allocationsAtOnce))
         let baseline = try gate.baselineResult().map { loaded -> SaturationResult in
             guard case let .saturation(result, _) = loaded.content else {
                 throw ValidationError("--baseline of saturate must be a saturation.json")
@@ -151,7 +193,7 @@ struct Saturate: AsyncParsableCommand {
             if saturation.steps.isEmpty || saturation.status != .complete { exitCode = max(exitCode, 1) }
             if gateResult {
                 let report = Gate.evaluate(
-                    saturation, thresholds: gate.thresholds, minimumCapacity: minCapacity, baseline: baseline,
+                    saturation, thresholds: thresholds, minimumCapacity: minCapacity, baseline: baseline,
                     maxRegressionPercent: gate.maxRegressionPercent)
                 exitCode = max(exitCode, GateOptions.publish(report, junit: "\(folder)/junit.xml", summary: "\(folder)/gate.md"))
             }

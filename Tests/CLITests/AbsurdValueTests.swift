@@ -46,6 +46,9 @@ struct AbsurdValueTests {
         ("probe", "--timeout", "1e300", ["turn:127.0.0.1"]),
         ("relay", "--max-pps", huge, []),
         ("relay", "--max-allocation-pps", huge, []),
+        ("relay", "--max-allocate-rate", huge, []),
+        ("relay", "--max-allocate-rate", "0/s", []),
+        ("saturate", "--max-rate", huge, []),
         ("relay", "--user-quota", huge, []),
         ("relay", "--seed", huge, []),
     ]

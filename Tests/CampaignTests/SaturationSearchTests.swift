@@ -47,6 +47,29 @@ import Testing
         #expect(runner.told.last?.contains("cliff at 400 calls") == true)
     }
 
+    /// On the allocations axis the loads are rates: the steps, the finding and what is told are
+    /// in allocations a second, whatever clients each step's calls came to; setup failures over
+    /// the default 1% make the cliff.
+    @Test func allocationsAxisStepsRates() async throws {
+        var search = SaturationSearch(
+            steps: SaturationSearch.steps(start: 10, step: 10, maxClients: 50, pairs: false), stepDuration: .seconds(6),
+            thresholds: SaturationAxis.allocations.defaultThresholds)
+        search.axis = .allocations
+        let runner = ScriptedSteps(endpoint: { _ in 0 })
+        runner.setupFailures = { $0 > 30 ? 12.5 : 0 }
+        runner.clientsPerLoad = 6
+        let result = try await run(search, runner)
+        #expect(runner.measured.map(\.clients) == [10, 20, 30, 40])
+        #expect(result.axis == .allocations)
+        #expect(result.steps.map(\.allocationsPerSecond) == [10, 20, 30, 40])
+        #expect(result.finding.cleanCapacity == 30 && result.finding.cliff?.clients == 40)
+        #expect(result.finding.cliff?.breaches.map(\.threshold.metric) == [.setupFailure])
+        let told = try #require(runner.told.last)
+        #expect(
+            told.hasPrefix("step 4: 40 allocations/s: clean capacity 30 allocations/s; cliff at 40 allocations/s (setup failure 12.5%"),
+            "\(told)")
+    }
+
     @Test func pastCliffShowsTheCollapse() async throws {
         let runner = ScriptedSteps(endpoint: Self.cliffAt400)
         let result = try await run(search(pastCliff: 1), runner)

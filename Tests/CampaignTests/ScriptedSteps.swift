@@ -17,6 +17,11 @@ final class ScriptedSteps: SaturationStepRunner {
     var interruptedAt: Int?
     /// Each bit per second delivered per client.
     let bitsPerClientSecond = 80_000.0
+    /// Failed setups in percent at a load.
+    var setupFailures: (Int) -> Double = { _ in 0 }
+    /// Clients a step's figures count per unit of its load: on the allocations axis, the
+    /// seconds its calls arrived over.
+    var clientsPerLoad = 1
 
     private(set) var measured: [(clients: Int, duration: Duration, folder: String)] = []
     private(set) var kept: [SaturationResult] = []
@@ -34,11 +39,13 @@ final class ScriptedSteps: SaturationStepRunner {
         let loss = endpoint(clients)
         let offered = 100 * Double(clients)
         let figures = LoadFigures(
-            clients: clients, allocated: clients, allocationSuccessPercent: 100, lossPercent: loss, playoutLossPercent: loss,
+            clients: clients * clientsPerLoad, allocated: clients * clientsPerLoad, allocationSuccessPercent: 100, lossPercent: loss,
+            playoutLossPercent: loss,
             jitterP99Milliseconds: 2, delayP99Milliseconds: 5, rttP99Milliseconds: 10, meanMOS: loss < 1 ? 4.4 : 3.5,
             mos10thPercentile: 4.3, offeredPacketsPerSecond: offered, deliveredPacketsPerSecond: offered * (1 - loss / 100),
             deliveredWireBitsPerSecond: bitsPerClientSecond * Double(clients), harnessSaturated: behind,
-            harnessReasons: behind ? ["sends 12 ms late at p99"] : [])
+            harnessReasons: behind ? ["sends 12 ms late at p99"] : [], allocationP50Milliseconds: 1, allocationP99Milliseconds: 3,
+            setupFailurePercent: setupFailures(clients))
         let seconds = duration / .seconds(1)
         return StepMeasurement(
             status: clients == interruptedAt ? .interrupted : .complete, figures: figures,

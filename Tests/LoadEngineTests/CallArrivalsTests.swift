@@ -49,6 +49,15 @@ struct CallArrivalsTests {
         #expect(plan.rate == 2.5 && plan.offeredErlangs == 300)
     }
 
+    /// Evenly spaced: exactly rate × window arrivals, one every 1/rate, the first after one gap.
+    @Test func evenArrivalsComeOneEveryGap() {
+        let plan = ArrivalPlan(rate: 40, holdTime: .fixed(.seconds(2)), spacing: .even)
+        let calls = Array(plan.calls(seed: 3, shard: .whole, within: .milliseconds(6010)))
+        #expect(calls.count == 240)
+        #expect(calls.enumerated().allSatisfy { abs(($1.arrival / .seconds(1)) - Double($0 + 1) / 40) < 1e-6 })
+        #expect(calls.allSatisfy { $0.holdTime == .seconds(2) })
+    }
+
     /// A Poisson process: as many arrivals as rate × window (within 3% over 20,000 expected),
     /// and gaps with the exponential's deviation equal to their mean.
     @Test func arrivalsComeAtTheRate() {

@@ -17,6 +17,22 @@ struct CliffFinderTests {
             harnessReasons: harnessSaturated ? ["send lateness p99 9 ms exceeds 5 ms"] : [])
     }
 
+    /// On the allocations axis the loads are the steps' rates, not their clients: the finding
+    /// and its headline are in allocations a second, and a step whose setups stall breaks
+    /// allocation-p99.
+    @Test func loadsInTheAxisUnit() throws {
+        let figures = [10, 20, 30, 40].map { rate -> LoadFigures in
+            var step = Self.step(rate * 6)
+            step.allocationP99Milliseconds = rate > 30 ? 1200 : 4
+            step.setupFailurePercent = 0
+            return step
+        }
+        let finding = CliffFinder.find(figures, thresholds: SaturationAxis.allocations.defaultThresholds, loads: [10, 20, 30, 40])
+        #expect(finding.cleanCapacity == 30 && finding.cliff?.clients == 40)
+        #expect(finding.cliff?.breaches.map(\.threshold.metric) == [.allocationP99])
+        #expect(finding.headline(.allocations).contains("cliff at 40 allocations/s (allocation p99 1200 ms (was 4 ms)"))
+    }
+
     @Test func cleanCapacityCliffAndKneeOfACappedEndpoint() throws {
         let finding = CliffFinder.find([100, 200, 300, 400, 500, 600, 700].map { Self.step($0) })
         #expect(finding.cleanCapacity == 500)
@@ -27,7 +43,7 @@ struct CliffFinderTests {
         #expect(abs(loss.value - 100.0 / 6) < 1e-9 && loss.previous == 0)
         #expect(finding.knee == 500)
         #expect(finding.harnessBoundAt == nil)
-        #expect(finding.headline.contains("cliff at 600 calls (loss 16.67% (was 0%), limit < 0.5%"))
+        #expect(finding.headline(.calls).contains("cliff at 600 calls (loss 16.67% (was 0%), limit < 0.5%"))
     }
 
     @Test func aSaturatedHarnessIsNotACliff() {
@@ -36,7 +52,7 @@ struct CliffFinderTests {
         #expect(finding.cleanCapacity == 200)
         #expect(finding.cliff == nil)
         #expect(finding.harnessBoundAt == 300)
-        #expect(finding.headline.contains("harness-bound at 300 calls, not a cliff"))
+        #expect(finding.headline(.calls).contains("harness-bound at 300 calls, not a cliff"))
     }
 
     @Test func noCleanStepAndNoCliffAreSaid() {
@@ -44,7 +60,7 @@ struct CliffFinderTests {
         #expect(CliffFinder.find([Self.step(600)]).cliff?.breaches.first?.previous == nil)
         let allClean = CliffFinder.find([Self.step(100), Self.step(200)])
         #expect(allClean.cleanCapacity == 200 && allClean.cliff == nil && allClean.knee == 200)
-        #expect(allClean.headline.contains("no cliff up to the last step"))
+        #expect(allClean.headline(.calls).contains("no cliff up to the last step"))
     }
 
     @Test func unmeasuredRTTPassesAndOwnThresholdsApply() {

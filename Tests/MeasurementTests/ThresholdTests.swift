@@ -9,6 +9,8 @@ struct ThresholdTests {
         #expect(try Threshold(parsing: "rtt-p99 <= 0.15s") == Threshold(.rttP99, .atMost, 150))
         #expect(try Threshold(parsing: "allocation-success >= 99.9%") == Threshold(.allocationSuccess, .atLeast, 99.9))
         #expect(try Threshold(metric: "mos", condition: ">= 4") == Threshold(.mos, .atLeast, 4))
+        #expect(try Threshold(parsing: "allocation-p99 < 0.5s") == Threshold(.allocationP99, .below, 500))
+        #expect(try Threshold(parsing: "setup-failure < 1%") == Threshold(.setupFailure, .below, 1))
     }
 
     @Test func explainsWhatIsWrong() {

@@ -93,15 +93,42 @@ struct ReportTests {
         #expect(markdown.contains("cost the same at") || markdown.contains("do not break even"))
     }
 
+    /// On the allocations axis the loads are rates: the facts, finding and steps say
+    /// allocations a second, each step its allocation latency and setup failures, and the
+    /// setups are plotted first.
+    @Test func allocationsAxisReportSaysRates() throws {
+        let (fixture, _) = try Fixtures.saturation()
+        var saturation = fixture
+        saturation.axis = .allocations
+        saturation.thresholds = SaturationAxis.allocations.defaultThresholds
+        for index in saturation.steps.indices {
+            saturation.steps[index].clients /= 10
+            saturation.steps[index].allocationsPerSecond = saturation.steps[index].clients
+            saturation.steps[index].figures.allocationP50Milliseconds = 2
+            saturation.steps[index].figures.allocationP99Milliseconds = 7.5
+            saturation.steps[index].figures.setupFailurePercent = index < 3 ? 0 : 12.5
+        }
+        saturation.finding = CliffFinder.find(
+            saturation.steps.map(\.figures), thresholds: saturation.thresholds, loads: saturation.steps.map(\.clients))
+        let document = SaturationReport.document(saturation)
+        let markdown = document.markdown
+        #expect(markdown.contains("5 steps from 10 to 50 allocations/s"))
+        #expect(markdown.contains("**Clean capacity: 30 allocations/s**"))
+        #expect(markdown.contains("**Cliff at 40 allocations/s**: setup failure 12.5% (was 0%), limit < 1%"))
+        #expect(markdown.contains("| allocations/s | status | allocation p50 / p99 | setup failure |"))
+        #expect(markdown.contains("| 40 | complete | 2 ms / 7.5 ms | 12.5% |"), "\(markdown)")
+        #expect(document.html.contains(">Setup failures against load</title>"))
+    }
+
     @Test func saturationReportMarksCapacityAndCliffOnEveryPlot() throws {
         let (saturation, steps) = try Fixtures.saturation()
         #expect(saturation.finding.cleanCapacity == 300 && saturation.finding.cliff?.clients == 400)
         let document = SaturationReport.document(saturation, stepResults: steps)
         let markdown = document.markdown
-        #expect(markdown.contains(saturation.finding.headline))
+        #expect(markdown.contains(saturation.headline))
         #expect(markdown.contains("**Clean capacity: 300 calls**"))
         #expect(markdown.contains("**Cliff at 400 calls**: loss 3.5% (was 0.01%), limit < 0.5%"))
-        #expect(markdown.contains("| calls | status | loss |"))
+        #expect(markdown.contains("| calls | status | allocation p50 / p99 | setup failure | loss |"))
         #expect(markdown.contains("loss < 0.5% |"))
         let stepRows = markdown.split(separator: "\n").filter { $0.hasPrefix("| 300 |") || $0.hasPrefix("| 400 |") }
         #expect(stepRows.count == 2)

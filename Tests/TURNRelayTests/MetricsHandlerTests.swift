@@ -40,12 +40,14 @@ struct MetricsHandlerTests {
         var counters = RelayCounters()
         counters.allocations = 3
         counters.packetsToPeers = 42
+        counters.rejections.overAllocateRate = 5
         scrape.metrics.update(counters)
         let (head, body) = try scrape.get("/metrics?name=x")
         #expect(head.status == .ok)
         #expect(head.headers["Content-Type"].first?.hasPrefix("text/plain; version=0.0.4") == true)
         #expect(body.contains("turnload_relay_allocations 3"))
         #expect(body.contains("turnload_relay_packets_total{direction=\"to_peer\"} 42"))
+        #expect(body.contains("turnload_relay_rejected_requests_total{reason=\"allocate_rate\"} 5"))
         #expect(scrape.channel.isActive, "HTTP/1.1 keeps the connection")
         #expect(try scrape.channel.finish().isClean)
     }

@@ -73,6 +73,7 @@ struct RelayCoreTests {
         return configuration
     }()
     static let alice = ClientCredential.staticPassword(username: "alice", password: "wonderland")
+    static let rest = ClientCredential.sharedSecret(secret: Array("north-wind".utf8), user: "load", ttl: 300)
     let publicPeer = TransportAddress("20.0.0.77:9000")!
 
     @Test func fullLifecycle() throws {
@@ -217,6 +218,37 @@ struct RelayCoreTests {
         var full = Exchange(relay: Self.configuration, credential: Self.alice)
         full.portsLeft = 0
         #expect(failure(full.run { $0.allocate(now: $1) }) == .rejected(STUNErrorCode(508)))
+    }
+
+    /// Two new allocations a second: of three clients at once the third gets 508 and is
+    /// counted apart from other refusals; the 401 round before each Allocate spends nothing
+    /// (each client asked twice, yet two got through), nor does a retransmission; a second
+    /// later there is room again.
+    @Test func allocateRateIsLimitedServerWide() throws {
+        var configuration = Self.configuration
+        configuration.maximumAllocationsPerSecond = 2
+        var exchanges = (0..<4).map { index in
+            var exchange = Exchange(relay: configuration, credential: index.isMultiple(of: 2) ? Self.alice : Self.rest)
+            exchange.client.address.port = UInt16(40_000 + index)
+            exchange.now = index == 3 ? .seconds(1) : .zero
+            return exchange
+        }
+        var relay = exchanges[0].relay
+        func allocate(_ index: Int) -> TURNClientError? {
+            exchanges[index].relay = relay
+            defer { relay = exchanges[index].relay }
+            return failure(exchanges[index].run { $0.allocate(now: $1) })
+        }
+        #expect(allocate(0) == nil && allocate(1) == nil)
+        #expect(allocate(2) == .rejected(STUNErrorCode(508)), "whoever the user: the limit is the server's")
+        #expect(relay.rejections.overAllocateRate == 1 && relay.rejections.refused == 0, "\(relay.rejections)")
+        #expect(relay.rejections.challenged == 3)
+        let retransmitted = try #require(exchanges[0].sent.last)
+        let again = try #require(
+            relay.handle(retransmitted, from: exchanges[0].client, now: .zero, unixTime: exchanges[0].unixTime) { _ in nil })
+        #expect(try STUNMessage(datagram: again).type.messageClass == .successResponse)
+        #expect(relay.rejections.overAllocateRate == 1)
+        #expect(allocate(3) == nil, "a second later")
     }
 
     /// Data both ways: through the bound channel, through Send/Data indications with a
