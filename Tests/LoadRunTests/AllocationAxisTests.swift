@@ -19,12 +19,18 @@ struct AllocationAxisTests {
             credentials: [
                 "--user", "alice", "--password-env", "TL_AXIS_PASSWORD", "--max-allocate-rate", "30/s", "--user-quota", "10000",
             ], environment: Self.environment)
-        let search = try await SaturateCommand.run(
-            [
-                "--axis", "allocations", "--target", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env",
-                "TL_AXIS_PASSWORD", "--start", "10", "--step", "10", "--max-rate", "60", "--step-duration", "4s", "--hold-time",
-                "fixed:1s", "--drain", "1s",
-            ], environment: Self.environment)
+        // Measured again while turnload itself was the bottleneck: a stalled machine says
+        // nothing of the relay's rate.
+        let search = try await measureAgain(
+            attempts: 3,
+            {
+                try await SaturateCommand.run(
+                    [
+                        "--axis", "allocations", "--target", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env",
+                        "TL_AXIS_PASSWORD", "--start", "10", "--step", "10", "--max-rate", "60", "--step-duration", "4s",
+                        "--hold-time", "fixed:1s", "--drain", "1s",
+                    ], environment: Self.environment)
+            }, while: { $0.saturation.finding.harnessBoundAt != nil }, discard: { try? FileManager.default.removeItem(at: $0.folder) })
         let (outcome, saturation, folder) = (search.outcome, search.saturation, search.folder)
         defer { try? FileManager.default.removeItem(at: folder) }
         #expect(outcome.status == 0, "\(outcome.errors)")
