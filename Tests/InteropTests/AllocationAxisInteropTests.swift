@@ -11,12 +11,18 @@ struct AllocationAxisInteropTests {
     /// every setup succeeds, its latency is measured, and nothing is a cliff at these rates.
     @Test func stepsRatesOfTLSAllocations() async throws {
         let coturn = try Coturn()
-        let search = try await SaturateCommand.run(
-            [
-                "--axis", "allocations", "--target", "turns:localhost:\(coturn.tlsPort)?transport=tcp", "--user", Coturn.user,
-                "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--start", "5", "--step", "5",
-                "--max-rate", "15", "--step-duration", "3s", "--hold-time", "fixed:1s", "--drain", "1s",
-            ], environment: ["COTURN_PASSWORD": Coturn.password])
+        // The handshakes load both ends on one 2-core machine: a search that found turnload itself
+        // the bottleneck said nothing of coturn, so it is measured again.
+        let search = try await measureAgain(
+            attempts: 3,
+            {
+                try await SaturateCommand.run(
+                    [
+                        "--axis", "allocations", "--target", "turns:localhost:\(coturn.tlsPort)?transport=tcp", "--user", Coturn.user,
+                        "--password-env", "COTURN_PASSWORD", "--ca-file", coturn.certificate.path, "--start", "5", "--step", "5",
+                        "--max-rate", "15", "--step-duration", "3s", "--hold-time", "fixed:1s", "--drain", "1s",
+                    ], environment: ["COTURN_PASSWORD": Coturn.password])
+            }, while: { $0.saturation.finding.harnessBoundAt != nil }, discard: { try? FileManager.default.removeItem(at: $0.folder) })
         let (outcome, saturation) = (search.outcome, search.saturation)
         defer { try? FileManager.default.removeItem(at: search.folder) }
         #expect(outcome.status == 0, "\(outcome.output)\n\(outcome.errors.suffix(2000))")
