@@ -4,7 +4,8 @@ import RunModel
 /// `start` until a step breaks (loses more than `lossLimitPercent`) or `ceiling` goes through
 /// clean, then the geometric middle of the highest clean and the lowest broken rate is tried
 /// until they are within `precision` of each other. A step the harness could not send at its
-/// rate ends the search: beyond it the relay was not what was measured.
+/// rate ends the search: beyond it the relay was not what was measured; so does a step whose
+/// every new peer the relay forbade (403), which no rate would change.
 public struct LimitSearch: Sendable {
     public let unit: String
     public let start: Double
@@ -16,6 +17,7 @@ public struct LimitSearch: Sendable {
     private var clean: LimitStep?
     private var broken: LimitStep?
     private var harnessBound = false
+    private var forbidden = false
 
     /// A step sent at less than this share of its offered rate was the harness's limit, not the relay's.
     static let sendableShare = 0.9
@@ -30,7 +32,7 @@ public struct LimitSearch: Sendable {
 
     /// The rate to offer next; nil when the search is over.
     public var next: Double? {
-        if harnessBound { return nil }
+        if harnessBound || forbidden { return nil }
         switch (clean, broken) {
         case (nil, nil): return start
         case (let clean?, nil): return clean.offered >= ceiling ? nil : min(clean.offered * 2, ceiling)
@@ -47,6 +49,8 @@ public struct LimitSearch: Sendable {
         steps.append(step)
         if step.sent < step.offered * Self.sendableShare {
             harnessBound = true
+        } else if step.delivered == 0, let refused = step.refused, refused.keys.allSatisfy({ $0 == "403" }) {
+            forbidden = true
         } else if step.lossPercent > lossLimitPercent {
             if broken.map({ step.offered < $0.offered }) ?? true { broken = step }
         } else if clean.map({ step.offered > $0.offered }) ?? true {
@@ -64,6 +68,8 @@ public struct LimitSearch: Sendable {
             finding.cap = steps.filter { $0.sent >= $0.offered * Self.sendableShare }.map(\.delivered).max()
         } else if harnessBound {
             finding.verdict = .harnessBound
+        } else if forbidden {
+            finding.verdict = .forbidden
         }
         return finding
     }

@@ -102,7 +102,7 @@ public struct SetupFailure: Error, Sendable, Hashable {
         self.detail = detail
     }
 
-    init(_ error: Error, step: String) {
+    public init(_ error: Error, step: String) {
         switch error {
         case TURNClientError.rejected(let code) where code.code == STUNErrorCode.forbidden.code:
             // The peers are the harness's own sockets (echo, sink) or other clients' relayed

@@ -9,9 +9,10 @@ extension ProbeLimits {
             "  limits (at most \(DecimalText.short(boundSeconds)) s; a step breaks above \(DecimalText.short(lossLimitPercent))% loss):"
         ]
         if let error { lines.append("    ✗ \(error)") }
-        for (name, finding) in [("packet rate", packetRate), ("bit rate", bitRate)] {
+        for (name, finding) in [("packet rate", packetRate), ("bit rate", bitRate), ("new peers", peerRate)] {
             guard let finding else { continue }
             lines.append("    \(name): \(finding.summary)")
+            if let peers = finding.peers { lines.append("      (\(peers))") }
         }
         return lines
     }
@@ -29,6 +30,8 @@ extension LimitFinding {
         case .harnessBound:
             let last = steps.last.map { " (offered \(rate($0.offered)), turnload sent \(rate($0.sent)))" } ?? ""
             return "no cap found up to \(cleanUpTo.map(rate) ?? "the first step"): turnload could not send faster\(last)"
+        case .forbidden:
+            return "not measured: the relay refuses these peers themselves (403 Forbidden), whatever the rate"
         }
     }
 
@@ -42,9 +45,11 @@ extension LimitFinding {
             : " (\(Self.rate(cap * bits, unit: "bits/s")) in \(packetBytes)-byte packets)"
     }
 
-    /// Offered, sent and delivered a second, and the loss.
+    /// Offered, sent and delivered a second, the loss, and the refusals behind it.
     func evidence(_ step: LimitStep) -> String {
-        "\(rate(step.offered)) (sent \(rate(step.sent)), delivered \(rate(step.delivered)), loss \(DecimalText.short(step.lossPercent))%)"
+        let refused = (step.refused ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) ×\($0.value)" }
+        return "\(rate(step.offered)) (sent \(rate(step.sent)), delivered \(rate(step.delivered)), "
+            + "loss \(DecimalText.short(step.lossPercent))%\(refused.isEmpty ? "" : "; refused " + refused.joined(separator: ", ")))"
     }
 
     func rate(_ value: Double) -> String { Self.rate(value, unit: unit) }

@@ -1,10 +1,13 @@
 /// What `probe --limits` found of one allocation's caps: how many packets a second and how
-/// many bits a second it relays before it drops. Holds no credential.
+/// many bits a second it relays before it drops, and how many new peers a second it reaches.
+/// Holds no credential.
 public struct ProbeLimits: Codable, Sendable, Hashable {
     /// Small packets stepped up in rate: the packet-rate cap.
     public var packetRate: LimitFinding?
     /// Large packets stepped up in rate: the bit-rate cap.
     public var bitRate: LimitFinding?
+    /// Permissions for new peer addresses stepped up in rate: the rate of new peers.
+    public var peerRate: LimitFinding?
     /// Why the search could not run, when it could not (the sink peer got no channel…).
     public var error: String?
     /// A step breaks when more than this share of what was sent is lost.
@@ -29,6 +32,9 @@ public struct LimitFinding: Codable, Sendable, Hashable {
         /// The harness could not send the next step's rate: no cap found up to `cleanUpTo`,
         /// and the relay was not the limit.
         case harnessBound
+        /// Every new peer of a step was refused with 403, none reached: the relay forbids those
+        /// addresses whatever the rate, so no rate was measured.
+        case forbidden
     }
 
     /// What the rates count: `packets/s` or `bits/s` (of payload, as relays meter it).
@@ -49,6 +55,8 @@ public struct LimitFinding: Codable, Sendable, Hashable {
     public var broke: LimitStep?
     /// Every step, in the order taken.
     public var steps: [LimitStep]
+    /// For new peers: which addresses they were and how a peer counted as reached.
+    public var peers: String?
 
     public init(unit: String, verdict: Verdict, steps: [LimitStep]) {
         self.unit = unit
@@ -68,6 +76,8 @@ public struct LimitStep: Codable, Sendable, Hashable {
     public var delivered: Double
     /// Of what was sent, the share that did not reach the peer.
     public var lossPercent: Double
+    /// New peers whose permission the relay refused, by why (`508`, `403`, `timeout`…).
+    public var refused: [String: Int]?
 
     public init(offered: Double, sent: Double, delivered: Double) {
         self.offered = offered

@@ -55,6 +55,7 @@ extension RelayCounters {
         rejections.rateLimited += other.rejections.rateLimited
         rejections.refused += other.rejections.refused
         rejections.overAllocateRate += other.rejections.overAllocateRate
+        rejections.overNewPeerRate += other.rejections.overNewPeerRate
     }
 
     /// Reads result files written before a counter existed: a missing counter is 0.
@@ -94,6 +95,8 @@ public struct RelayRejections: Sendable, Hashable, Codable {
     public var refused = 0
     /// Authenticated Allocates refused with 508 over `--max-allocate-rate`.
     public var overAllocateRate = 0
+    /// CreatePermission and ChannelBind requests refused with 508 over `--max-new-peer-rate`.
+    public var overNewPeerRate = 0
 
     public init() {}
 
@@ -106,6 +109,7 @@ public struct RelayRejections: Sendable, Hashable, Codable {
         rateLimited = try container.count(.rateLimited)
         refused = try container.count(.refused)
         overAllocateRate = try container.count(.overAllocateRate)
+        overNewPeerRate = try container.count(.overNewPeerRate)
     }
 }
 

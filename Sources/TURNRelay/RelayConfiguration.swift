@@ -40,6 +40,10 @@ public struct RelayConfiguration: Sendable {
     /// Relayed packets a second per allocation, both ways together; the excess is dropped, as
     /// providers cap a client's packet rate whatever the packets' size.
     public var maximumPacketsPerSecondPerAllocation: Int?
+    /// Peer addresses an allocation may add a second, by CreatePermission or ChannelBind for an
+    /// IP it holds no permission for (`--max-new-peer-rate`); the rest are refused with 508, as
+    /// providers stop a client that reaches new addresses as fast as a port scan.
+    public var maximumNewPeersPerSecondPerAllocation: Double?
     public var peerPolicy = PeerPolicy()
     /// TLS 1.0 and 1.1 and DTLS 1.0, deprecated by RFC 8996, for old clients (turnutils_uclient
     /// 4.6 picks one of them at random for each connection); TLS 1.2+ and DTLS 1.2 otherwise.

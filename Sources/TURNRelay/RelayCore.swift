@@ -318,6 +318,10 @@ public struct RelayCore: Sendable {
         guard peers.allSatisfy({ allocation.relayed($0.ip.family) != nil }) else {
             return error(request, .peerAddressFamilyMismatch, key: key)
         }
+        guard admitNewPeers(peers.map(\.ip), to: &allocation, now: now) else {
+            store(allocation, for: client)
+            return error(request, .insufficientCapacity, key: key, why: \.overNewPeerRate)
+        }
         for peer in peers { allocation.permissions[peer.ip] = now + configuration.permissionLifetime }
         store(allocation, for: client)
         return reply(request, [], key: key)
@@ -336,11 +340,27 @@ public struct RelayCore: Sendable {
         if let other = allocation.channelsByPeer[peer], other != channel { return error(request, .badRequest, key: key) }
         guard configuration.peerPolicy.permits(peer.ip) else { return error(request, .forbidden, key: key) }
         guard allocation.relayed(peer.ip.family) != nil else { return error(request, .peerAddressFamilyMismatch, key: key) }
+        guard admitNewPeers([peer.ip], to: &allocation, now: now) else {
+            store(allocation, for: client)
+            return error(request, .insufficientCapacity, key: key, why: \.overNewPeerRate)
+        }
         allocation.channels[channel] = RelayAllocation.Binding(peer: peer, expiry: now + configuration.channelLifetime)
         allocation.channelsByPeer[peer] = channel
         allocation.permissions[peer.ip] = now + configuration.permissionLifetime
         store(allocation, for: client)
         return reply(request, [], key: key)
+    }
+
+    /// Spends the allocation's budget of new peers (`maximumNewPeersPerSecondPerAllocation`) on
+    /// those of `peers` it holds no live permission for: false, nothing spent, when short. A
+    /// retransmitted request finds its permission made and spends nothing again.
+    private func admitNewPeers(_ peers: [IPAddress], to allocation: inout RelayAllocation, now: Duration) -> Bool {
+        guard let rate = configuration.maximumNewPeersPerSecondPerAllocation else { return true }
+        let new = Set(peers.filter { !allocation.permits($0, now: now) }).count
+        guard new > 0 else { return true }
+        var budget = allocation.newPeerBudget ?? TokenBucket.newPeers(perSecond: rate)
+        defer { allocation.newPeerBudget = budget }
+        return budget.admit(Double(new), now: now)
     }
 
     private mutating func remove(_ client: RelayClient, _ allocation: RelayAllocation) {
@@ -474,6 +494,8 @@ public struct RelayAllocation: Sendable, Hashable {
     public var permissions: [IPAddress: Duration] = [:]
     public var channels: [ChannelNumber: Binding] = [:]
     public var channelsByPeer: [TransportAddress: ChannelNumber] = [:]
+    /// What is left of `--max-new-peer-rate` for it, once it has added a peer.
+    var newPeerBudget: TokenBucket?
 
     public struct Binding: Sendable, Hashable {
         public var peer: TransportAddress

@@ -42,6 +42,7 @@ public final class RelayMetrics: Sendable {
             counter("turnload_relay_rejected_requests_total", [("reason", "rate_limited")], rejected, \.rejections.rateLimited),
             counter("turnload_relay_rejected_requests_total", [("reason", "refused")], rejected, \.rejections.refused),
             counter("turnload_relay_rejected_requests_total", [("reason", "allocate_rate")], rejected, \.rejections.overAllocateRate),
+            counter("turnload_relay_rejected_requests_total", [("reason", "new_peer_rate")], rejected, \.rejections.overNewPeerRate),
         ]
     }
 

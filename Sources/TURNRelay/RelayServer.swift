@@ -282,6 +282,10 @@ public final class RelayServer: @unchecked Sendable {
             ("unauthenticated requests dropped over the rate limit", now.rejections.rateLimited - logged.rejections.rateLimited, .warning),
             ("requests refused", now.rejections.refused - logged.rejections.refused, .notice),
             ("Allocates refused over the allocation rate", now.rejections.overAllocateRate - logged.rejections.overAllocateRate, .notice),
+            (
+                "permissions refused over an allocation's rate of new peers",
+                now.rejections.overNewPeerRate - logged.rejections.overNewPeerRate, .notice
+            ),
             ("packets dropped without an allocation, channel or permission", now.droppedUnroutable - logged.droppedUnroutable, .notice),
             ("packets dropped over an allocation's bandwidth", now.droppedBandwidth - logged.droppedBandwidth, .notice),
             ("packets dropped over an allocation's packet rate", now.droppedPacketRate - logged.droppedPacketRate, .notice),

@@ -1,8 +1,8 @@
 /// At most `rate` units a second in the long run, bursts up to `burst` units; what is over is
 /// refused, as a relay at capacity drops. Used for `--max-pps` and the per-allocation packet
 /// rate (packets), the per-allocation bandwidth limit (bytes), unauthenticated requests and new
-/// allocations (`--max-allocate-rate`).
-public struct TokenBucket: Sendable {
+/// allocations (`--max-allocate-rate`), and an allocation's new peers (`--max-new-peer-rate`).
+public struct TokenBucket: Sendable, Hashable {
     public let rate: Double
     private let burst: Double
     private var tokens: Double
@@ -31,6 +31,13 @@ public struct TokenBucket: Sendable {
     /// arriving at the limit passes whole and only a rate above it is refused.
     public static func allocations(perSecond rate: Double) -> TokenBucket {
         TokenBucket(rate: rate, burst: max(1, rate))
+    }
+
+    /// `--max-new-peer-rate`: a fifth of a second's worth of new peers at once, so that a
+    /// client reaching new addresses at the limit passes and a faster one is refused within
+    /// 200 ms.
+    public static func newPeers(perSecond rate: Double) -> TokenBucket {
+        TokenBucket(rate: rate, burst: max(1, rate / 5))
     }
 
     public mutating func admit(_ cost: Double = 1, now: Duration) -> Bool {

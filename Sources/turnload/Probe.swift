@@ -20,11 +20,14 @@ struct Probe: AsyncParsableCommand {
             --limits then steps that one allocation's sending up, to a sink peer of the probe's \
             own, to find its caps: small packets doubling in rate from 100 a second (up to \
             20,000), then 1,200-byte packets from 256 kbit/s (up to 100 Mbit/s), each step a \
-            0.5 s warm-up and a measured second; a step breaks when it loses more than 2%, and \
-            the rates between the last clean and the first broken step are bisected. It reports \
-            each cap (the most a step delivered, once one broke) with the clean step below \
-            and the step that broke, or "no cap found up to" the highest clean rate. \
-            --limits-time bounds both searches together.
+            0.5 s warm-up and a measured second; then permissions for new peer addresses from 5 \
+            a second (up to 2,000), each new peer sent a packet where the probe can hear it \
+            (127.0.0.0/8 on a loopback relay) and otherwise only its permission asked for, to \
+            documentation addresses that nothing is sent to. A step breaks when it loses more \
+            than 2%, and the rates between the last clean and the first broken step are \
+            bisected. It reports each cap (the most a step delivered, once one broke) with the \
+            clean step below and the step that broke, or "no cap found up to" the highest clean \
+            rate. --limits-time bounds the three searches together, a third each.
 
             Examples:
               turnload probe turn:127.0.0.1:3478 --user alice --password-env TURN_PASSWORD
@@ -59,11 +62,11 @@ struct Probe: AsyncParsableCommand {
                 + "(default: the family of the server's address)", valueName: "FAMILY"))
     var relayFamily: RelayFamily?
 
-    @Flag(help: "After a probe that passed, find the allocation's packet-rate and bit-rate caps.")
+    @Flag(help: "After a probe that passed, find the allocation's packet-rate and bit-rate caps and its rate of new peers.")
     var limits = false
 
     @Option(
-        help: ArgumentHelp("How long --limits may search, both caps together. (default: 30s)", valueName: "TIME"),
+        help: ArgumentHelp("How long --limits may search, the three together. (default: 45s)", valueName: "TIME"),
         transform: OptionRange.time(.seconds(4)...(.seconds(600))))
     var limitsTime: DurationArgument?
 
@@ -92,7 +95,7 @@ struct Probe: AsyncParsableCommand {
                 TURNProbe(
                     credential: credential, tls: tls.options, peer: peer.flatMap(TransportAddress.init),
                     packets: packets, timeout: .milliseconds(Int64(timeout * 1000)), indications: indications,
-                    relayFamily: relayFamily, limitsBound: limits ? limitsTime?.duration ?? .seconds(30) : nil)
+                    relayFamily: relayFamily, limitsBound: limits ? limitsTime?.duration ?? .seconds(45) : nil)
             )
         }
         let (results, interrupted) = await ProbeSession.run(probes, json: json)

@@ -35,6 +35,7 @@ struct Relay: AsyncParsableCommand {
                 --dtls-listen 127.0.0.1:5349 --cert cert.pem --key key.pem
               turnload relay --user alice --password-env TURN_PASSWORD --impair loss=2%,delay=20ms --max-pps 5000
               turnload relay --user alice --password-env TURN_PASSWORD --max-allocation-pps 500 --max-allocation-bitrate 2M
+              turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers --max-new-peer-rate 20/s
               turnload relay --user alice --password-env TURN_PASSWORD --allow-loopback-peers --max-allocate-rate 30/s
             """
     )
@@ -97,6 +98,14 @@ struct Relay: AsyncParsableCommand {
         help: ArgumentHelp("Relay at most N packets a second per allocation, both ways together; drop the rest.", valueName: "N"),
         transform: OptionRange.count(1...10_000_000))
     var maxAllocationPps: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Let each allocation add at most RATE new peer addresses a second (CreatePermission or ChannelBind for an IP "
+                + "without a permission), a fifth of a second's worth at once; refuse the rest with 508. 20, 20/s or 600/m.",
+            valueName: "RATE"),
+        transform: OptionRange.rate(of: "new peers", upTo: 1_000_000))
+    var maxNewPeerRate: Double?
 
     @Option(
         help: ArgumentHelp(
@@ -222,6 +231,7 @@ struct Relay: AsyncParsableCommand {
         configuration.maximumConnectionsPerAddress = maxConnectionsPerIp
         configuration.maximumBitsPerSecondPerAllocation = maxAllocationBitrate
         configuration.maximumPacketsPerSecondPerAllocation = maxAllocationPps
+        configuration.maximumNewPeersPerSecondPerAllocation = maxNewPeerRate
         configuration.relayPorts = relayPorts.flatMap(Self.portRange)
         configuration.peerPolicy = PeerPolicy(allowLoopback: allowLoopbackPeers || allowPrivatePeers, allowPrivate: allowPrivatePeers)
         configuration.allowsLegacyTLS = allowLegacyTls

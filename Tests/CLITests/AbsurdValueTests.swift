@@ -48,6 +48,8 @@ struct AbsurdValueTests {
         ("relay", "--max-allocation-pps", huge, []),
         ("relay", "--max-allocate-rate", huge, []),
         ("relay", "--max-allocate-rate", "0/s", []),
+        ("relay", "--max-new-peer-rate", huge, []),
+        ("relay", "--max-new-peer-rate", "0", []),
         ("saturate", "--max-rate", huge, []),
         ("relay", "--user-quota", huge, []),
         ("relay", "--seed", huge, []),

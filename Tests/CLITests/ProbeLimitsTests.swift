@@ -3,7 +3,8 @@ import TestSupport
 import Testing
 
 /// `turnload probe --limits` against `turnload relay` with a known per-allocation cap: the
-/// search finds it within 10%, in the probe's JSON.
+/// search finds it within 10%, in the probe's JSON. Each probe runs the three searches, 15 s
+/// each.
 @Suite("probe --limits", .serialized)
 struct ProbeLimitsTests {
     let environment = ["TL_LIMITS_PASSWORD": "wonderland"]
@@ -20,7 +21,7 @@ struct ProbeLimitsTests {
                 let probe = try await TurnloadBinary().run(
                     [
                         "probe", "turn:127.0.0.1:\(relay.port)", "--user", "alice", "--password-env", "TL_LIMITS_PASSWORD",
-                        "--limits", "--limits-time", "30s", "--json",
+                        "--limits", "--limits-time", "45s", "--json",
                     ], environment: environment, limit: .seconds(90))
                 #expect(probe.status == 0, "\(probe.output)\(probe.errors)")
                 let object = try JSONSerialization.jsonObject(with: Data(probe.output.utf8)) as? [String: Any]
@@ -44,5 +45,18 @@ struct ProbeLimitsTests {
         let cap = try #require(found["cap"] as? Double, "\(found)")
         #expect(abs(cap - 2_000_000) <= 200_000, "cap \(cap) bits/s against 2 Mbit/s")
         #expect(found["packetBytes"] as? Int == 1200)
+    }
+
+    /// New peers on loopback: each a 127.0.0.0/8 address given a permission and a packet,
+    /// counted where the packet arrives; the steps over the cap show the relay's 508s.
+    @Test func findsTheNewPeerRateCap() async throws {
+        let found = try await finding("peerRate", relayCap: ["--max-new-peer-rate", "50"])
+        #expect(found["verdict"] as? String == "cap", "\(found)")
+        let cap = try #require(found["cap"] as? Double, "\(found)")
+        #expect(abs(cap - 50) <= 5, "cap \(cap) new peers/s against 50")
+        let broke = try #require(found["broke"] as? [String: Any])
+        let refused = try #require(broke["refused"] as? [String: Int], "\(broke)")
+        #expect(refused.keys.sorted() == ["508"], "\(refused)")
+        #expect((found["peers"] as? String)?.contains("127.0.0.0/8") == true)
     }
 }

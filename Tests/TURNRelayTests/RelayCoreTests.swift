@@ -251,6 +251,32 @@ struct RelayCoreTests {
         #expect(allocate(3) == nil, "a second later")
     }
 
+    /// Five new peers a second per allocation, one at once: a second new peer in the same
+    /// instant gets 508, counted apart; a peer it already reaches (a permission refreshed, a
+    /// channel to it) spends nothing; 250 ms later there is room for one more, by
+    /// CreatePermission or ChannelBind alike.
+    @Test func newPeerRateIsLimitedPerAllocation() {
+        var configuration = Self.configuration
+        configuration.maximumNewPeersPerSecondPerAllocation = 5
+        var exchange = Exchange(relay: configuration, credential: Self.alice)
+        _ = exchange.run { $0.allocate(now: $1) }
+        let (first, second, third) = (
+            TransportAddress("20.0.0.1:9")!, TransportAddress("20.0.0.2:9")!, TransportAddress("20.0.0.3:9")!
+        )
+        #expect(failure(exchange.run { $0.createPermission(for: first, now: $1) }) == nil)
+        #expect(failure(exchange.run { $0.createPermission(for: second, now: $1) }) == .rejected(STUNErrorCode(508)))
+        #expect(exchange.relay.rejections.overNewPeerRate == 1 && exchange.relay.rejections.refused == 0)
+        #expect(failure(exchange.run { $0.createPermission(for: first, now: $1) }) == nil, "not a new peer")
+        guard case .channelBound? = exchange.run({ $0.bindChannel(to: first, now: $1) }).first else {
+            Issue.record("a channel to a peer it reaches spends nothing")
+            return
+        }
+        exchange.now = .milliseconds(250)
+        #expect(failure(exchange.run { $0.bindChannel(to: second, now: $1) }) == nil)
+        #expect(failure(exchange.run { $0.createPermission(for: third, now: $1) }) == .rejected(STUNErrorCode(508)))
+        #expect(exchange.relay.rejections.overNewPeerRate == 2)
+    }
+
     /// Data both ways: through the bound channel, through Send/Data indications with a
     /// permission, and dropped without one.
     @Test func dataPath() throws {
