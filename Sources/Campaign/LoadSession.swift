@@ -234,7 +234,8 @@ public final class LoadSession: Sendable {
         _ mix: TransportMix, target: LoadTarget, configuration: LoadConfiguration,
         progress: @escaping @Sendable (SecondSample) -> Void
     ) async throws -> LoadOutcome {
-        let parts = mix.transports.map { transport in
+        // A transport that draws none of this process's calls is no load of its own.
+        let parts = mix.transports.filter { configuration.localClients(over: $0) > 0 }.map { transport in
             Part(
                 name: "--mix \(transport.rawValue)", target: target.over(transport, securePort: settings.mixSecurePort),
                 configuration: configuration, library: library)
@@ -305,14 +306,17 @@ public final class LoadSession: Sendable {
             for try await outcome in tasks { outcomes.append(outcome) }
             return outcomes.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        var merged = try LoadOutcome.merged(outcomes.map { ($0, 0) }, frameInterval: frameInterval.nanosecondsValue)
-        keep(
-            &merged,
-            zip(parts, outcomes).map { part, outcome in
-                var kept = describe(part, outcome)
-                kept.fairness = CallSpread(outcome.calls).fairness
-                return kept
-            })
+        var kept: [PartOutcome] = []
+        var tagged: [LoadOutcome] = []
+        for (part, var outcome) in zip(parts, outcomes) {
+            var described = describe(part, outcome)
+            described.fairness = CallSpread(outcome.calls).fairness
+            for index in outcome.calls.indices { outcome.calls[index].part = described.key }
+            kept.append(described)
+            tagged.append(outcome)
+        }
+        var merged = try LoadOutcome.merged(tagged.map { ($0, 0) }, frameInterval: frameInterval.nanosecondsValue)
+        keep(&merged, kept)
         return merged
     }
 

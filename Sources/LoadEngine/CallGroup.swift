@@ -56,13 +56,16 @@ extension LoadConfiguration {
         var loads: [GroupLoad] = []
         var first = 0
         for group in groups + [others] where group.clients > 0 {
+            defer { first += group.clients }
+            let range = first..<first + group.clients
+            // A shard runs the groups among its own clients, not a load of none.
+            guard range.overlaps(localClients) else { continue }
             var configuration = self
             configuration.groups = []
-            configuration.clientRange = first..<first + group.clients
+            configuration.clientRange = range
             configuration.media = group.media(over: media)
             configuration.packetsPerFrame = group.packetsPerFrame ?? packetsPerFrame
             loads.append(GroupLoad(name: group.name, configuration: configuration, transport: group.transport))
-            first += group.clients
         }
         return loads
     }

@@ -82,7 +82,7 @@ public struct LoadConfiguration: Sendable {
     }
 
     /// This process's clients over `transport`.
-    func localClients(over transport: TURNTransport) -> Int {
+    public func localClients(over transport: TURNTransport) -> Int {
         stride(from: localClients.lowerBound, to: localClients.upperBound, by: callSize).filter { carries($0, over: transport) }.count
             * callSize
     }

@@ -88,11 +88,13 @@ extension LoadOutcome {
         for (part, _) in parts.dropFirst() {
             if let arrivals = part.arrivals { merged.arrivals?.merge(arrivals, series: merged.series) }
         }
+        merged.byTransport = PartOutcome.merged(parts.map(\.outcome.byTransport), calls: merged.calls)
+        merged.byGroup = PartOutcome.merged(parts.map(\.outcome.byGroup), calls: merged.calls)
         return merged
     }
 
     /// A shard whose endpoint failed fails the run; one cut short by Ctrl-C leaves it interrupted.
-    private static func worse(_ status: RunStatus, _ other: RunStatus) -> RunStatus {
+    static func worse(_ status: RunStatus, _ other: RunStatus) -> RunStatus {
         if status == .endpointFailed || other == .endpointFailed { return .endpointFailed }
         if status == .interrupted || other == .interrupted { return .interrupted }
         if status == .inProgress || other == .inProgress { return .inProgress }

@@ -75,6 +75,9 @@ public struct CallFigures: Sendable, Codable {
     /// Its client's end and the server's, and its relayed address: `udp 192.0.2.1:40123 →
     /// 203.0.113.5:3478, relayed 203.0.113.5:50001`, to find it in the relay's logs.
     public var fiveTuple: String?
+    /// In a run of parts (`--mix`, `--group`), the part it was in: its group's name, or its
+    /// transport. Merged shards tell each part's calls by it.
+    public var part: String?
 
     public init(
         client: Int, ssrc: UInt32, towardPeer: StreamTotals, towardClient: StreamTotals?, mos: Double, startSeconds: Double? = nil,

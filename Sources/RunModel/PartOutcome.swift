@@ -23,6 +23,9 @@ public struct PartOutcome: Sendable, Codable {
     /// Jain's index over the part's own calls.
     public var fairness: Double?
 
+    /// What tells it from the run's other parts and its calls from theirs (`CallFigures.part`).
+    public var key: String { group ?? transport }
+
     public init(transport: String, uri: String, outcome: LoadOutcome) {
         self.transport = transport
         self.uri = uri

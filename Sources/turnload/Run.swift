@@ -92,6 +92,9 @@ struct Run: AsyncParsableCommand {
             throw ValidationError(
                 "--group takes \(load.groupedClients) clients of --clients \(load.clients): give --clients at least the groups' sum")
         }
+        if abuse != nil, load.shard != nil {
+            throw ValidationError("--abuse compares one population with and without it, on one machine: not with --shard")
+        }
         if abuse != nil, arrivals.plan != nil {
             throw ValidationError("--abuse compares a held population with and without it: not with --arrivals or --erlangs")
         }

@@ -29,4 +29,17 @@ struct CallGroupTests {
         configuration.groups = [CallGroup(name: "a", clients: 1), CallGroup(name: "b", clients: 3)]
         #expect(configuration.groupLoads.map(\.name) == ["a", "b"])
     }
+
+    /// A shard runs only the groups among its clients: shard 2/2 of 20, clients 10–19, holds
+    /// none of a group of the first 6, and runs no load of none for it.
+    @Test func aShardRunsOnlyItsOwnGroups() throws {
+        var configuration = LoadConfiguration()
+        configuration.clients = 20
+        configuration.groups = [CallGroup(name: "heavy", clients: 6, bitrate: 128_000)]
+        configuration.shard = try ShardAssignment(parsing: "2/2")
+        #expect(configuration.groupLoads.map(\.name) == ["others"])
+        #expect(configuration.groupLoads.map(\.configuration.clientRange) == [6..<20])
+        configuration.shard = try ShardAssignment(parsing: "1/2")
+        #expect(configuration.groupLoads.map(\.name) == ["heavy", "others"])
+    }
 }

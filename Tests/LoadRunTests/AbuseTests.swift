@@ -50,6 +50,7 @@ struct AbuseTests {
         (["--abuse", "flood=5"], "--abuse"), (["--abuse-window", "2s"], "--abuse-window goes with --abuse"),
         (["--abuse", "binding=5", "--abuse-window", "1500ms"], "whole seconds"),
         (["--abuse", "binding=5", "--arrivals", "5"], "--arrivals"),
+        (["--abuse", "binding=5", "--target", "turn:127.0.0.1:3478", "--shard", "1/2"], "not with --shard"),
     ])
     func badAbuseIsRefusedNamingWhy(arguments: [String], what: String) async throws {
         let outcome = try await TurnloadBinary().run(["run"] + arguments, limit: .seconds(30))

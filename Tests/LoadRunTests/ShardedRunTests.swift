@@ -40,7 +40,9 @@ struct ShardedRunTests {
                         try await binary.run(
                             [
                                 "run", "--target", "turn:127.0.0.1:\(port)", "--user", "alice", "--password-env", "TL_SHARD_PASSWORD",
-                                "--clients", "30", "--duration", "3s", "--drain", "1s", "--shard", "\(index)/3", "--start-at", startText,
+                                "--clients", "30", "--group", "heavy:6:bitrate=64k", "--duration", "3s", "--drain", "1s", "--shard",
+                                "\(index)/3",
+                                "--start-at", startText,
                                 "--out", shardFolders[index - 1],
                             ],
                             environment: Self.environment, limit: .seconds(60))
@@ -83,6 +85,12 @@ struct ShardedRunTests {
         }
         #expect(outcome.rtt?.count == sum { $0.rtt?.count ?? 0 })
         #expect(outcome.calls.map(\.client) == Array(0..<30))
+        // A group among the first shard's clients only runs there, and merges group by group.
+        #expect(parts.map { $0.outcome.byGroup?.map(\.key) ?? [] } == [["heavy", "others"], ["others"], ["others"]])
+        let groups = try #require(outcome.byGroup)
+        #expect(groups.map(\.key) == ["heavy", "others"] && groups.map(\.clients.allocated) == [6, 24])
+        #expect(groups[1].towardPeer.sent == sum { $0.byGroup?.last?.towardPeer.sent ?? 0 })
+        #expect(outcome.calls.filter { $0.part == "heavy" }.map(\.client) == Array(0..<6))
 
         // Every client once, each with its own SSRC, whichever process ran it.
         let calls = parts.flatMap(\.outcome.calls)

@@ -74,6 +74,38 @@ struct MergeTests {
         #expect(rows[1]?.sent == parts[0].outcome.series[0].sent + parts[2].outcome.series[0].sent)
     }
 
+    /// Two groups over three shards, group `a` the first 15 clients and `b` the rest, so that
+    /// the middle shard holds some of each and the others one: each group merged is what one
+    /// process measured of its clients, its quality and fairness taken again over its calls.
+    @Test func groupsMergeGroupByGroup() throws {
+        func part(_ range: Range<Int>, group: String) -> PartOutcome {
+            var part = PartOutcome(transport: "udp", uri: ScriptedRun.target, outcome: ScriptedRun.outcome(range))
+            part.group = group
+            part.fairness = CallSpread(ScriptedRun.outcome(range).calls).fairness
+            return part
+        }
+        func shard(_ range: Range<Int>, _ index: Int) throws -> RunResult {
+            var result = try ScriptedRun.result(range, shard: "\(index)/3")
+            for index in result.outcome.calls.indices {
+                result.outcome.calls[index].part = result.outcome.calls[index].client < 15 ? "a" : "b"
+            }
+            result.outcome.byGroup = [
+                (range.clamped(to: 0..<15), "a"), (range.clamped(to: 15..<30), "b"),
+            ].filter { !$0.0.isEmpty }.map { part($0, group: $1) }
+            return result
+        }
+        let merged = try RunResult.merged([shard(0..<10, 1), shard(10..<20, 2), shard(20..<30, 3)]).outcome
+        let groups = try #require(merged.byGroup)
+        #expect(groups.map(\.key) == ["a", "b"])
+        for (group, whole) in zip(groups, [part(0..<15, group: "a"), part(15..<30, group: "b")]) {
+            #expect(group.clients.requested == whole.clients.requested && group.clients.allocated == whole.clients.allocated)
+            #expect(group.towardPeer == whole.towardPeer && group.towardClient == whole.towardClient && group.rtt == whole.rtt)
+            #expect(group.quality.meanMOS == whole.quality.meanMOS && group.quality.worstMOS == whole.quality.worstMOS)
+            #expect(group.fairness == whole.fairness)
+        }
+        #expect(merged.byTransport == nil)
+    }
+
     @Test func theWorstStatusWins() throws {
         var parts = try [
             ScriptedRun.result(0..<10, shard: "1/3"), ScriptedRun.result(10..<20, shard: "2/3"),
