@@ -11,8 +11,10 @@ extension Scenario {
         let byName = Dictionary(available.map { ($0.name, $0) }) { first, _ in first }
         var options = try stageOptions(byName, command: command) + thresholdOptions(byName)
         for setting in settings {
-            guard let option = byName[setting.key] else { throw unknownKey(setting, command: command, among: available) }
-            if let other = options.first(where: { $0.name == setting.key }) {
+            guard let option = byName[setting.key] ?? Self.pluralOf(setting.key, in: byName) else {
+                throw unknownKey(setting, command: command, among: available)
+            }
+            if let other = options.first(where: { $0.name == option.name }) {
                 throw error(
                     "`\(setting.key)` is also set by `\(other.key)` on line \(other.position.line): give it in one place",
                     at: setting.position)
@@ -22,6 +24,13 @@ extension Scenario {
         let overridden = Self.longNames(in: given)
         return options.filter { byName[$0.name]?.repeatable != true || !overridden.contains($0.name) }
             .sorted { $0.position < $1.position }
+    }
+
+    /// The repeatable option a list key names in the plural (`groups:` for `--group`), as a
+    /// file reads best.
+    private static func pluralOf(_ key: String, in byName: [String: OptionCatalog.Option]) -> OptionCatalog.Option? {
+        guard key.hasSuffix("s"), let option = byName[String(key.dropLast())], option.repeatable else { return nil }
+        return option
     }
 
     func error(_ message: String, at position: Position?) -> ScenarioError {
@@ -53,20 +62,20 @@ extension Scenario {
 
     /// One option per value: a flag from `true` (nothing from `false`), one value, or each of a list.
     private func translate(_ setting: Setting, _ option: OptionCatalog.Option) throws(ScenarioError) -> [ScenarioOption] {
-        let key = setting.key
+        let (key, name) = (setting.key, option.name)
         if setting.isList, !option.repeatable {
             throw error("`\(key)` takes one value, not a list", at: setting.position)
         }
         var options: [ScenarioOption] = []
         for value in setting.values {
             guard !option.takesValue else {
-                options.append(ScenarioOption(key: key, position: value.position, name: key, arguments: ["--\(key)=\(value.value)"]))
+                options.append(ScenarioOption(key: key, position: value.position, name: name, arguments: ["--\(name)=\(value.value)"]))
                 continue
             }
             guard let on = Bool(value.value.lowercased()) else {
                 throw error("`\(key)` is a flag: write `\(key): true`, or false", at: value.position)
             }
-            if on { options.append(ScenarioOption(key: key, position: value.position, name: key, arguments: ["--\(key)"])) }
+            if on { options.append(ScenarioOption(key: key, position: value.position, name: name, arguments: ["--\(name)"])) }
         }
         return options
     }

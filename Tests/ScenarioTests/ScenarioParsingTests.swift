@@ -79,6 +79,17 @@ struct ScenarioParsingTests {
             "s.yaml:1:10: `saturat` is not a command that takes a scenario; did you mean `saturate`? these do: run, saturate")
     }
 
+    /// A repeatable option's list may be named in the plural, `targets:` for `--target`, but
+    /// not in both forms at once; a single option has no plural.
+    @Test func aRepeatableOptionsListMayBeNamedInThePlural() throws {
+        let yaml = "targets: [turn:a.example, turn:b.example]\nclients: 5"
+        #expect(try TestCatalog.arguments(yaml).get() == ["--target=turn:a.example", "--target=turn:b.example", "--clients=5"])
+        #expect(try TestCatalog.arguments(yaml, given: ["--target", "turn:c.example"]).get() == ["--clients=5"])
+        TestCatalog.expectError(
+            "target: turn:a.example\ntargets: [turn:b.example]", "s.yaml:2:1: `targets` is also set by `target` on line 1")
+        TestCatalog.expectError("clientss: 5", "s.yaml:1:1: unknown key `clientss`")
+    }
+
     @Test func theUsersRepeatableOptionsReplaceTheScenarios() throws {
         let yaml = "target: [turn:a.example, turn:b.example]\nclients: 5"
         #expect(try TestCatalog.arguments(yaml, given: ["--target", "turn:c.example"]).get() == ["--clients=5"])
