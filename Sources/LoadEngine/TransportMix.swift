@@ -1,4 +1,5 @@
 import Measurement
+import RunModel
 import TURNProtocol
 
 /// Several transports in one run against one endpoint (`--mix udp=70,tcp=20,tls=10`): each
@@ -13,16 +14,12 @@ public struct TransportMix: Sendable, Equatable, CustomStringConvertible {
     public let shares: [Share]
 
     /// `udp=70,tcp=20,tls=10,dtls=5`: whole weights, each transport once.
-    public init(parsing text: String) throws(TransportMixError) {
-        var shares: [Share] = []
-        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2, let transport = TURNTransport(rawValue: String(parts[0])) else { throw .form(String(entry)) }
-            guard let weight = Int(parts[1]), weight > 0, weight <= 1_000_000 else { throw .weight(String(entry)) }
-            guard !shares.contains(where: { $0.transport == transport }) else { throw .twice(transport.rawValue) }
-            shares.append(Share(transport: transport, weight: weight))
-        }
-        self.shares = shares
+    public static let form = KeyedCounts.Form(
+        pattern: "TRANSPORT=WEIGHT", keyNoun: "transport", keys: ["udp", "tcp", "tls", "dtls"], countNoun: "weight",
+        countRule: "a whole number from 1 to 1000000", counts: 1...1_000_000, example: "udp=70,tcp=20,tls=10")
+
+    public init(parsing text: String) throws(KeyedCountsError) {
+        shares = try KeyedCounts.parse(text, as: Self.form, keys: TURNTransport.self).map { Share(transport: $0.key, weight: $0.count) }
     }
 
     public var transports: [TURNTransport] { shares.map(\.transport) }
@@ -39,18 +36,4 @@ public struct TransportMix: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { shares.map { "\($0.transport.rawValue)=\($0.weight)" }.joined(separator: ",") }
-}
-
-public enum TransportMixError: Error, Sendable, Equatable, CustomStringConvertible {
-    case form(String)
-    case weight(String)
-    case twice(String)
-
-    public var description: String {
-        switch self {
-        case .form(let entry): "\(entry) is not TRANSPORT=WEIGHT: give udp, tcp, tls or dtls and a weight, e.g. udp=70,tcp=20,tls=10"
-        case .weight(let entry): "\(entry): a weight is a whole number from 1 to 1000000"
-        case .twice(let transport): "\(transport) is given twice: give each transport once"
-        }
-    }
 }

@@ -25,19 +25,14 @@ public struct AbusePlan: Sendable, Equatable, CustomStringConvertible {
     /// The length of each window, quiet and abusive alike, in whole seconds.
     public var windowSeconds: Int
 
-    public static let rates = 1...100_000
-
     /// `invalid=200,binding=100`: each kind once, a rate of 1 to 100000 a second.
-    public init(parsing text: String, windowSeconds: Int = 2) throws(AbusePlanError) {
-        var shares: [Share] = []
-        for entry in text.split(separator: ",", omittingEmptySubsequences: false) {
-            let parts = entry.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2, let kind = Kind(rawValue: String(parts[0])) else { throw .form(String(entry)) }
-            guard let rate = Int(parts[1]), Self.rates.contains(rate) else { throw .rate(String(entry)) }
-            guard !shares.contains(where: { $0.kind == kind }) else { throw .twice(kind.rawValue) }
-            shares.append(Share(kind: kind, rate: rate))
-        }
-        self.shares = shares
+    public static let form = KeyedCounts.Form(
+        pattern: "KIND=RATE", keyNoun: "kind", keys: Kind.allCases.map(\.rawValue), countNoun: "rate",
+        countRule: "a whole number of datagrams a second from 1 to 100000", counts: 1...100_000,
+        example: "invalid=200,wrong-password=50")
+
+    public init(parsing text: String, windowSeconds: Int = 2) throws(KeyedCountsError) {
+        shares = try KeyedCounts.parse(text, as: Self.form, keys: Kind.self).map { Share(kind: $0.key, rate: $0.count) }
         self.windowSeconds = windowSeconds
     }
 
@@ -46,20 +41,4 @@ public struct AbusePlan: Sendable, Equatable, CustomStringConvertible {
     public func isAbusive(second: Int) -> Bool { second >= 0 && (second / windowSeconds) % 2 == 1 }
 
     public var description: String { shares.map { "\($0.kind.rawValue)=\($0.rate)" }.joined(separator: ",") }
-}
-
-public enum AbusePlanError: Error, Sendable, Equatable, CustomStringConvertible {
-    case form(String)
-    case rate(String)
-    case twice(String)
-
-    public var description: String {
-        switch self {
-        case .form(let entry):
-            "\(entry) is not KIND=RATE: give " + AbusePlan.Kind.allCases.map(\.rawValue).joined(separator: ", ")
-                + " and datagrams a second, e.g. invalid=200,wrong-password=50"
-        case .rate(let entry): "\(entry): a rate is a whole number of datagrams a second from 1 to 100000"
-        case .twice(let kind): "\(kind) is given twice: give each kind once"
-        }
-    }
 }

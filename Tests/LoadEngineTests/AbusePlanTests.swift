@@ -12,11 +12,12 @@ struct AbusePlanTests {
     }
 
     @Test(arguments: [
-        ("flood=5", AbusePlanError.form("flood=5")), ("invalid", .form("invalid")), ("invalid=0", .rate("invalid=0")),
-        ("binding=100001", .rate("binding=100001")), ("binding=x", .rate("binding=x")), ("binding=1,binding=2", .twice("binding")),
+        ("flood=5", KeyedCountsError.Problem.form("flood=5")), ("invalid", .form("invalid")), ("invalid=0", .count("invalid=0")),
+        ("binding=100001", .count("binding=100001")), ("binding=x", .count("binding=x")), ("binding=1,binding=2", .twice("binding")),
     ])
-    func refusesWhatIsNotAPlan(_ text: String, _ error: AbusePlanError) {
-        #expect(throws: error) { try AbusePlan(parsing: text) }
+    func refusesWhatIsNotAPlan(_ text: String, _ problem: KeyedCountsError.Problem) {
+        #expect(throws: KeyedCountsError(problem, AbusePlan.form)) { try AbusePlan(parsing: text) }
+        #expect(KeyedCountsError(.count("x=0"), AbusePlan.form).description.hasSuffix("from 1 to 100000"))
     }
 
     @Test func windowsAlternateQuietFirst() throws {

@@ -1,4 +1,5 @@
 import LoadEngine
+import RunModel
 import TURNProtocol
 import Testing
 
@@ -11,11 +12,19 @@ struct TransportMixTests {
     }
 
     @Test(arguments: [
-        ("udp", TransportMixError.form("udp")), ("quic=5", .form("quic=5")), ("udp=0", .weight("udp=0")),
-        ("udp=x", .weight("udp=x")), ("udp=5,udp=6", .twice("udp")), ("", .form("")),
+        ("udp", KeyedCountsError.Problem.form("udp")), ("quic=5", .form("quic=5")), ("udp=0", .count("udp=0")),
+        ("udp=x", .count("udp=x")), ("udp=5,udp=6", .twice("udp")), ("", .form("")),
     ])
-    func refusesWhatIsNotAMix(_ text: String, _ error: TransportMixError) {
-        #expect(throws: error) { try TransportMix(parsing: text) }
+    func refusesWhatIsNotAMix(_ text: String, _ problem: KeyedCountsError.Problem) {
+        #expect(throws: KeyedCountsError(problem, TransportMix.form)) { try TransportMix(parsing: text) }
+    }
+
+    @Test func refusalsSayWhatAMixIs() {
+        #expect(
+            KeyedCountsError(.form("quic=5"), TransportMix.form).description
+                == "quic=5 is not TRANSPORT=WEIGHT: give udp, tcp, tls, dtls and a weight, e.g. udp=70,tcp=20,tls=10")
+        #expect(KeyedCountsError(.count("udp=0"), TransportMix.form).description == "udp=0: a weight is a whole number from 1 to 1000000")
+        #expect(KeyedCountsError(.twice("udp"), TransportMix.form).description == "udp is given twice: give each transport once")
     }
 
     /// Each call's transport follows the weights over many calls, and is the same whichever
