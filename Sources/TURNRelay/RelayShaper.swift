@@ -94,23 +94,15 @@ struct RelayShaper<Flow: Hashable, Packet> {
             statistics.droppedCapacity += 1
             return false
         }
-        if let packetsPerSecondPerAllocation {
-            var budget = packetBudgets[client] ?? TokenBucket.packets(perSecond: packetsPerSecondPerAllocation)
-            let admitted = budget.admit(now: now)
-            packetBudgets[client] = budget
-            guard admitted else {
-                statistics.droppedPacketRate += 1
-                return false
-            }
+        // Each client's bucket is spent where it is stored, made on its first packet.
+        if let rate = packetsPerSecondPerAllocation, !packetBudgets[client, default: .packets(perSecond: rate)].admit(now: now) {
+            statistics.droppedPacketRate += 1
+            return false
         }
-        if let bitsPerSecondPerAllocation {
-            var budget = budgets[client] ?? TokenBucket.bandwidth(bitsPerSecond: bitsPerSecondPerAllocation)
-            let admitted = budget.admit(Double(bytes), now: now)
-            budgets[client] = budget
-            guard admitted else {
-                statistics.droppedBandwidth += 1
-                return false
-            }
+        if let rate = bitsPerSecondPerAllocation, !budgets[client, default: .bandwidth(bitsPerSecond: rate)].admit(Double(bytes), now: now)
+        {
+            statistics.droppedBandwidth += 1
+            return false
         }
         return true
     }
