@@ -57,10 +57,7 @@ struct LimitProbe {
     }
 
     /// Runs `search`, each step measured by `measure` (given the step's number and rate),
-    /// while a step still fits before `end` and `more` allows its rate. A late tick of a
-    /// step's pacer catches up at most `catchUp` seconds of what fell due: half of what
-    /// turnload's relay allows a burst, 20 ms of packets and 200 ms of bytes, as a busy
-    /// machine stalls a thread for that long often enough.
+    /// while a step still fits before `end` and `more` allows its rate.
     private func search(
         _ search: LimitSearch, until end: ContinuousClock.Instant, step: inout UInt32, while more: (Double) -> Bool = { _ in true },
         measure: (UInt32, Double) async -> LimitStep
@@ -76,7 +73,10 @@ struct LimitProbe {
 
     /// One step of packets of `bytes`, each `unitsPerPacket` of the search's unit, paced on
     /// the connection's own event loop, then a wait for the last to arrive: what the window
-    /// sent and what the sink counted.
+    /// sent and what the sink counted. A late tick catches up at most `catchUp` seconds of
+    /// what fell due (20 ms of small packets, 100 ms of large ones), as a busy machine stalls
+    /// a thread for that long often enough; a longer burst would outrun a policer's allowance
+    /// (turnload's relay allows 20 ms of packets and 200 ms of bytes) and read as its cap.
     private func sendPackets(step: UInt32, rate: Double, bytes: Int, unitsPerPacket: Double, catchUp: Double) async -> LimitStep {
         let (warmUp, measured) = (
             LimitSink.packet(step: step, measured: false, bytes: bytes), LimitSink.packet(step: step, measured: true, bytes: bytes)

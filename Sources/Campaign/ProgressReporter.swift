@@ -60,7 +60,10 @@ public final class ProgressReporter: @unchecked Sendable {
                 "\(DecimalText.short(arrivals.rate)) calls/s\(inAll), holding time \(arrivals.holdTime) "
                 + "(\(DecimalText.short(arrivals.offeredErlangs)) Erlangs), for \(configuration.duration)"
         } else {
-            let groups = configuration.groupLoads.map { "\($0.name) \($0.configuration.clientRange?.count ?? 0)" }
+            // Each group's clients among this process's: a shard runs its share of them.
+            let groups = configuration.groupLoads.map { group in
+                "\(group.name) \(group.configuration.clientRange?.clamped(to: configuration.localClients).count ?? 0)"
+            }
             load =
                 (configuration.shard == .whole
                     ? "\(share) clients" : "shard \(configuration.shard), \(share) of \(configuration.clients) clients")
