@@ -67,7 +67,8 @@ struct Probe: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp("How long --limits may search, the three together. (default: 45s)", valueName: "TIME"),
-        transform: OptionRange.time(.seconds(4)...(.seconds(600))))
+        // A third of it holds at least one 1.8 s step of each search.
+        transform: OptionRange.time(.seconds(6)...(.seconds(600))))
     var limitsTime: DurationArgument?
 
     @Flag(help: "Print one JSON object per URI instead of the table.")

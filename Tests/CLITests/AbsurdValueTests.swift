@@ -44,6 +44,7 @@ struct AbsurdValueTests {
         ("gate", "--max-regression", "1e300%", ["result.json"]),
         ("probe", "--packets", huge, ["turn:127.0.0.1"]),
         ("probe", "--timeout", "1e300", ["turn:127.0.0.1"]),
+        ("probe", "--limits-time", "5s", ["turn:127.0.0.1", "--limits"]),
         ("relay", "--max-pps", huge, []),
         ("relay", "--max-allocation-pps", huge, []),
         ("relay", "--max-allocate-rate", huge, []),
